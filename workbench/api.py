@@ -1,0 +1,262 @@
+"""The Python API: one open data directory (store + index) and what you can do with it.
+
+>>> from workbench import Workbench
+>>> wb = Workbench.open("index")             # or WORKBENCH_DATA, or the default
+>>> wb.ingest(["seeds/"])                     # files, folders, feeds, URLs
+>>> hits = wb.search("Pakistan walked out of the Istanbul negotiations", k=5)
+
+The CLI and the Streamlit app are thin layers over this class.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.embed import Embedder, text_hash
+from workbench.errors import WorkbenchError
+from workbench.index import FaissIndex, read_manifest
+from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
+from workbench.settings import Settings
+from workbench.store import STORE_FILE, Store
+
+log = logging.getLogger(__name__)
+
+EMBED_DIMENSIONS = {"all-MiniLM-L6-v2": 384}
+
+
+class Workbench:
+    """An open workbench data directory. Use :meth:`open`; close when done (or use ``with``)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.data_dir = Path(settings.data)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.data_dir / STORE_FILE)
+        self.embedder = embedder or Embedder(
+            settings.model, settings.device, settings.batch_size, settings.torch_threads
+        )
+        self._index: FaissIndex | None = None
+        self._attributor: Any = None
+        self._registry: Any = None
+        self.last_repair: dict[str, int] | None = None
+
+    @classmethod
+    def open(cls, data: str | Path | None = None, settings: Settings | None = None, **overrides: Any) -> Workbench:
+        """Open (creating if needed) a data directory and repair any store/index mismatch."""
+        settings = settings or Settings.from_env(**overrides)
+        if data is not None:
+            settings = settings.replace(data=Path(data))
+        wb = cls(settings)
+        wb.check_and_repair()
+        return wb
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workbench:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- index lifecycle -------------------------------------------------------------------
+
+    @property
+    def dimension(self) -> int:
+        known = EMBED_DIMENSIONS.get(self.embedder.model_name)
+        return known if known is not None else self.embedder.dimension
+
+    @property
+    def index(self) -> FaissIndex:
+        if self._index is None:
+            manifest = read_manifest(self.data_dir)
+            if manifest is not None and manifest.get("model") not in (None, "", self.embedder.model_name):
+                raise WorkbenchError(
+                    f"the index in {self.data_dir} was built with {manifest['model']!r}, not "
+                    f"{self.embedder.model_name!r}; use another data directory or re-ingest"
+                )
+            try:
+                self._index = FaissIndex.load(self.data_dir) if manifest else None
+            except Exception as exc:  # noqa: BLE001 - a corrupt index file is rebuilt from the store
+                log.warning("index in %s unreadable (%s); rebuilding from the store", self.data_dir, exc)
+                self._index = None
+            if self._index is None:
+                self._index = FaissIndex(self.dimension, self.embedder.model_name)
+        return self._index
+
+    def save_index(self) -> None:
+        self.index.save(self.data_dir)
+
+    def check_and_repair(self) -> dict[str, int]:
+        """Make the index hold exactly the store's claims; re-embeds only what is not cached."""
+        count, id_sum = self.store.claim_id_summary()
+        manifest = read_manifest(self.data_dir) or {}
+        index_file = (self.data_dir / "claims.faiss").exists()
+        if index_file and manifest.get("count") == count and manifest.get("id_sum") == id_sum:
+            self.last_repair = {"added": 0, "removed": 0}
+            return self.last_repair
+        if not index_file and count == 0:
+            self.last_repair = {"added": 0, "removed": 0}
+            return self.last_repair
+        store_ids = self.store.all_claim_ids()
+        index_ids = self.index.ids()
+        stale = np.setdiff1d(index_ids, store_ids)
+        missing = np.setdiff1d(store_ids, index_ids)
+        removed = self.index.remove(stale.tolist()) if len(stale) else 0
+        if len(missing):
+            ids, hashes = self.store.claim_vectors(self.embedder.model_name, missing.tolist())
+            texts = self._texts_for(ids) if ids.size else []
+            vectors = self.vectors_for(texts, hashes)
+            self.index.add(ids, vectors)
+        self.save_index()
+        self.last_repair = {"added": int(len(missing)), "removed": int(removed)}
+        if len(missing) or removed:
+            log.warning("repaired index in %s: %s", self.data_dir, self.last_repair)
+        return self.last_repair
+
+    def _texts_for(self, ids: np.ndarray) -> list[str]:
+        rows = self.store.claims_by_ids(ids.tolist())
+        return [rows[int(i)][0].text for i in ids]
+
+    def rebuild_index(self) -> int:
+        """Rebuild the whole index from the store (and the embedding cache)."""
+        ids, hashes = self.store.claim_vectors(self.embedder.model_name)
+        vectors = self.vectors_for(self._texts_for(ids) if ids.size else [], hashes)
+        self._index = FaissIndex(self.dimension, self.embedder.model_name)
+        self._index.build(ids, vectors)
+        self.save_index()
+        return len(ids)
+
+    def vectors_for(self, texts: Sequence[str], hashes: Sequence[str] | None = None) -> np.ndarray:
+        """Embeddings for ``texts``, from the cache when the same text was embedded before."""
+        hashes = list(hashes) if hashes is not None else [text_hash(t) for t in texts]
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        cached = self.store.get_embeddings(self.embedder.model_name, hashes)
+        todo = [i for i, h in enumerate(hashes) if h not in cached]
+        unique: dict[str, int] = {}
+        for i in todo:
+            unique.setdefault(hashes[i], i)
+        if unique:
+            fresh = self.embedder.encode([texts[i] for i in unique.values()])
+            for h, vec in zip(unique, fresh, strict=True):
+                cached[h] = vec
+            if self.store.conn.in_transaction:
+                self.store.put_embeddings(self.embedder.model_name, zip(unique, fresh, strict=True))
+            else:
+                with self.store.transaction():
+                    self.store.put_embeddings(self.embedder.model_name, zip(unique, fresh, strict=True))
+        return np.stack([cached[h] for h in hashes]).astype(np.float32)
+
+    # --- ingest ----------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        targets: Iterable[str | Path],
+        fields: Mapping[str, str] | None = None,
+        encoding: str | None = None,
+        progress: Any = None,
+    ) -> IngestReport:
+        """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results."""
+        from workbench.ingest import iter_inputs
+        from workbench.pipeline import Pipeline
+
+        items = iter_inputs(targets, fields, encoding, self.settings.max_file_mb)
+        return Pipeline(self).run(items, progress=progress)
+
+    def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
+        """Ingest articles given as records (the API's and the app's paste form)."""
+        from workbench.pipeline import Pipeline
+
+        return Pipeline(self).run(drafts, progress=progress)
+
+    def after_ingest(self, claim_ids: list[int]) -> None:
+        """Hook for stages that update incrementally after new claims land (e.g. clusters)."""
+
+    def delete_article(self, article_id: str) -> int:
+        with self.store.transaction():
+            ids = self.store.delete_article(self.store.article(article_id).id)
+        self.index.remove(ids)
+        self.save_index()
+        return len(ids)
+
+    # --- attribution and outlets (filled in by their own modules) -----------------------------
+
+    def attributor(self) -> Any:
+        """The attribution engine, or None when it is not installed."""
+        if self._attributor is None:
+            try:
+                from workbench.attribution import Attributor
+            except ImportError:
+                return None
+            registry = self.outlets()
+            self._attributor = Attributor(outlet_matcher=(lambda n: _name(registry.match(n))) if registry else None)
+        return self._attributor
+
+    def outlets(self) -> Any:
+        """The outlet registry (packaged list plus this data directory's additions), if present."""
+        if self._registry is None:
+            try:
+                from workbench.outlets import OutletRegistry
+            except ImportError:
+                return None
+            user = self.data_dir / "outlets.user.json"
+            self._registry = OutletRegistry.load(user if user.exists() else None)
+        return self._registry
+
+    def outlet_for_url(self, url: str | None) -> str | None:
+        """The publisher named by an article URL's domain, when the registry knows it."""
+        if not url:
+            return None
+        registry = self.outlets()
+        if registry is None:
+            return None
+        return _name(registry.by_domain(url))
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def search(self, query: str, k: int | None = None, **filters: Any) -> list[SearchHit]:
+        """Claims similar to ``query``; filters: outlet, date_from, date_to, exclude_article,
+        source_type, min_score."""
+        from workbench.search import Filters, search
+
+        return search(self, query, k or self.settings.search_k, Filters(**filters))
+
+    def article(self, article_id: str) -> Article:
+        return self.store.article(article_id)
+
+    def articles(self, limit: int | None = None, outlet: str | None = None) -> list[Article]:
+        return self.store.articles(limit, outlet)
+
+    def claims(self, article_id: str) -> list[Claim]:
+        return self.store.claims_of(self.store.article(article_id).id)
+
+    def claim(self, claim_id: int) -> Claim:
+        return self.store.claim(claim_id)
+
+    def attributions(self, claim_ids: Sequence[int]) -> dict[int, list[Attribution]]:
+        return self.store.attributions_for(claim_ids)
+
+    def stats(self) -> dict[str, Any]:
+        counts = self.store.counts()
+        manifest = read_manifest(self.data_dir) or {}
+        size = sum(p.stat().st_size for p in self.data_dir.glob("claims.faiss*") if p.is_file())
+        return {
+            **counts,
+            "data_dir": str(self.data_dir),
+            "schema_version": self.store.schema_version,
+            "index_count": manifest.get("count", 0),
+            "index_kind": manifest.get("kind"),
+            "index_bytes": size,
+            "model": self.embedder.model_name,
+            "index_built": manifest.get("build_time"),
+        }
+
+
+def _name(outlet: Any) -> str | None:
+    return getattr(outlet, "name", None) if outlet is not None else None

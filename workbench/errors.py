@@ -1,0 +1,46 @@
+"""Errors the workbench raises on purpose, each with a message a user can act on."""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base class: anything the CLI reports as a one-line error instead of a traceback."""
+
+
+class InputError(WorkbenchError):
+    """An input file, record or field could not be used; names what and why."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+        self.origin = origin
+        self.reason = reason
+
+
+class MissingDependency(WorkbenchError):
+    """An optional package is not installed; says which one to install."""
+
+    def __init__(self, what: str, package: str) -> None:
+        super().__init__(f"{what} needs the package {package!r}: pip install {package}")
+        self.package = package
+
+
+class NotFound(WorkbenchError):
+    """A claim, article or note id that the store does not hold."""
+
+
+class ConflictError(WorkbenchError):
+    """An optimistic-concurrency conflict: someone else saved first."""
+
+    def __init__(self, message: str, current: object | None = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+def require(module: str, package: str, what: str):  # noqa: ANN201 - returns a module
+    """Import ``module`` or raise :class:`MissingDependency` naming ``package``."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingDependency(what, package) from exc

@@ -1,0 +1,299 @@
+"""Read articles from files, folders, feeds and URLs into normalised drafts.
+
+Reading is separate from storing: this module decodes and parses input, refusing bad input
+with an :class:`InputError` that names the file (or record) and the reason. The pipeline in
+:mod:`workbench.api` stores what comes out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from workbench import formats
+from workbench.errors import InputError
+from workbench.records import ArticleDraft
+
+TEXT_EXT = {".txt", ".text"}
+MARKDOWN_EXT = {".md", ".markdown"}
+HTML_EXT = {".html", ".htm", ".xhtml"}
+JSON_EXT = {".json"}
+JSONL_EXT = {".jsonl", ".ndjson"}
+CSV_EXT = {".csv"}
+TSV_EXT = {".tsv"}
+FEED_EXT = {".rss", ".atom", ".xml"}
+KNOWN_EXT = TEXT_EXT | MARKDOWN_EXT | HTML_EXT | JSON_EXT | JSONL_EXT | CSV_EXT | TSV_EXT | FEED_EXT
+RECORD_EXT = JSON_EXT | JSONL_EXT | CSV_EXT | TSV_EXT | FEED_EXT
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+def is_url(target: str) -> bool:
+    return urlparse(target).scheme in {"http", "https"}
+
+
+def iter_inputs(
+    targets: Iterable[str | Path],
+    fields: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    max_file_mb: float = 20.0,
+    timeout: float = 20.0,
+) -> Iterator[ArticleDraft | InputError]:
+    """Every draft (or per-input error) from files, folders and URLs, in a stable order."""
+    fields = fields or {}
+    for target in targets:
+        if isinstance(target, str) and is_url(target):
+            yield from _guard(str(target), lambda t=target: read_url(t, fields, timeout))
+            continue
+        path = Path(target)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+            if not files:
+                yield InputError(str(path), "folder holds no files")
+            for file in files:
+                yield from _guard(str(file), lambda f=file: read_file(f, fields, encoding, max_file_mb))
+        elif path.exists():
+            yield from _guard(str(path), lambda p=path: read_file(p, fields, encoding, max_file_mb))
+        else:
+            yield InputError(str(path), "no such file or folder")
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _guard(origin: str, produce) -> Iterator[ArticleDraft | InputError]:  # noqa: ANN001
+    """Turn an exception while reading one input into an error result for that input."""
+    try:
+        yield from produce()
+    except InputError as exc:
+        yield exc
+    except (OSError, ValueError, UnicodeError) as exc:
+        yield InputError(origin, f"cannot read: {exc}")
+
+
+def read_file(
+    path: Path, fields: Mapping[str, str], encoding: str | None = None, max_file_mb: float = 20.0
+) -> Iterator[ArticleDraft | InputError]:
+    """Parse one file by its extension (or, without a known one, by sniffing its content)."""
+    origin = str(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(origin, "empty file")
+    ext = path.suffix.lower()
+    # Record files hold many articles, so the single-article size limit does not apply to them.
+    if ext not in RECORD_EXT and size > max_file_mb * 1024 * 1024:
+        raise InputError(
+            origin,
+            f"file is {size / 1048576:.1f} MB, over the {max_file_mb:g} MB limit for one article "
+            "(raise it with --max-file-mb or WORKBENCH_MAX_FILE_MB)",
+        )
+    data = path.read_bytes()
+    if ext in FEED_EXT or (ext not in KNOWN_EXT and _looks_like_feed(data)):
+        yield from formats.parse_feed(data, origin)
+        return
+    text = decode(data, origin, encoding)
+    if not text.strip():
+        raise InputError(origin, "file holds only white space")
+    yield from parse_by_kind(text, origin, _kind(ext, text), fields)
+
+
+def parse_by_kind(
+    text: str, origin: str, kind: str, fields: Mapping[str, str], url: str | None = None
+) -> Iterator[ArticleDraft | InputError]:
+    if kind == "html":
+        yield from formats.parse_html(text, origin, url=url)
+    elif kind == "json":
+        yield from formats.parse_json(text, origin, fields)
+    elif kind == "jsonl":
+        yield from formats.parse_jsonl(text, origin, fields)
+    elif kind == "csv":
+        yield from formats.parse_csv(text, origin, fields)
+    elif kind == "tsv":
+        yield from formats.parse_csv(text, origin, fields, delimiter="\t")
+    else:
+        yield from formats.parse_text(text, origin, markdown=kind == "markdown")
+
+
+def _kind(ext: str, text: str) -> str:
+    for kind, exts in (
+        ("text", TEXT_EXT),
+        ("markdown", MARKDOWN_EXT),
+        ("html", HTML_EXT),
+        ("json", JSON_EXT),
+        ("jsonl", JSONL_EXT),
+        ("csv", CSV_EXT),
+        ("tsv", TSV_EXT),
+    ):
+        if ext in exts:
+            return kind
+    head = text.lstrip()[:500].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<body" in head:
+        return "html"
+    if head.startswith(("{", "[")):
+        return "jsonl" if "\n{" in text[:100_000] else "json"
+    return "text"
+
+
+def _looks_like_feed(data: bytes) -> bool:
+    head = data[:1000].lower()
+    return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+
+
+def decode(data: bytes, origin: str, encoding: str | None = None) -> str:
+    """UTF-8 text (a UTF-8 BOM is fine); anything else is refused unless the user names it."""
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(origin, f"cannot decode as {encoding}: {exc}") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(origin, "text is UTF-16 (byte-order mark), not UTF-8; re-save as UTF-8 or pass --encoding utf-16")
+    if b"\x00" in data[:8192] or _binary_ratio(data[:8192]) > 0.1:
+        raise InputError(origin, "binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            origin,
+            f"text is not UTF-8 (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-save as UTF-8 or pass --encoding (e.g. cp1252)",
+        ) from exc
+    return text
+
+
+def _binary_ratio(chunk: bytes) -> float:
+    if not chunk:
+        return 0.0
+    control = sum(1 for b in chunk if b < 32 and b not in (9, 10, 12, 13))
+    return control / len(chunk)
+
+
+def read_url(url: str, fields: Mapping[str, str], timeout: float = 20.0) -> Iterator[ArticleDraft | InputError]:
+    """Fetch one URL (needs a network) and parse it as a page, feed, records or text."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "claim-workbench/0.1 (+offline-first)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - user-given http(s) URL
+            data = response.read(50 * 1024 * 1024 + 1)
+            ctype = response.headers.get_content_type()
+            charset = response.headers.get_content_charset()
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise InputError(url, f"cannot fetch: {getattr(exc, 'reason', exc)}") from exc
+    if not data:
+        raise InputError(url, "empty response")
+    if "xml" in ctype and _looks_like_feed(data) or ctype in {"application/rss+xml", "application/atom+xml"}:
+        yield from formats.parse_feed(data, url)
+        return
+    text = decode(data, url, charset if charset and charset.lower() not in {"utf-8", "utf8"} else None)
+    kind = {"text/html": "html", "application/xhtml+xml": "html", "application/json": "json",
+            "text/csv": "csv", "application/x-ndjson": "jsonl"}.get(ctype) or _kind(Path(urlparse(url).path).suffix.lower(), text)
+    for item in parse_by_kind(text, url, kind, fields, url=url):
+        if isinstance(item, ArticleDraft) and not item.url:
+            item.url = url
+        yield item
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    """NFC, unified newlines, trailing spaces trimmed: what offsets are counted against."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def article_id(text: str) -> str:
+    """Stable content hash: the same text (modulo white space) always gets the same id."""
+    canon = " ".join(normalise_text(text).split()).casefold()
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+
+
+def normalise_date(raw: str | None) -> str | None:
+    """ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS``, UTC when a zone is given)."""
+    if not raw:
+        return None
+    raw = raw.strip()
+    if _ISO_DATE.match(raw):
+        if len(raw) == 10:
+            return raw
+        try:
+            return _iso(datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T")))
+        except ValueError:
+            pass
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    parsed = dateparser.parse(raw, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
+    if parsed is None:
+        return None
+    has_time = bool(re.search(r"\d{1,2}:\d{2}", raw))
+    return _iso(parsed) if has_time else parsed.date().isoformat()
+
+
+def _iso(value: datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    if value.hour == value.minute == value.second == 0:
+        return value.replace(microsecond=0).isoformat()
+    return value.replace(microsecond=0).isoformat()
+
+
+def domain_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.") or None
+
+
+_detector = None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (lingua), or None when unsure or unavailable."""
+    global _detector
+    sample = text[:2000]
+    if len(sample.split()) < 3:
+        return None
+    try:
+        from lingua import Language, LanguageDetectorBuilder
+    except ImportError:
+        return None
+    if _detector is None:
+        langs = [Language.ENGLISH, Language.URDU, Language.PERSIAN, Language.ARABIC, Language.HINDI,
+                 Language.FRENCH, Language.GERMAN, Language.SPANISH, Language.RUSSIAN, Language.TURKISH,
+                 Language.CHINESE, Language.PORTUGUESE, Language.ITALIAN]
+        _detector = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+    found = _detector.detect_language_of(sample)
+    return found.iso_code_639_1.name.lower() if found is not None else None
+
+
+def finish_draft(draft: ArticleDraft) -> ArticleDraft:
+    """Normalise text, date and language in place, and fill the title when it can be seen."""
+    draft.text = normalise_text(draft.text)
+    if not draft.text.strip():
+        raise InputError(draft.origin or "input", "article has no text")
+    raw_date = draft.date
+    draft.date = normalise_date(raw_date)
+    if raw_date and draft.date is None:
+        draft.meta.setdefault("raw_date", raw_date)
+    if not draft.language:
+        draft.language = detect_language(draft.text)
+    else:
+        draft.language = draft.language.lower()[:2]
+    if not draft.title:
+        draft.title = formats.guess_title(draft.text)
+    return draft
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"

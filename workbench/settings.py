@@ -1,0 +1,104 @@
+"""All settings in one place: defaults, ``WORKBENCH_*`` environment variables, CLI overrides.
+
+Every field here must be documented in ``docs/settings.md`` (a test checks it), so users can
+find what they can tune without reading code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "WORKBENCH_"
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """``index/`` beside the package in a source checkout, else ``./index``."""
+    root = _project_root()
+    if (root / "pyproject.toml").exists():
+        return root / "index"
+    return Path.cwd() / "index"
+
+
+@dataclass(slots=True)
+class Settings:
+    """Workbench settings. Field names map to env vars ``WORKBENCH_<NAME>`` (upper case)."""
+
+    data: Path = field(default_factory=default_data_dir)
+    device: str = "auto"
+    model: str = "all-MiniLM-L6-v2"
+    batch_size: int = 64
+    torch_threads: int = 0
+    embed_backend: str = "torch"
+    max_file_mb: float = 20.0
+    min_claim_words: int = 4
+    search_k: int = 10
+    search_mode: str = "hybrid"
+    index_kind: str = "auto"
+    flat_max: int = 200_000
+    cluster_threshold: float = 0.80
+    duplicate_threshold: float = 0.90
+    stance_model: str = "rules"
+    organization: str = "Claim Workbench"
+    organization_url: str = "https://example.org/fact-checks"
+    reviewer: str = ""
+    attribution: bool = True
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``WORKBENCH_*`` variables, then explicit (non-None) overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, f.type, raw)
+        for key, value in overrides.items():
+            if value is None:
+                continue
+            if key not in {f.name for f in fields(cls)}:
+                raise ValueError(f"unknown setting {key!r}")
+            values[key] = value
+        settings = cls(**values)
+        settings.data = Path(settings.data).expanduser()
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: str(getattr(self, f.name)) if f.name == "data" else getattr(self, f.name)
+                for f in fields(self)}
+
+
+def _coerce(name: str, type_name: Any, raw: str) -> Any:
+    kind = str(type_name)
+    try:
+        if kind == "bool":
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(raw)
+        return raw
+    except ValueError as exc:
+        raise ValueError(
+            f"environment variable {ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}"
+        ) from exc
+
+
+def setting_names() -> list[str]:
+    return [f.name for f in fields(Settings)]

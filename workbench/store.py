@@ -1,0 +1,331 @@
+"""The SQLite store: articles, claims, attributions and the embedding cache.
+
+The store is the source of truth; the vector index can always be rebuilt from it. WAL mode
+lets the app read while the CLI writes; foreign keys keep claims tied to their articles.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.errors import NotFound, WorkbenchError
+from workbench.migrations import MIGRATIONS
+from workbench.records import Article, Attribution, CitedSource, Claim, ClaimSpan
+
+STORE_FILE = "workbench.sqlite"
+
+
+class Store:
+    """One connection to the workbench database, migrated to the latest schema on open."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        self.migrate()
+
+    # --- schema -------------------------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations in order; returns the versions applied."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for mig in MIGRATIONS:
+            if mig.version in done:
+                continue
+            with self.transaction():
+                for statement in _statements(mig.sql):
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    (mig.version, mig.name, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+                )
+                self.conn.execute(f"PRAGMA user_version = {int(mig.version)}")
+            applied.append(mig.version)
+        return applied
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error: nothing is half-written."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- meta ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- writes (call inside a transaction) -----------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def insert_article(self, article: Article) -> None:
+        self.conn.execute(
+            "INSERT INTO articles (id, title, outlet, date, url, language, text, origin, ingested_at, meta)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.title, article.outlet, article.date, article.url, article.language,
+             article.text, article.origin, article.ingested_at, json.dumps(article.meta, ensure_ascii=False)),
+        )
+        self.conn.executemany(
+            "INSERT INTO article_sources (article_id, position, outlet, url) VALUES (?, ?, ?, ?)",
+            [(article.id, n, s.outlet, s.url) for n, s in enumerate(article.sources)],
+        )
+
+    def insert_claims(self, article_id: str, spans: Sequence[ClaimSpan], hashes: Sequence[str]) -> list[int]:
+        ids = []
+        for span, digest in zip(spans, hashes, strict=True):
+            cur = self.conn.execute(
+                "INSERT INTO claims (article_id, idx, paragraph, start_char, end_char, text, text_hash,"
+                " checkworthiness) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, span.index, span.paragraph, span.start, span.end, span.text, digest,
+                 span.checkworthiness),
+            )
+            ids.append(int(cur.lastrowid))
+        return ids
+
+    def insert_attributions(self, claim_id: int, article_id: str, attributions: Sequence[Attribution]) -> list[int]:
+        """Store one claim's attributions; ``parent`` is an index into ``attributions``."""
+        ids: list[int] = []
+        for att in attributions:
+            parent_id = ids[att.parent] if att.parent is not None and 0 <= att.parent < len(ids) else None
+            cur = self.conn.execute(
+                "INSERT INTO attributions (claim_id, article_id, parent_id, source_text, source, source_type,"
+                " role, cue, kind, hedged, source_start, source_end, cue_start, cue_end, content_start,"
+                " content_end, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (claim_id, article_id, parent_id, att.source_text, att.source, att.source_type, att.role,
+                 att.cue, att.kind, int(att.hedged), att.source_start, att.source_end, att.cue_start,
+                 att.cue_end, att.content_start, att.content_end, att.confidence),
+            )
+            ids.append(int(cur.lastrowid))
+        return ids
+
+    def put_embeddings(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO embeddings (text_hash, model, dim, vector) VALUES (?, ?, ?, ?)",
+            [(h, model, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for h, v in items],
+        )
+
+    def delete_article(self, article_id: str) -> list[int]:
+        """Delete an article and (by cascade) its claims; returns the claim ids removed."""
+        ids = [r[0] for r in self.conn.execute("SELECT id FROM claims WHERE article_id = ?", (article_id,))]
+        cur = self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        if not cur.rowcount:
+            raise NotFound(f"no article {article_id!r}")
+        return ids
+
+    # --- reads --------------------------------------------------------------------------
+
+    def get_embeddings(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                (model, *chunk),
+            ):
+                found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
+        return found
+
+    def claim_vectors(self, model: str, claim_ids: Sequence[int] | None = None) -> tuple[np.ndarray, list[str]]:
+        """(claim ids, text hashes) in id order; vectors are fetched by the caller from the cache."""
+        if claim_ids is None:
+            rows = self.conn.execute("SELECT id, text_hash FROM claims ORDER BY id").fetchall()
+        else:
+            rows = []
+            ids = list(claim_ids)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                rows += self.conn.execute(
+                    f"SELECT id, text_hash FROM claims WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                    chunk,
+                ).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
+
+    def claim_id_summary(self) -> tuple[int, int]:
+        row = self.conn.execute("SELECT count(*), coalesce(sum(id), 0) FROM claims").fetchone()
+        return int(row[0]), int(row[1])
+
+    def all_claim_ids(self) -> np.ndarray:
+        return np.array([r[0] for r in self.conn.execute("SELECT id FROM claims")], dtype=np.int64)
+
+    def article(self, article_id: str) -> Article:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT * FROM articles WHERE id LIKE ? || '%' LIMIT 2", (article_id,)
+            ).fetchall()
+            if len(row) != 1:
+                raise NotFound(f"no article {article_id!r}")
+            row = row[0]
+        return self._article(row)
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        sources = [
+            CitedSource(outlet=r["outlet"], url=r["url"])
+            for r in self.conn.execute(
+                "SELECT outlet, url FROM article_sources WHERE article_id = ? ORDER BY position", (row["id"],)
+            )
+        ]
+        return Article(
+            id=row["id"], text=row["text"], title=row["title"], outlet=row["outlet"], date=row["date"],
+            url=row["url"], language=row["language"], ingested_at=row["ingested_at"], origin=row["origin"],
+            sources=sources, meta=json.loads(row["meta"] or "{}"),
+        )
+
+    def articles(self, limit: int | None = None, outlet: str | None = None) -> list[Article]:
+        sql = "SELECT * FROM articles"
+        args: list[Any] = []
+        if outlet:
+            sql += " WHERE outlet = ? COLLATE NOCASE"
+            args.append(outlet)
+        sql += " ORDER BY coalesce(date, ingested_at), id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [self._article(r) for r in self.conn.execute(sql, args)]
+
+    def claims_of(self, article_id: str) -> list[Claim]:
+        rows = self.conn.execute("SELECT * FROM claims WHERE article_id = ? ORDER BY idx", (article_id,))
+        return [_claim(r) for r in rows]
+
+    def claim(self, claim_id: int) -> Claim:
+        row = self.conn.execute("SELECT * FROM claims WHERE id = ?", (int(claim_id),)).fetchone()
+        if row is None:
+            raise NotFound(f"no claim {claim_id}")
+        return _claim(row)
+
+    def claims_by_ids(self, ids: Sequence[int]) -> dict[int, tuple[Claim, sqlite3.Row]]:
+        """Claims with their article's title/outlet/date/url, keyed by claim id."""
+        out: dict[int, tuple[Claim, sqlite3.Row]] = {}
+        ids = [int(i) for i in ids]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for row in self.conn.execute(
+                "SELECT c.*, a.title AS a_title, a.outlet AS a_outlet, a.date AS a_date, a.url AS a_url"
+                f" FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                out[int(row["id"])] = (_claim(row), row)
+        return out
+
+    def attributions_for(self, claim_ids: Sequence[int]) -> dict[int, list[Attribution]]:
+        out: dict[int, list[Attribution]] = {int(i): [] for i in claim_ids}
+        ids = list(out)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for r in self.conn.execute(
+                f"SELECT * FROM attributions WHERE claim_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk
+            ):
+                out[int(r["claim_id"])].append(_attribution(r))
+        return out
+
+    def counts(self) -> dict[str, int]:
+        q = self.conn.execute
+        return {
+            "articles": int(q("SELECT count(*) FROM articles").fetchone()[0]),
+            "claims": int(q("SELECT count(*) FROM claims").fetchone()[0]),
+            "attributions": int(q("SELECT count(*) FROM attributions").fetchone()[0]),
+            "outlets": int(
+                q("SELECT count(DISTINCT lower(o)) FROM (SELECT outlet AS o FROM articles WHERE outlet IS NOT NULL"
+                  " UNION ALL SELECT outlet FROM article_sources)").fetchone()[0]
+            ),
+        }
+
+    def filter_claim_ids(
+        self,
+        outlet: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        exclude_article: str | None = None,
+        source_type: str | None = None,
+    ) -> np.ndarray | None:
+        """Claim ids passing the filters, or None when no filter is set (all pass)."""
+        where: list[str] = []
+        args: list[Any] = []
+        if outlet:
+            where.append(
+                "(a.outlet = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM article_sources s"
+                " WHERE s.article_id = a.id AND s.outlet = ? COLLATE NOCASE))"
+            )
+            args += [outlet, outlet]
+        if date_from:
+            where.append("a.date >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("substr(a.date, 1, 10) <= ?")
+            args.append(date_to[:10])
+        if exclude_article:
+            where.append("a.id <> ?")
+            args.append(exclude_article)
+        if source_type:
+            where.append("EXISTS (SELECT 1 FROM attributions t WHERE t.claim_id = c.id AND t.source_type = ?)")
+            args.append(source_type)
+        if not where:
+            return None
+        sql = "SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id WHERE " + " AND ".join(where)
+        return np.array([r[0] for r in self.conn.execute(sql, args)], dtype=np.int64)
+
+
+def _claim(row: sqlite3.Row) -> Claim:
+    return Claim(
+        id=int(row["id"]), article_id=row["article_id"], index=int(row["idx"]), paragraph=int(row["paragraph"]),
+        start=int(row["start_char"]), end=int(row["end_char"]), text=row["text"],
+        checkworthiness=float(row["checkworthiness"]),
+    )
+
+
+def _attribution(r: sqlite3.Row) -> Attribution:
+    return Attribution(
+        source_text=r["source_text"], source=r["source"], source_type=r["source_type"], cue=r["cue"],
+        content_start=r["content_start"], content_end=r["content_end"], kind=r["kind"], role=r["role"],
+        hedged=bool(r["hedged"]), source_start=r["source_start"], source_end=r["source_end"],
+        cue_start=r["cue_start"], cue_end=r["cue_end"], parent=r["parent_id"], confidence=r["confidence"],
+        id=int(r["id"]), claim_id=int(r["claim_id"]),
+    )
+
+
+def _statements(sql: str) -> list[str]:
+    parts, buf = [], []
+    for line in sql.strip().splitlines():
+        buf.append(line)
+        if sqlite3.complete_statement("\n".join(buf)):
+            parts.append("\n".join(buf).strip())
+            buf = []
+    if "".join(buf).strip():
+        raise WorkbenchError("migration SQL ends with an incomplete statement")
+    return [p for p in parts if p]
