@@ -1,0 +1,1 @@
+"""Evaluation of workbench components against annotated corpora."""

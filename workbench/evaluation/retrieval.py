@@ -1,0 +1,211 @@
+"""Claim-retrieval evaluation in the CLEF CheckThat! format: MAP@k and MRR.
+
+Corpus and queries are TSV files (first column the id, the other columns joined are the text;
+a header row is expected, and detected when absent), or for the corpus a folder or ``.tar.gz``
+of JSON claims (``vclaim_id``/``vclaim``/``title`` as in CheckThat! 2021). Qrels lines read
+``qid 0 docid 1``. AP@k follows the official scorer: the precisions at each relevant hit in the
+top k, summed and divided by the number of relevant documents.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tarfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.errors import InputError
+
+KS = (1, 3, 5, 10, 20)
+
+
+@dataclass(slots=True)
+class Collection:
+    ids: list[str]
+    texts: list[str]
+    fields: list[dict[str, str]] = field(default_factory=list)
+
+
+def read_qrels(path: Path) -> dict[str, set[str]]:
+    qrels: dict[str, set[str]] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 4:
+            raise InputError(f"{path}:{n}", "qrels line must read 'qid 0 docid relevance'")
+        qid, _, doc, rel = parts
+        if rel not in {"0", "1"} and not rel.isdigit():
+            raise InputError(f"{path}:{n}", f"relevance {rel!r} is not a number")
+        if int(rel) > 0:
+            qrels.setdefault(qid, set()).add(doc)
+    return qrels
+
+
+def read_tsv(path: Path, known_ids: set[str] | None = None) -> Collection:
+    """Rows of a TSV file; a first row whose id is a known id (or not id-like) is data, not a header."""
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    if not rows:
+        raise InputError(str(path), "empty TSV file")
+    header: list[str] = []
+    first = rows[0]
+    if known_ids is None or first[0] not in known_ids:
+        header, rows = [c.strip() for c in first], rows[1:]
+    ids, texts, fields = [], [], []
+    for n, row in enumerate(rows, 2 if header else 1):
+        if not row or not row[0].strip():
+            continue
+        if len(row) < 2:
+            raise InputError(f"{path}:{n}", "row needs an id and at least one text column")
+        ids.append(row[0].strip())
+        texts.append(" ".join(c.strip() for c in row[1:] if c.strip()))
+        fields.append(dict(zip(header[1:], row[1:], strict=False)) if header else {})
+    return Collection(ids, texts, fields)
+
+
+def read_json_claims(path: Path) -> Collection:
+    """CheckThat! 2021 style claims: one JSON object per file, in a folder or a tar.gz."""
+    docs: list[dict[str, Any]] = []
+    if path.is_dir():
+        for file in sorted(path.rglob("*.json")):
+            docs.append(json.loads(file.read_text(encoding="utf-8")))
+    else:
+        with tarfile.open(path) as tar:
+            for member in sorted(tar.getmembers(), key=lambda m: m.name):
+                if member.isfile() and member.name.endswith(".json"):
+                    docs.append(json.load(tar.extractfile(member)))  # type: ignore[arg-type]
+    ids, texts = [], []
+    for d in docs:
+        doc_id = d.get("vclaim_id") or d.get("id")
+        if doc_id is None:
+            raise InputError(str(path), "JSON claim without 'vclaim_id' or 'id'")
+        ids.append(str(doc_id))
+        texts.append(
+            " ".join(str(d.get(k) or "").strip() for k in ("vclaim", "title") if d.get(k)).strip()
+        )
+    return Collection(ids, texts, [{k: str(v) for k, v in d.items()} for d in docs])
+
+
+def read_corpus(path: Path) -> Collection:
+    if path.is_dir() or path.name.endswith((".tar.gz", ".tgz", ".tar")):
+        return read_json_claims(path)
+    return read_tsv(path)
+
+
+def average_precision(ranked: Sequence[str], relevant: set[str], k: int) -> float:
+    if not relevant:
+        return 0.0
+    hits, total = 0, 0.0
+    for i, doc in enumerate(ranked[:k]):
+        if doc in relevant:
+            hits += 1
+            total += hits / (i + 1)
+    return total / len(relevant)
+
+
+def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
+    for i, doc in enumerate(ranked):
+        if doc in relevant:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+def score_rankings(rankings: dict[str, list[str]], qrels: dict[str, set[str]]) -> dict[str, float]:
+    qids = [q for q in qrels if q in rankings]
+    out: dict[str, float] = {}
+    for k in KS:
+        out[f"map@{k}"] = (
+            float(np.mean([average_precision(rankings[q], qrels[q], k) for q in qids]))
+            if qids
+            else 0.0
+        )
+    out["mrr"] = (
+        float(np.mean([reciprocal_rank(rankings[q], qrels[q]) for q in qids])) if qids else 0.0
+    )
+    out["queries"] = len(qids)
+    return out
+
+
+Ranker = Callable[[Collection, Collection, int], list[list[str]]]
+
+
+def dense_ranker(embed: Callable[[list[str]], np.ndarray], cache_dir: Path | None = None) -> Ranker:
+    """Exact inner-product search over normalised embeddings (the plain baseline)."""
+
+    def rank(corpus: Collection, queries: Collection, depth: int) -> list[list[str]]:
+        docs = cached_embed(embed, corpus.texts, cache_dir)
+        q = embed(queries.texts)
+        scores = q @ docs.T
+        top = np.argsort(-scores, axis=1)[:, :depth]
+        return [[corpus.ids[j] for j in row] for row in top]
+
+    return rank
+
+
+def cached_embed(
+    embed: Callable[[list[str]], np.ndarray], texts: list[str], cache_dir: Path | None
+) -> np.ndarray:
+    """Embed a corpus once per (texts, embedder) and keep the matrix on disk for reruns."""
+    if cache_dir is None:
+        return embed(texts)
+    key = hashlib.sha1(
+        ("\x1e".join(texts) + repr(getattr(embed, "__qualname__", ""))).encode()
+    ).hexdigest()[:16]
+    path = cache_dir / f"eval-{key}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = embed(texts)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def evaluate_retrieval(
+    corpus_path: Path,
+    queries_path: Path,
+    qrels_path: Path,
+    ranker: Ranker,
+    depth: int = 100,
+) -> dict[str, Any]:
+    """Rank the corpus for each query that has judgements and score the rankings."""
+    started = time.perf_counter()
+    for p in (corpus_path, queries_path, qrels_path):
+        if not p.exists():
+            raise InputError(str(p), "no such file")
+    qrels = read_qrels(qrels_path)
+    corpus = read_corpus(corpus_path)
+    queries = read_tsv(queries_path, known_ids=set(qrels))
+    keep = [i for i, q in enumerate(queries.ids) if q in qrels]
+    queries = Collection([queries.ids[i] for i in keep], [queries.texts[i] for i in keep])
+    if not queries.ids:
+        raise InputError(str(queries_path), "no query id appears in the qrels")
+    ranked = ranker(corpus, queries, depth)
+    result: dict[str, Any] = score_rankings(dict(zip(queries.ids, ranked, strict=True)), qrels)
+    result.update(
+        {
+            "documents": len(corpus.ids),
+            "seconds": round(time.perf_counter() - started, 2),
+            "corpus": str(corpus_path),
+            "queries_file": str(queries_path),
+            "qrels": str(qrels_path),
+        }
+    )
+    return result
+
+
+def format_report(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['queries']} queries over {result['documents']} documents ({result['seconds']} s)"
+    ]
+    for key in ("map@1", "map@5", "map@10", "mrr"):
+        lines.append(f"  {key.upper():7} {result[key]:.4f}")
+    return "\n".join(lines)
