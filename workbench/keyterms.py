@@ -217,227 +217,221 @@ def _entity_norm(words: list[str]) -> str | None:
 
 @lru_cache(maxsize=16384)
 def extract_key_terms(text: str) -> KeyTerms:
-    """Numbers, dates, capitalised-name entities, negation markers and content stems."""
-    toks: list[tuple[str, str, int, int, str | None]] = []  # (kind, text, start, end, suffix)
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup if m.lastgroup != "suf" else "num"
-        if m.group("num") is not None:
-            kind = "num"
-        toks.append((kind, m.group(0), m.start(), m.end(), m.group("suf")))
+    """Numbers, dates, capitalised-name entities, negation markers and content stems.
 
-    numbers: list[NumberMention] = []
-    dates: list[DateMention] = []
-    entities: list[str] = []
-    negations: list[str] = []
-    words: set[str] = set()
-    used: set[int] = set()
-    n = len(toks)
-    lows = [t[1].lower() for t in toks]
+    Cached: search re-scoring sees the same stored claims again and again.
+    """
+    return _Scan(text).run()
 
-    def next_content(j: int) -> str:
-        while j < n and toks[j][0] == "word" and lows[j] in STOPWORDS:
+
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_SKIP_ONE_BEFORE = {"no", "any", "every", "each", "the", "this", "that", "which"}
+_SKIP_ONE_AFTER = {"of", "another", "day", "time", "way"}
+_A_N = set(SCALES) | set(UNITS)  # "a dozen", "a hundred", "a million"
+
+
+class _Scan:
+    """One left-to-right pass over a text's tokens (kind, text, start, end, suffix)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = [
+            ("num" if m["num"] else m.lastgroup or "", m[0], m.start(), m.end(), m["suf"] or "")
+            for m in _TOKEN.finditer(text)
+        ]
+        self.lows = [t[1].lower() for t in self.toks]
+        self.n = len(self.toks)
+        self.numbers: list[NumberMention] = []
+        self.dates: list[DateMention] = []
+        self.negations: list[str] = []
+        self.words: set[str] = set()
+        self.used: set[int] = set()
+
+    def low(self, i: int) -> str:
+        return self.lows[i] if 0 <= i < self.n else ""
+
+    def kind(self, i: int) -> str:
+        return self.toks[i][0] if 0 <= i < self.n else ""
+
+    def context(self, j: int) -> str:
+        while self.kind(j) == "word" and self.lows[j] in STOPWORDS:
             j += 1
-        return lows[j] if j < n and toks[j][0] == "word" else ""
+        return self.lows[j] if self.kind(j) == "word" else ""
 
-    def add_number(i0: int, i1: int, value: float, kind: str, approx: bool = False) -> None:
-        lo = hi = value
-        if vague := VAGUE.get(lows[i1 - 1]):
-            lo, hi = vague
-        j = i1
-        if kind == "count" and j < n and lows[j] in PERCENT_WORDS:
-            kind, j = "percent", j + 1
-        elif kind == "count" and j + 1 < n and lows[j] == "per" and lows[j + 1] == "cent":
-            kind, j = "percent", j + 2
-        elif kind == "count" and j < n and lows[j] in CURRENCY_WORDS:
-            kind, j = "money", j + 1
-        if kind == "count" and i0 > 0 and toks[i0 - 1][1] in CURRENCY_SIGNS:
-            kind = "money"
-        qual = QUALIFIERS.get(lows[i0 - 1]) if i0 > 0 else None
-        if qual is None and i0 > 1 and lows[i0 - 1] == "than":
-            qual = QUALIFIERS.get(lows[i0 - 2])
+    def number(self, i0: int, i1: int, value: float, kind: str, approx: bool = False) -> int:
+        """Record tokens ``i0:i1`` as a figure; unit words after it set the kind."""
+        lo, hi = VAGUE.get(self.lows[i1 - 1], (value, value))
+        j, nxt = i1, self.low(i1)
+        if kind == "count" and (
+            nxt in PERCENT_WORDS or (nxt == "per" and self.low(j + 1) == "cent")
+        ):
+            kind, j = "percent", j + (1 if nxt in PERCENT_WORDS else 2)
+        elif kind == "count" and (nxt in CURRENCY_WORDS or self.low(i0 - 1) in CURRENCY_SIGNS):
+            kind, j = "money", j + (nxt in CURRENCY_WORDS)
+        qual = QUALIFIERS.get(self.low(i0 - 1))
+        if self.low(i0 - 1) == "than":
+            qual = QUALIFIERS.get(self.low(i0 - 2))
         if qual == "min":
             hi, approx = float("inf"), True
         elif qual == "max":
             lo, approx = 0.0, True
         elif qual == "approx":
             lo, hi, approx = value * 0.85, value * 1.15, True
-        start, end = toks[i0][2], toks[i1 - 1][3]
-        numbers.append(
-            NumberMention(text[start:end], value, lo, hi, kind, next_content(j), approx, start, end)
-        )
-        used.update(range(i0, i1))
+        s, e = self.toks[i0][2], self.toks[i1 - 1][3]
+        mention = NumberMention(self.text[s:e], value, lo, hi, kind, self.context(j), approx, s, e)
+        self.numbers.append(mention)
+        self.used.update(range(i0, i1))
+        return i1
 
-    i = 0
-    while i < n:
-        kind, tok, s, e, suf = toks[i]
-        low = lows[i]
-        if kind == "iso":
-            y, mo, d = (int(x) for x in tok.split("-"))
-            dates.append(DateMention(tok, y, mo, d, None, s, e))
-        elif kind == "slash":
-            p, q, y = (int(x) for x in tok.split("/"))
-            y = y + 2000 if y < 100 else y
-            mo, d = (q, p) if p > 12 else (p, q)
-            dates.append(DateMention(tok, y, mo, d, None, s, e))
-        elif kind == "word" and low in MONTHS and tok[0].isupper():
-            mo = MONTHS[low]
-            j, day, year = i + 1, None, None
-            if j < n and toks[j][1] == ".":
-                j += 1
-            if (
-                j < n
-                and toks[j][0] == "num"
-                and toks[j][1].isdigit()
-                and 1 <= int(toks[j][1]) <= 31
-            ):
-                day, j = int(toks[j][1]), j + 1
-                if j + 1 < n and toks[j][1] == "," and toks[j + 1][0] == "num":
-                    j += 1
-            if j < n and toks[j][0] == "num" and re.fullmatch(r"1[89]\d\d|20\d\d", toks[j][1]):
-                year, j = int(toks[j][1]), j + 1
-            prev = toks[i - 1] if i else ("", "", 0, 0, None)
-            if day is None and prev[0] == "num" and prev[1].isdigit() and 1 <= int(prev[1]) <= 31:
-                day, s = int(prev[1]), prev[2]
-                numbers = [x for x in numbers if x.start != s]
-            if day is not None or year is not None or low not in AMBIGUOUS_MONTHS:
-                end = toks[j - 1][3] if j > i + 1 else e
-                dates.append(DateMention(text[s:end], year, mo, day, None, s, end))
-                used.update(range(i, j))
-                i = j
-                continue
-        elif kind == "word" and low in WEEKDAYS and tok[0].isupper():
-            dates.append(DateMention(tok, weekday=WEEKDAYS[low], start=s, end=e))
-        elif kind == "num" and i not in used:
-            raw = tok[: len(tok) - len(suf)] if suf else tok
-            value = float(raw.replace(",", ""))
-            sl = (suf or "").lower()
-            nxt = lows[i + 1] if i + 1 < n else ""
-            if sl in ("st", "nd", "rd", "th"):
-                add_number(i, i + 1, value, "ordinal")
-            elif sl in SUFFIX_SCALES:
-                add_number(i, i + 1, value * SUFFIX_SCALES[sl], "count")
-            elif sl:
-                pass  # identifiers such as 5G, 737MAX
-            elif (
-                re.fullmatch(r"1[89]\d\d|20\d\d", raw)
-                and nxt not in SCALES
-                and nxt not in PERCENT_WORDS
-                and (i == 0 or toks[i - 1][1] not in CURRENCY_SIGNS)
-                and (
-                    (i > 0 and lows[i - 1] in YEAR_PREV)
-                    or i + 1 >= n
-                    or toks[i + 1][0] != "word"
-                    or not toks[i + 1][1][0].islower()
-                )
-            ):
-                dates.append(DateMention(tok, year=int(raw), start=s, end=e))
-            else:
-                j = i + 1
-                while j < n and lows[j] in SCALES:
-                    value *= SCALES[lows[j]]
-                    j += 1
-                add_number(i, j, value, "count")
-                i = j
-                continue
-        elif kind == "word":
-            if low in NEGATIONS or low.endswith(("n't", "n’t")):
-                negations.append(low if low in NEGATIONS else "n't")
-            parts = low.split("-")
-            if (
-                parts[0] in UNITS
-                or low in VAGUE
-                or (low == "a" and _next_in(lows, i, SCALES, UNITS))
-            ):
-                j, total, current, ok = i, 0.0, 0.0, False
-                while j < n and toks[j][0] == "word":
-                    ps = lows[j].split("-")
-                    if all(p in UNITS for p in ps):
-                        current += sum(UNITS[p] for p in ps)
-                    elif lows[j] in SCALES and (ok or current):
-                        current = max(current, 1.0) * SCALES[lows[j]]
-                        if SCALES[lows[j]] >= 1e3:
-                            total, current = total + current, 0.0
-                    elif lows[j] == "a" and j == i:
-                        current = 0.0
-                    elif (
-                        lows[j] == "and" and ok and j + 1 < n and lows[j + 1].split("-")[0] in UNITS
-                    ):
-                        pass
-                    elif lows[j] in VAGUE and j == i:
-                        j += 1
-                        ok = True
-                        break
-                    else:
-                        break
-                    ok = True
-                    j += 1
-                value = total + current
-                prev = lows[i - 1] if i else ""
-                lone_one = j == i + 1 and low == "one"
-                skip_one = lone_one and (
-                    prev in {"no", "any", "every", "each", "the", "this", "that", "which"}
-                    or (i + 1 < n and lows[i + 1] in {"of", "another", "day", "time", "way"})
-                )
-                if ok and not skip_one and (value or low in VAGUE):
-                    add_number(i, j, value if low not in VAGUE else VAGUE[low][0], "count",
-                               approx=low in VAGUE)  # fmt: skip
+    def month(self, i: int) -> int | None:
+        """ "Oct 28", "October 28, 2025", "28 October", "May 2024"; None if not a date."""
+        low, (_, _, s, e, _) = self.lows[i], self.toks[i]
+        j, day, year = i + 1 + (self.low(i + 1) == "."), None, None
+        if self.kind(j) == "num" and self.toks[j][1].isdigit() and 1 <= int(self.toks[j][1]) <= 31:
+            day, j = int(self.toks[j][1]), j + 1
+            j += self.low(j) == "," and self.kind(j + 1) == "num"
+        if self.kind(j) == "num" and _YEAR.fullmatch(self.toks[j][1]):
+            year, j = int(self.toks[j][1]), j + 1
+        prev = self.toks[i - 1] if i else ("", "", 0, 0, "")
+        if day is None and prev[0] == "num" and prev[1].isdigit() and 1 <= int(prev[1]) <= 31:
+            day, s = int(prev[1]), prev[2]
+            self.numbers = [x for x in self.numbers if x.start != s]
+        if day is None and year is None and low in AMBIGUOUS_MONTHS:
+            return None
+        end = self.toks[j - 1][3] if j > i + 1 else e
+        self.dates.append(DateMention(self.text[s:end], year, MONTHS[low], day, None, s, end))
+        self.used.update(range(i, j))
+        return j
+
+    def digits(self, i: int) -> int:
+        """A figure written in digits, or a bare year."""
+        tok, suf = self.toks[i][1], self.toks[i][4].lower()
+        raw = tok[: len(tok) - len(suf)] if suf else tok
+        value, nxt = float(raw.replace(",", "")), self.low(i + 1)
+        if suf in ("st", "nd", "rd", "th"):
+            return self.number(i, i + 1, value, "ordinal")
+        if suf in SUFFIX_SCALES:
+            return self.number(i, i + 1, value * SUFFIX_SCALES[suf], "count")
+        if suf:
+            return i + 1  # identifiers such as 5G, 737MAX
+        if (
+            _YEAR.fullmatch(raw)
+            and nxt not in SCALES
+            and nxt not in PERCENT_WORDS
+            and self.low(i - 1) not in CURRENCY_SIGNS
+            and (
+                self.low(i - 1) in YEAR_PREV
+                or self.kind(i + 1) != "word"
+                or not self.toks[i + 1][1][0].islower()
+            )
+        ):
+            s, e = self.toks[i][2:4]
+            self.dates.append(DateMention(tok, year=int(raw), start=s, end=e))
+            return i + 1
+        j = i + 1
+        while self.low(j) in SCALES:
+            value *= SCALES[self.lows[j]]
+            j += 1
+        return self.number(i, j, value, "count")
+
+    def spelled(self, i: int) -> int | None:
+        """A figure in words: "twelve", "twenty-five", "a dozen", "five hundred thousand"."""
+        low = self.lows[i]
+        if low in VAGUE:
+            return self.number(i, i + 1, VAGUE[low][0], "count", approx=True)
+        j, total, current = i + (low == "a"), 0.0, 0.0
+        while self.kind(j) == "word":
+            parts = self.lows[j].split("-")
+            if all(p in UNITS for p in parts):
+                current += sum(UNITS[p] for p in parts)
+            elif self.lows[j] in SCALES and j > i:
+                current = max(current, 1.0) * SCALES[self.lows[j]]
+                if SCALES[self.lows[j]] >= 1e3:
+                    total, current = total + current, 0.0
+            elif not (self.lows[j] == "and" and current and self.low(j + 1).split("-")[0] in UNITS):
+                break
+            j += 1
+        if j == i + (low == "a") or not (total + current):
+            return None
+        if (j == i + 1 and low == "one") and (  # "one of the", "no one", "one day"
+            self.low(i - 1) in _SKIP_ONE_BEFORE or self.low(i + 1) in _SKIP_ONE_AFTER
+        ):
+            return None
+        return self.number(i, j, total + current, "count")
+
+    def run(self) -> KeyTerms:
+        i = 0
+        while i < self.n:
+            kind, tok, s, e, _ = self.toks[i]
+            low, nxt = self.lows[i], i + 1
+            if kind == "iso":
+                y, mo, d = (int(x) for x in tok.split("-"))
+                self.dates.append(DateMention(tok, y, mo, d, None, s, e))
+            elif kind == "slash":
+                p, q, y = (int(x) for x in tok.split("/"))
+                mo, d = (q, p) if p > 12 else (p, q)
+                self.dates.append(DateMention(tok, y + 2000 * (y < 100), mo, d, None, s, e))
+            elif kind == "num" and i not in self.used:
+                nxt = self.digits(i)
+            elif kind == "word" and tok[0].isupper() and low in MONTHS:
+                nxt = self.month(i) or nxt
+            elif kind == "word" and tok[0].isupper() and low in WEEKDAYS:
+                self.dates.append(DateMention(tok, weekday=WEEKDAYS[low], start=s, end=e))
+            elif kind == "word":
+                if low in NEGATIONS or low.endswith(("n't", "n’t")):
+                    self.negations.append(low if low in NEGATIONS else "n't")
+                first = low.split("-")[0]
+                spelled = first in UNITS or low in VAGUE or (low == "a" and self.low(i + 1) in _A_N)
+                if spelled and (j := self.spelled(i)) is not None:
                     i = j
                     continue
-            if low in ORDINALS and not (i > 0 and lows[i - 1] in {"a", "per", "one", "every"}):
-                add_number(i, i + 1, float(ORDINALS[low]), "ordinal")
-            elif tok[0].isupper() or kind == "acr":
-                pass  # handled by the entity pass below
-            elif not (
-                low in STOPWORDS
-                or low in NEGATIONS
-                or low in QUALIFIERS
-                or low.endswith(("n't", "n’t"))
-            ):
-                words.add(stem(low))
-        i += 1
+                if low in ORDINALS and self.low(i - 1) not in {"a", "per", "one", "every"}:
+                    self.number(i, i + 1, float(ORDINALS[low]), "ordinal")
+                elif not (tok[0].isupper() or low in STOPWORDS or low in NEGATIONS
+                          or low in QUALIFIERS or low.endswith(("n't", "n’t"))):  # fmt: skip
+                    self.words.add(stem(low))
+            i = max(nxt, i + 1)
+        return KeyTerms(
+            numbers=tuple(self.numbers),
+            dates=tuple(sorted(self.dates, key=lambda d: d.start)),
+            entities=tuple(self.entities()),
+            negations=tuple(self.negations),
+            words=frozenset(self.words),
+        )
 
-    # Entity pass: maximal runs of capitalised words (connectors allowed inside).
-    i, sent_start = 0, True
-    while i < n:
-        kind, tok = toks[i][0], toks[i][1]
-        if kind in ("word", "acr") and (tok[0].isupper()) and i not in used:
+    def entities(self) -> list[str]:
+        """Maximal runs of capitalised words (connectors such as "of" allowed inside)."""
+        out: list[str] = []
+        i, sent_start, toks = 0, True, self.toks
+        while i < self.n:
+            kind, tok = toks[i][0], toks[i][1]
+            if kind not in ("word", "acr") or not tok[0].isupper() or i in self.used:
+                sent_start = kind == "punct" and tok in _SENT_END
+                i += 1
+                continue
             j, run = i, []
-            while j < n and j not in used and toks[j][0] in ("word", "acr"):
-                t = toks[j][1]
-                inner = lows[j] in CONNECTORS and j + 1 < n and toks[j + 1][1][:1].isupper()
-                if not (t[0].isupper() or inner):
-                    break
-                run.append(t)
-                j += 1
-            if sent_start and run and run[0].lower() in NOT_NAMES:
-                run.pop(0)
-            keep = bool(run)
-            if keep and sent_start and j - i == 1:
-                w = run[0]
-                keep = (
-                    w.isupper()
-                    or any(toks[k][1] == w for k in range(i + 1, n))
-                    or not w.lower().endswith(LIKELY_COMMON_SUFFIXES)
+            while j < self.n and j not in self.used and toks[j][0] in ("word", "acr"):
+                inner = (
+                    self.lows[j] in CONNECTORS
+                    and self.kind(j + 1) == "word"
+                    and toks[j + 1][1][0].isupper()
                 )
-            norm = _entity_norm(run) if keep else None
-            if norm and norm not in entities and norm not in NOT_NAMES:
-                entities.append(norm)
+                if not (toks[j][1][0].isupper() or inner):
+                    break
+                run.append(toks[j][1])
+                j += 1
+            if sent_start and run[0].lower() in NOT_NAMES:
+                run.pop(0)
+            if run and sent_start and j - i == 1:  # one sentence-initial word: a name?
+                w = run[0]
+                if not (w.isupper() or any(t[1] == w for t in toks[j:])
+                        or not w.lower().endswith(LIKELY_COMMON_SUFFIXES)):  # fmt: skip
+                    run = []
+            norm = _entity_norm(run) if run else None
+            if norm and norm not in out and norm not in NOT_NAMES:
+                out.append(norm)
             i, sent_start = j, False
-            continue
-        sent_start = kind == "punct" and tok in _SENT_END
-        i += 1
-
-    return KeyTerms(
-        numbers=tuple(numbers),
-        dates=tuple(sorted(dates, key=lambda d: d.start)),
-        entities=tuple(entities),
-        negations=tuple(negations),
-        words=frozenset(words),
-    )
-
-
-def _next_in(lows: list[str], i: int, *vocabs: dict[str, Any]) -> bool:
-    return i + 1 < len(lows) and any(lows[i + 1] in v for v in vocabs)
+        return out
 
 
 # ---------------------------------------------------------------------------- comparison
