@@ -1,0 +1,67 @@
+"""Shared fixtures: paths, the seed, and workbenches that load the model once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED = SEEDS / "000_faa9dfb136758eec.txt"
+SHARED = ROOT.parent / "shared" / "data"
+
+needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is absent")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/data, skipping the test when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the seed ingested (attribution on), built once per session."""
+    from workbench.api import Workbench
+
+    data = tmp_path_factory.mktemp("seeded")
+    with Workbench.open(data) as wb:
+        report = wb.ingest([SEEDS])
+        assert report.ingested == 1, report.to_dict()
+    return data
+
+
+@pytest.fixture()
+def seeded(seeded_dir: Path, tmp_path: Path) -> Iterator:
+    """A private copy of the seeded data directory, open; tests may change it freely."""
+    from workbench.api import Workbench
+
+    data = tmp_path / "data"
+    shutil.copytree(seeded_dir, data)
+    wb = Workbench.open(data)
+    yield wb
+    wb.close()
+
+
+@pytest.fixture()
+def wb(tmp_path: Path) -> Iterator:
+    """An empty workbench in a temporary data directory."""
+    from workbench.api import Workbench
+
+    wb = Workbench.open(tmp_path / "data")
+    yield wb
+    wb.close()

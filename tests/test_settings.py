@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from workbench.settings import Settings, setting_names
+
+
+def test_every_setting_is_documented() -> None:
+    doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    missing = [n for n in setting_names() if f"`WORKBENCH_{n.upper()}`" not in doc or f"`{n}`" not in doc]
+    assert not missing, f"undocumented settings: {missing}"
+
+
+def test_env_then_overrides() -> None:
+    env = {"WORKBENCH_DATA": "/tmp/x", "WORKBENCH_BATCH_SIZE": "8", "WORKBENCH_ATTRIBUTION": "no"}
+    s = Settings.from_env(env)
+    assert s.data == Path("/tmp/x") and s.batch_size == 8 and s.attribution is False
+    s = Settings.from_env(env, batch_size=16, device=None)
+    assert s.batch_size == 16 and s.device == "auto"
+
+
+def test_bad_env_value_names_the_variable() -> None:
+    with pytest.raises(ValueError, match="WORKBENCH_BATCH_SIZE"):
+        Settings.from_env({"WORKBENCH_BATCH_SIZE": "many"})

@@ -1,0 +1,117 @@
+"""The ``workbench`` command line: a thin layer over :class:`workbench.Workbench`.
+
+Every command that prints results takes ``--json``; ``--data`` (or ``WORKBENCH_DATA``) picks
+the data directory. Heavy libraries load only inside the commands that need them, so
+``workbench --help`` is instant. Groups live in sibling modules and register themselves here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from workbench.errors import WorkbenchError
+
+app = typer.Typer(
+    name="workbench",
+    help="Claim workbench: who says so, who else carries it, do they agree, who was first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+class State:
+    """Options shared by all commands (set by the top-level callback)."""
+
+    data: Path | None = None
+    device: str | None = None
+    model: str | None = None
+
+
+state = State()
+
+
+@app.callback()
+def _root(
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", envvar="WORKBENCH_DATA", help="Data directory (store + index). Default: index/."),
+    ] = None,
+    device: Annotated[
+        str | None, typer.Option("--device", help="auto (GPU when present), cpu, cuda or mps.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Embedding model name or local folder.")] = None,
+) -> None:
+    state.data, state.device, state.model = data, device, model
+
+
+def settings(**overrides: Any):  # noqa: ANN201 - Settings, imported lazily
+    from workbench.settings import Settings
+
+    return Settings.from_env(data=state.data, device=state.device, model=state.model, **overrides)
+
+
+@contextmanager
+def open_workbench(**overrides: Any) -> Iterator[Any]:
+    from workbench.api import Workbench
+
+    wb = Workbench.open(settings=settings(**overrides))
+    try:
+        yield wb
+    finally:
+        wb.close()
+
+
+def emit(data: Any, as_json: bool, human: str | None = None) -> None:
+    """Print ``data`` as JSON, or the human text."""
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif human is not None:
+        typer.echo(human)
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Console-script entry: one-line errors instead of tracebacks for expected failures."""
+    try:
+        app(standalone_mode=False)
+    except WorkbenchError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors come through here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+def _register() -> None:
+    """Import the command modules; each adds its commands to ``app``."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"workbench.cli.{name}")
+
+
+COMMAND_MODULES = ["commands", "evaluate"]
+_register()

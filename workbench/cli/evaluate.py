@@ -1,0 +1,63 @@
+"""``workbench eval …``: retrieval (CheckThat!) and attribution (brat) evaluations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli import JsonOpt, app, emit, settings
+
+eval_app = typer.Typer(help="Measure retrieval and attribution quality on labelled data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    corpus: Annotated[Path, typer.Option(help="Documents: TSV (id, text columns…) or a folder/.tar.gz of JSON claims.")],
+    queries: Annotated[Path, typer.Option(help="Queries TSV (id, text columns…).")],
+    qrels: Annotated[Path, typer.Option(help="Judgements: lines 'qid 0 docid 1'.")],
+    mode: Annotated[str | None, typer.Option(help="dense, or another ranker the search module offers.")] = None,
+    cache: Annotated[bool, typer.Option(help="Keep corpus embeddings in DATA/cache for reruns.")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """MAP@1, MAP@5, MAP@10 and MRR of similar-claim lookup on a CheckThat!-format set."""
+    from workbench.embed import Embedder
+    from workbench.evaluation.retrieval import dense_ranker, evaluate_retrieval, format_report
+
+    s = settings()
+    embedder = Embedder(s.model, s.device, s.batch_size, s.torch_threads)
+    cache_dir = s.data / "cache" if cache else None
+    chosen = mode or "dense"
+    ranker = None
+    if chosen != "dense":
+        from workbench.evaluation import retrieval as retrieval_mod
+
+        factory = getattr(retrieval_mod, f"{chosen}_ranker", None)
+        if factory is None:
+            raise typer.BadParameter(f"unknown mode {chosen!r}", param_hint="--mode")
+        ranker = factory(embedder, cache_dir)
+    else:
+        def embed(texts: list[str]):  # noqa: ANN202
+            return embedder.encode(texts)
+
+        embed.__qualname__ = f"dense:{s.model}"
+        ranker = dense_ranker(embed, cache_dir)
+    result = evaluate_retrieval(corpus, queries, qrels, ranker)
+    result["mode"] = chosen
+    emit(result, as_json, format_report(result))
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    brat: Annotated[Path, typer.Option(help="Folder of brat standoff: text/ + attributions/, or .txt + .ann files.")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Precision, recall and F1 of source, cue and content spans (exact and overlap match)."""
+    from workbench.attribution import Attributor
+    from workbench.evaluation.attribution import evaluate_brat, format_report
+
+    result = evaluate_brat(brat, Attributor(), limit=limit)
+    emit(result, as_json, format_report(result))
