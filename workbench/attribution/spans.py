@@ -1,0 +1,82 @@
+"""Span helpers over a spaCy parse: phrase extents, cue extents, trimming, quote growth.
+
+Shared by the sentence rules so every attribution's offsets are shaped the same way
+(PolNeAR-style: content keeps its quote marks, loses clause punctuation and a final period).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TRIM = " \t\n,;:—–-"
+
+
+def subtree_span(tok: Any) -> Any:
+    sub = list(tok.subtree)
+    span = tok.doc[sub[0].i : sub[-1].i + 1]
+    while len(span) > 1 and span[-1].is_punct and span[-1].text not in "”\"'’)":
+        span = span[:-1]
+    while len(span) > 1 and span[0].is_punct and span[0].text not in "“\"'‘(":
+        span = span[1:]
+    return span
+
+
+def source_span(subj: Any, verb: Any) -> Any:
+    """The subject's phrase; if a mis-parse buried the real speaker in a modifier of the
+    subject ("The tensions escalated after X warned …"), the noun phrase right before the cue."""
+    span = subtree_span(subj)
+    i = verb.i - 1
+    doc = verb.doc
+    while i > subj.i and doc[i].dep_ in ("advmod", "aux", "auxpass", "neg"):
+        i -= 1
+    near = doc[i]
+    if near.i == subj.i or near.pos_ not in ("PROPN", "NOUN", "PRON") or near.i < span.start:
+        return span
+    cur, crossed = near, False
+    while cur.i != subj.i and cur.head.i != cur.i:
+        cur = cur.head
+        crossed = crossed or cur.pos_ in ("VERB", "AUX")
+    if cur.i != subj.i or not crossed:
+        return span
+    return doc[near.left_edge.i : near.i + 1]
+
+
+def cue_span(tok: Any) -> tuple[int, int]:
+    """The cue verb with contiguous auxiliaries/negation before and a particle after."""
+    doc = tok.doc
+    first = tok
+    while (
+        first.i > 0
+        and doc[first.i - 1].dep_ in ("aux", "auxpass", "neg")
+        and doc[first.i - 1].head.i == tok.i
+    ):
+        first = doc[first.i - 1]
+    last = tok
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "prt" and doc[tok.i + 1].head.i == tok.i:
+        last = doc[tok.i + 1]
+    return first.idx, last.idx + len(last)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip spaces and clause punctuation; drop a final period unless a quote closes it."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if end > start and text[end - 1] == "." and not text[start:end].endswith("..."):
+        end -= 1
+    return start, end
+
+
+def extend_to_quotes(
+    start: int, end: int, quotes: list[tuple[int, int]], blocked: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """Grow a content span to whole quotations it cuts into (not over the cue/source)."""
+    for qs, qe in quotes:
+        if qs < end and start < qe and not any(qs < b[1] and b[0] < qe for b in blocked):
+            start, end = min(start, qs), max(end, qe)
+    return start, end
+
+
+def is_quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
+    return any(qs <= start and end <= qe and (end - start) >= 0.8 * (qe - qs) for qs, qe in quotes)
