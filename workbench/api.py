@@ -178,6 +178,10 @@ class Workbench:
     def after_ingest(self, claim_ids: list[int]) -> None:
         """Hook for stages that update incrementally after new claims land (e.g. clusters)."""
 
+    def cluster_members(self, claim_id: int) -> list[int]:
+        """Claim ids that state the same thing as ``claim_id`` (itself included)."""
+        return [int(claim_id)]
+
     def delete_article(self, article_id: str) -> int:
         with self.store.transaction():
             ids = self.store.delete_article(self.store.article(article_id).id)
