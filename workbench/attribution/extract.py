@@ -283,9 +283,8 @@ def _content(
         kind = "direct_quote" if is_quote(text, start, end, quotes) else None
         return start, end, kind
     obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
-    as_prep = next(
-        (c for c in tok.children if c.dep_ in ("prep", "oprd") and c.lower_ == "as"), None
-    )
+    near = [*tok.children, *(obj.children if obj is not None else ())]
+    as_prep = next((c for c in near if c.dep_ in ("prep", "oprd") and c.lower_ == "as"), None)
     oprd = next((c for c in tok.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
     if lemma == "call" and obj is not None and oprd is not None:
         start, end = subtree_span(obj).start_char, subtree_span(oprd).end_char
@@ -293,9 +292,7 @@ def _content(
         return (*trim(text, start, end), "described_as")
     if lemma in ("describe", "call", "label", "brand", "characterize") and as_prep is not None:
         first = obj if obj is not None and obj.tag_ not in ("WP", "WDT") else as_prep
-        start = subtree_span(first).start_char
-        if first is as_prep:
-            start = as_prep.idx + len(as_prep)
+        start = subtree_span(obj).start_char if first is obj else as_prep.idx + len(as_prep)
         end = subtree_span(as_prep).end_char
         start, end = extend_to_quotes(start, end, quotes, blocked)
         return (*trim(text, start, end), "described_as")

@@ -132,7 +132,7 @@ class SourceTracker:
 
     def _known_surname(self, span: Any) -> Resolved | None:
         """A bare name matching a person already named ("Haqqani" after "Sirajuddin Haqqani")."""
-        words = [t for t in span if t.pos_ == "PROPN"]
+        words = [t for t in span if t.pos_ == "PROPN" or t.is_title]
         if not words or len(words) != len([t for t in span if not t.is_punct]):
             return None
         name = _clean_name(" ".join(t.text for t in words))
@@ -223,7 +223,7 @@ def _role_before(ent: Any) -> str | None:
     words: list[str] = []
     while i >= 0:
         tok = doc[i]
-        if tok.text in _ROLE_STOP or tok.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"):
+        if tok.text in _ROLE_STOP or tok.ent_type_ in ("GPE", "NORP", "PERSON"):
             break
         if not (tok.is_title or tok.is_upper) or tok.is_punct or tok.like_num:
             break
