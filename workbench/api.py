@@ -82,7 +82,7 @@ class Workbench:
                 )
             try:
                 self._index = FaissIndex.load(self.data_dir) if manifest else None
-            except Exception as exc:  # noqa: BLE001 - a corrupt index file is rebuilt from the store
+            except Exception as exc:
                 log.warning("index in %s unreadable (%s); rebuilding from the store", self.data_dir, exc)
                 self._index = None
             if self._index is None:
@@ -114,7 +114,7 @@ class Workbench:
             vectors = self.vectors_for(texts, hashes)
             self.index.add(ids, vectors)
         self.save_index()
-        self.last_repair = {"added": int(len(missing)), "removed": int(removed)}
+        self.last_repair = {"added": len(missing), "removed": int(removed)}
         if len(missing) or removed:
             log.warning("repaired index in %s: %s", self.data_dir, self.last_repair)
         return self.last_repair
@@ -212,6 +212,51 @@ class Workbench:
             user = self.data_dir / "outlets.user.json"
             self._registry = OutletRegistry.load(user if user.exists() else None)
         return self._registry
+
+    def canonical_outlet(self, name: str | None, url: str | None = None) -> str | None:
+        """The registry's name for an outlet given by name (or, failing that, by URL domain).
+
+        An unknown name is kept as given: the registry helps, it never drops data.
+        """
+        registry = self.outlets()
+        if name:
+            found = registry.match(name) if registry is not None else None
+            return found.name if found is not None else name.strip()
+        return self.outlet_for_url(url)
+
+    def add_outlet(
+        self,
+        name: str,
+        aliases: Sequence[str] = (),
+        domains: Sequence[str] = (),
+        country: str | None = None,
+        language: str | None = None,
+        kind: str | None = None,
+    ) -> Any:
+        """Add an outlet (or aliases/domains to a known one) and save it to this data directory."""
+        registry = self.outlets()
+        if registry is None:
+            raise WorkbenchError("the outlet registry is not installed")
+        try:
+            outlet = registry.add(name, aliases, country=country, language=language, kind=kind, domains=domains)
+        except ValueError as exc:
+            raise WorkbenchError(str(exc)) from exc
+        registry.save_user(self.data_dir / "outlets.user.json")
+        self._attributor = None  # its matcher must see the new names
+        return outlet
+
+    def import_outlets(self, path: str | Path) -> int:
+        """Merge a user outlet file (JSON list, same schema as the packaged one) into this directory."""
+        from workbench.outlets import load_user_file
+
+        try:
+            entries = load_user_file(path)
+        except ValueError as exc:
+            raise WorkbenchError(str(exc)) from exc
+        for e in entries:
+            self.add_outlet(e["name"], e.get("aliases", []), e.get("domains", []), e.get("country"),
+                            e.get("language"), e.get("kind"))
+        return len(entries)
 
     def outlet_for_url(self, url: str | None) -> str | None:
         """The publisher named by an article URL's domain, when the registry knows it."""

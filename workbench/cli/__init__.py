@@ -54,7 +54,7 @@ def _root(
     state.data, state.device, state.model = data, device, model
 
 
-def settings(**overrides: Any):  # noqa: ANN201 - Settings, imported lazily
+def settings(**overrides: Any):
     from workbench.settings import Settings
 
     return Settings.from_env(data=state.data, device=state.device, model=state.model, **overrides)
@@ -113,5 +113,5 @@ def _register() -> None:
         importlib.import_module(f"workbench.cli.{name}")
 
 
-COMMAND_MODULES = ["commands", "evaluate"]
+COMMAND_MODULES = ["commands", "evaluate", "outlets"]
 _register()
