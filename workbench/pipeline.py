@@ -19,7 +19,14 @@ import numpy as np
 from workbench import ingest, segment
 from workbench.embed import text_hash
 from workbench.errors import InputError
-from workbench.records import Article, ArticleDraft, Attribution, ClaimSpan, FileResult, IngestReport
+from workbench.records import (
+    Article,
+    ArticleDraft,
+    Attribution,
+    ClaimSpan,
+    FileResult,
+    IngestReport,
+)
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -107,7 +114,7 @@ class Pipeline:
         t0 = time.perf_counter()
         stamp = ingest.now_iso()
         for draft, _ in chunk:
-            outlet = draft.outlet or self.wb.outlet_for_url(draft.url)
+            outlet = self.wb.canonical_outlet(draft.outlet, draft.url)
             art = Article(
                 id=ingest.article_id(draft.text), text=draft.text, title=draft.title, outlet=outlet,
                 date=draft.date, url=draft.url, language=draft.language, ingested_at=stamp,
