@@ -99,4 +99,51 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX attributions_type ON attributions(source_type);
         """,
     ),
+    Migration(
+        4,
+        "notes: verdicts, evidence, confirmed attribution, history",
+        """
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            claim_id INTEGER REFERENCES claims(id) ON DELETE SET NULL,
+            claim_hash TEXT NOT NULL,
+            claim_text TEXT NOT NULL,
+            article_id TEXT,
+            article_url TEXT,
+            scope TEXT NOT NULL DEFAULT 'claim' CHECK (scope IN ('claim','cluster')),
+            verdict TEXT NOT NULL CHECK (verdict IN ('true','mostly_true','mixed','mostly_false',
+                'false','misleading','unverifiable','in_progress')),
+            rationale TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '[]',
+            source TEXT,
+            source_type TEXT
+                CHECK (source_type IS NULL OR source_type IN
+                       ('outlet','person','organization','unnamed','publisher')),
+            attribution_id INTEGER REFERENCES attributions(id) ON DELETE SET NULL,
+            reviewer TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            deleted_at TEXT,
+            deleted_by TEXT
+        );
+        CREATE INDEX notes_claim ON notes(claim_id);
+        CREATE INDEX notes_claim_hash ON notes(claim_hash);
+        CREATE INDEX notes_updated ON notes(updated_at);
+        CREATE UNIQUE INDEX notes_one_live_per_claim ON notes(claim_id, scope)
+            WHERE deleted_at IS NULL AND claim_id IS NOT NULL;
+        CREATE TABLE note_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('create','update','delete')),
+            reviewer TEXT NOT NULL,
+            at TEXT NOT NULL,
+            changes TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (note_id, version)
+        );
+        """,
+    ),
 ]

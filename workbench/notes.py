@@ -1,0 +1,458 @@
+"""Verification notes: a checker's verdict, rationale, evidence and confirmed attribution.
+
+A note belongs to one claim (``scope="claim"``) or to the cluster of claims that state the
+same thing (``scope="cluster"``, anchored on one member; see ``Workbench.cluster_members``).
+Notes are never overwritten silently: every save bumps ``version`` and writes a history row
+with a field-level diff, and a save against a stale version raises
+:class:`~workbench.errors.ConflictError` describing the other edit. Deletion is soft (the row
+stays, with ``deleted_at``/``deleted_by``) and recorded in history too.
+
+Each note stores its claim's content hash, text and article id/URL, so it survives the
+claim being re-ingested under a new id (:meth:`Notes.relink`) and can move between
+workbenches (:func:`workbench.export.import_json`).
+
+>>> from workbench.notes import Notes
+>>> notes = Notes(wb)
+>>> n = notes.add(23, "mostly_false", rationale="…", evidence=["https://…"], reviewer="Ana")
+>>> n = notes.update(n.id, n.version, reviewer="Ben", add_evidence=["claim:31"])
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import ConflictError, InputError, NotFound, WorkbenchError
+from workbench.note_records import (
+    SCOPES,
+    UNSET,
+    VERDICTS,
+    Evidence,
+    HistoryEntry,
+    Note,
+    NoteFilters,
+    check_url,
+    dedupe,
+    dump_evidence,
+    history_entry,
+    normalize_verdict,
+    note_from_row,
+    now,
+    plain,
+)
+from workbench.records import SOURCE_TYPES
+
+if TYPE_CHECKING:
+    from workbench.api import Workbench
+
+__all__ = [
+    "VERDICTS",
+    "Evidence",
+    "HistoryEntry",
+    "Note",
+    "NoteFilters",
+    "Notes",
+    "normalize_verdict",
+]
+
+_NOTE_SQL = (
+    "SELECT n.* FROM notes n LEFT JOIN claims c ON c.id = n.claim_id"
+    " LEFT JOIN articles a ON a.id = coalesce(c.article_id, n.article_id)"
+)
+
+
+class Notes:
+    """Note operations on one open :class:`~workbench.api.Workbench` (its store and settings)."""
+
+    def __init__(self, wb: Workbench, relink: bool = True) -> None:
+        self.wb = wb
+        self.store = wb.store
+        self.conn = wb.store.conn
+        if relink:
+            self.relink()
+
+    # --- writes ------------------------------------------------------------------------------
+
+    def add(
+        self,
+        claim_id: int,
+        verdict: str,
+        rationale: str = "",
+        evidence: Iterable[str | int | dict[str, Any] | Evidence] = (),
+        reviewer: str | None = None,
+        source: str | None = None,
+        source_type: str | None = None,
+        attribution_id: int | None = None,
+        scope: str = "claim",
+    ) -> Note:
+        """Create the note on a claim (one live note per claim and scope).
+
+        A second ``add`` for the same claim raises ConflictError carrying the existing note,
+        so two tabs creating a note at once cannot both win: the loser updates instead.
+        """
+        reviewer = self._reviewer(reviewer)
+        if scope not in SCOPES:
+            raise InputError("scope", f"{scope!r} is not one of: {', '.join(SCOPES)}")
+        claim = self.store.claim(int(claim_id))
+        article = self.store.article(claim.article_id)
+        values = {
+            "verdict": normalize_verdict(verdict),
+            "rationale": rationale or "",
+            "evidence": self.parse_evidence(evidence),
+            **self._attribution(claim.id, source, source_type, attribution_id),
+        }
+        at = now()
+        with self.store.transaction():
+            existing = self._live_for(claim.id, scope)
+            if existing is not None:
+                raise ConflictError(
+                    f"claim {claim.id} already has note {existing.id} (version {existing.version}, "
+                    f"{existing.verdict_label}, by {existing.reviewer} at {existing.updated_at}); "
+                    "update that note instead",
+                    current=existing,
+                )
+            row = {"uid": uuid.uuid4().hex, "claim_id": claim.id, "claim_hash": self._hash_of(claim.id),
+                   "claim_text": claim.text, "article_id": article.id, "article_url": article.url,
+                   "scope": scope, **values, "reviewer": reviewer, "updated_by": reviewer, "created_at": at, "updated_at": at,
+                   "version": 1}  # fmt: skip
+            note_id = self.insert_row(row)
+            changes = {
+                k: {"old": None, "new": plain(v)}
+                for k, v in values.items()
+                if v not in (None, "", [])
+            }
+            self.log(note_id, 1, "create", reviewer, at, changes)
+        return self.get(note_id)
+
+    def update(
+        self,
+        note_id: int,
+        expected_version: int,
+        *,
+        reviewer: str | None = None,
+        verdict: str = UNSET,
+        rationale: str = UNSET,
+        evidence: Iterable[Any] = UNSET,
+        add_evidence: Iterable[Any] = (),
+        remove_evidence: Iterable[Any] = (),
+        source: str | None = UNSET,
+        source_type: str | None = UNSET,
+        attribution_id: int | None = UNSET,
+    ) -> Note:
+        """Change fields of a note last seen at ``expected_version``.
+
+        Raises ConflictError (``.current`` = the stored note) when someone saved since, with a
+        message listing their edits; re-read, re-apply and retry. A save that changes nothing
+        returns the note unchanged (no new version).
+        """
+        reviewer = self._reviewer(reviewer)
+        wanted: dict[str, Any] = {}
+        if verdict is not UNSET:
+            wanted["verdict"] = normalize_verdict(verdict)
+        if rationale is not UNSET:
+            wanted["rationale"] = rationale or ""
+        parsed_add = self.parse_evidence(add_evidence)
+        parsed_remove = self.parse_evidence(remove_evidence)
+        parsed_all = self.parse_evidence(evidence) if evidence is not UNSET else None
+        with self.store.transaction():
+            current = self._current(note_id, expected_version)
+            if any(v is not UNSET for v in (source, source_type, attribution_id)):
+                if source is None and source_type is UNSET and attribution_id is UNSET:
+                    src, typ, att = None, None, None  # source=None clears the confirmed attribution
+                else:
+                    src = current.source if source is UNSET else source
+                    typ = current.source_type if source_type is UNSET else source_type
+                    att = current.attribution_id if attribution_id is UNSET else attribution_id
+                wanted.update(self._attribution(current.claim_id, src, typ, att))
+            if parsed_all is not None or parsed_add or parsed_remove:
+                items = list(current.evidence if parsed_all is None else parsed_all)
+                drop = {e.key() for e in parsed_remove}
+                items = dedupe([e for e in items + parsed_add if e.key() not in drop])
+                wanted["evidence"] = items
+            changes = {
+                k: {"old": plain(getattr(current, k)), "new": plain(v)}
+                for k, v in wanted.items()
+                if plain(getattr(current, k)) != plain(v)
+            }
+            if not changes:
+                return current
+            version, at = current.version + 1, now()
+            sets = {
+                k: (dump_evidence(v) if k == "evidence" else v)
+                for k, v in wanted.items()
+                if k in changes
+            }
+            self.conn.execute(
+                f"UPDATE notes SET {', '.join(f'{k} = ?' for k in sets)}, updated_by = ?, updated_at = ?,"
+                " version = ? WHERE id = ? AND version = ?",
+                (*sets.values(), reviewer, at, version, current.id, current.version),
+            )
+            self.log(current.id, version, "update", reviewer, at, changes)
+        return self.get(note_id)
+
+    def delete(
+        self, note_id: int, expected_version: int | None = None, reviewer: str | None = None
+    ) -> Note:
+        """Soft-delete: the note leaves lists and exports but stays, with a history row."""
+        reviewer = self._reviewer(reviewer)
+        with self.store.transaction():
+            current = self._current(note_id, expected_version)
+            version, at = current.version + 1, now()
+            self.conn.execute(
+                "UPDATE notes SET deleted_at = ?, deleted_by = ?, updated_by = ?, updated_at = ?, version = ?"
+                " WHERE id = ?",
+                (at, reviewer, reviewer, at, version, current.id),
+            )
+            self.log(
+                current.id,
+                version,
+                "delete",
+                reviewer,
+                at,
+                {"deleted_at": {"old": None, "new": at}},
+            )
+        return self.get(note_id)
+
+    def relink(self) -> int:
+        """Reattach notes whose claim vanished (article deleted, then re-ingested) by content hash.
+
+        Prefers a claim in the same article; leaves the note unattached when there is none or
+        when that claim already has a live note. Returns how many notes were reattached.
+        """
+        orphans = self.conn.execute(
+            "SELECT id, claim_hash, article_id, scope FROM notes WHERE claim_id IS NULL AND deleted_at IS NULL"
+        ).fetchall()
+        fixed = 0
+        for row in orphans:
+            claim_id = self.find_claim(row["claim_hash"], row["article_id"])
+            if claim_id is None:
+                continue
+            with self.store.transaction():
+                if self._live_for(claim_id, row["scope"]) is not None:
+                    continue
+                self.conn.execute(
+                    "UPDATE notes SET claim_id = ? WHERE id = ? AND claim_id IS NULL",
+                    (claim_id, row["id"]),
+                )
+            fixed += 1
+        return fixed
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def get(self, note_id: int) -> Note:
+        """A note by id (deleted ones too: check ``note.deleted``)."""
+        row = self.conn.execute("SELECT * FROM notes WHERE id = ?", (int(note_id),)).fetchone()
+        if row is None:
+            raise NotFound(f"no note {note_id}")
+        return note_from_row(row)
+
+    def get_by_uid(self, uid: str) -> Note | None:
+        row = self.conn.execute("SELECT * FROM notes WHERE uid = ?", (uid,)).fetchone()
+        return note_from_row(row) if row else None
+
+    def list(self, filters: NoteFilters | None = None, **kw: Any) -> list[Note]:
+        """Notes passing ``filters`` (or the same fields as keywords), oldest first."""
+        f = filters or NoteFilters(**kw)
+        where: list[str] = []
+        args: list[Any] = []
+        if not f.include_deleted:
+            where.append("n.deleted_at IS NULL")
+        if verdicts := f.verdicts():
+            where.append(f"n.verdict IN ({','.join('?' * len(verdicts))})")
+            args += verdicts
+        if f.reviewer:
+            where.append("(n.reviewer = ? COLLATE NOCASE OR n.updated_by = ? COLLATE NOCASE)")
+            args += [f.reviewer, f.reviewer]
+        if f.outlet:
+            where.append(
+                "(a.outlet = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM article_sources s"
+                " WHERE s.article_id = a.id AND s.outlet = ? COLLATE NOCASE))"
+            )
+            args += [f.outlet, f.outlet]
+        if f.date_field not in ("updated", "article"):
+            raise InputError("date_field", f"{f.date_field!r} is not 'updated' or 'article'")
+        column = "n.updated_at" if f.date_field == "updated" else "a.date"
+        if f.date_from:
+            where.append(f"substr({column}, 1, 10) >= ?")
+            args.append(f.date_from[:10])
+        if f.date_to:
+            where.append(f"substr({column}, 1, 10) <= ?")
+            args.append(f.date_to[:10])
+        if f.claim_id is not None:
+            where.append("n.claim_id = ?")
+            args.append(int(f.claim_id))
+        sql = _NOTE_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY n.id"
+        return [note_from_row(r) for r in self.conn.execute(sql, args)]
+
+    def for_claim(self, claim_id: int, include_deleted: bool = False) -> list[Note]:
+        """Notes on the claim itself plus cluster notes anchored on any member of its cluster."""
+        members = [int(m) for m in self.wb.cluster_members(int(claim_id))] or [int(claim_id)]
+        marks = ",".join("?" * len(members))
+        sql = (
+            f"SELECT * FROM notes WHERE (claim_id = ? OR (scope = 'cluster' AND claim_id IN ({marks})))"
+            + ("" if include_deleted else " AND deleted_at IS NULL")
+            + " ORDER BY id"
+        )
+        return [note_from_row(r) for r in self.conn.execute(sql, (int(claim_id), *members))]
+
+    def history(self, note_id: int) -> list[HistoryEntry]:
+        """Every change to a note, oldest first."""
+        self.get(note_id)
+        rows = self.conn.execute(
+            "SELECT * FROM note_history WHERE note_id = ? ORDER BY version", (int(note_id),)
+        )
+        return [history_entry(r) for r in rows]
+
+    # --- helpers (also used by import) ----------------------------------------------------------
+
+    def parse_evidence(self, items: Iterable[Any]) -> list[Evidence]:
+        """Evidence from URLs, claim ids (``12`` or ``"claim:12"``), dicts or Evidence objects."""
+        out: list[Evidence] = []
+        for item in items or ():
+            if isinstance(item, Evidence):
+                out.append(item)
+            elif isinstance(item, dict):
+                if item.get("url"):
+                    out.append(Evidence(url=check_url(str(item["url"]))))
+                elif item.get("claim_id") is not None and not item.get("claim_hash"):
+                    out.append(self._claim_evidence(int(item["claim_id"])))
+                elif item.get("claim_hash"):
+                    out.append(
+                        Evidence(
+                            claim_id=item.get("claim_id"),
+                            claim_hash=item["claim_hash"],
+                            article_id=item.get("article_id"),
+                        )
+                    )
+                else:
+                    raise InputError("evidence", f"{item!r} has neither a url nor a claim")
+            else:
+                text = str(item).strip()
+                ref = text[6:] if text.lower().startswith("claim:") else text
+                if ref.isdigit():
+                    out.append(self._claim_evidence(int(ref)))
+                else:
+                    out.append(Evidence(url=check_url(text)))
+        return dedupe(out)
+
+    def find_claim(self, claim_hash: str, article_id: str | None = None) -> int | None:
+        """The claim with this text hash here, preferring the same article; lowest id otherwise."""
+        row = self.conn.execute(
+            "SELECT id FROM claims WHERE text_hash = ? ORDER BY (article_id = ?) DESC, id LIMIT 1",
+            (claim_hash, article_id or ""),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def _claim_evidence(self, claim_id: int) -> Evidence:
+        try:
+            claim = self.store.claim(claim_id)
+        except NotFound as exc:
+            raise InputError("evidence", f"claim {claim_id} is not in this workbench") from exc
+        return Evidence(
+            claim_id=claim.id, claim_hash=self._hash_of(claim.id), article_id=claim.article_id
+        )
+
+    def _hash_of(self, claim_id: int) -> str:
+        return str(
+            self.conn.execute("SELECT text_hash FROM claims WHERE id = ?", (claim_id,)).fetchone()[
+                0
+            ]
+        )
+
+    def _attribution(
+        self,
+        claim_id: int | None,
+        source: str | None,
+        source_type: str | None,
+        attribution_id: int | None,
+    ) -> dict[str, Any]:
+        """The confirmed attribution; an attribution id fills in missing source name/type."""
+        if attribution_id is not None:
+            row = self.conn.execute(
+                "SELECT claim_id, source, source_type FROM attributions WHERE id = ?",
+                (int(attribution_id),),
+            ).fetchone()
+            if row is None or (claim_id is not None and int(row["claim_id"]) != int(claim_id)):
+                raise InputError(
+                    "attribution_id",
+                    f"attribution {attribution_id} does not belong to claim {claim_id}",
+                )
+            source = source or row["source"] or None
+            source_type = source_type or row["source_type"]
+        source = (source or "").strip() or None
+        if source_type is not None and source_type not in SOURCE_TYPES:
+            raise InputError(
+                "source_type", f"{source_type!r} is not one of: {', '.join(SOURCE_TYPES)}"
+            )
+        if source and source_type is None:
+            raise InputError(
+                "source_type", f"say what kind of source {source!r} is ({', '.join(SOURCE_TYPES)})"
+            )
+        return {
+            "source": source,
+            "source_type": source_type,
+            "attribution_id": int(attribution_id) if attribution_id is not None else None,
+        }
+
+    def _reviewer(self, reviewer: str | None) -> str:
+        name = (reviewer or self.wb.settings.reviewer or "").strip()
+        if not name:
+            raise WorkbenchError("name a reviewer (reviewer=…, --reviewer or WORKBENCH_REVIEWER)")
+        return name
+
+    def _live_for(self, claim_id: int, scope: str) -> Note | None:
+        row = self.conn.execute(
+            "SELECT * FROM notes WHERE claim_id = ? AND scope = ? AND deleted_at IS NULL",
+            (claim_id, scope),
+        ).fetchone()
+        return note_from_row(row) if row else None
+
+    def _current(self, note_id: int, expected_version: int | None) -> Note:
+        """The stored note, checked against the version the caller last saw (in a transaction)."""
+        current = self.get(note_id)
+        if current.deleted:
+            raise ConflictError(
+                f"note {current.id} was deleted by {current.deleted_by} at {current.deleted_at}",
+                current=current,
+            )
+        if expected_version is not None and int(expected_version) != current.version:
+            newer = [h for h in self.history(current.id) if h.version > int(expected_version)]
+            edits = "\n  ".join(h.describe() for h in newer) or "(no history rows)"
+            raise ConflictError(
+                f"note {current.id} changed since version {expected_version} (now version {current.version});"
+                f" the other edit(s):\n  {edits}\nreload the note, re-apply your change and save again",
+                current=current,
+            )
+        return current
+
+    def insert_row(self, row: dict[str, Any]) -> int:
+        """Insert a ``notes`` row from column values (inside a transaction); returns its id."""
+        row = {k: (dump_evidence(v) if k == "evidence" else v) for k, v in row.items()}
+        marks = ", ".join("?" * len(row))
+        cur = self.conn.execute(
+            f"INSERT INTO notes ({', '.join(row)}) VALUES ({marks})", tuple(row.values())
+        )
+        return int(cur.lastrowid)
+
+    def log(
+        self,
+        note_id: int,
+        version: int,
+        action: str,
+        reviewer: str,
+        at: str,
+        changes: dict[str, Any],
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO note_history (note_id, version, action, reviewer, at, changes) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                note_id,
+                version,
+                action,
+                reviewer,
+                at,
+                json.dumps(changes, ensure_ascii=False, sort_keys=True),
+            ),
+        )
