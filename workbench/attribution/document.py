@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.attribution.resolve import Resolved, SourceTracker
+from workbench.attribution.spans import doc_text
 from workbench.records import Attribution
 
 _CONTINUE_FROM = ("direct_quote", "quote_continuation", "indirect", "told", "according_to")
@@ -30,7 +31,7 @@ class Cand:
 
 def finish(cand: Cand, doc: Any, tracker: SourceTracker, publisher: str | None) -> Attribution:
     """Resolve the candidate's source and build the record."""
-    text = doc.text
+    text = doc_text(doc)
     if cand.source is not None and len(cand.source) > 0:
         res = tracker.resolve(cand.source)
         src_text = cand.source.text
@@ -71,7 +72,7 @@ def continuations(
     doc: Any, quotes: list[tuple[int, int]], atts: list[Attribution]
 ) -> list[Attribution]:
     """Quotes with no cue of their own that open a sentence go to the last speaker."""
-    text = doc.text
+    text = doc_text(doc)
     out: list[Attribution] = []
     for qs, qe in quotes:
         if qe - qs < 15 or any(a.content_start < qe and qs < a.content_end for a in atts + out):

@@ -28,6 +28,7 @@ from workbench.attribution.quotes import find_quotes
 from workbench.attribution.resolve import SourceTracker
 from workbench.attribution.spans import (
     cue_span,
+    doc_text,
     extend_to_quotes,
     is_quote,
     source_span,
@@ -106,7 +107,7 @@ class Attributor:
 
     def extract_doc(self, doc: Any, publisher: str | None = None) -> list[Attribution]:
         """Attributions of an already parsed spaCy ``Doc``."""
-        quotes = find_quotes(doc.text)
+        quotes = find_quotes(doc_text(doc))
         tracker = SourceTracker(self.outlet_matcher)
         out: list[Attribution] = []
         for sent in doc.sents:
@@ -155,7 +156,7 @@ def _according_to(tok: Any, sent: Any) -> Cand | None:
     before = (sent.start_char, phrase[0])
     after = (phrase[1], sent.end_char)
     content = trim(
-        sent.doc.text, *(after if after[1] - after[0] >= before[1] - before[0] else before)
+        doc_text(sent.doc), *(after if after[1] - after[0] >= before[1] - before[0] else before)
     )
     return Cand("according_to", (tok.idx, to.idx + len(to)), content, src)
 
@@ -163,7 +164,7 @@ def _according_to(tok: Any, sent: Any) -> Cand | None:
 def _colon(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     """ "Name: content" headlines/transcripts and "… pollster Jane Roe: “quote”"."""
     doc = tok.doc
-    text = doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, tok.idx) + 1
     before = doc.char_span(line_start, tok.idx, alignment_mode="contract")
     after_q = next((q for q in quotes if 0 <= q[0] - tok.idx - 1 <= 2), None)
@@ -196,7 +197,7 @@ def _hedge_adverb(tok: Any) -> Cand:
     head = tok.head
     scope = head.head if head.dep_ in ("acl", "relcl", "amod") else head
     span = subtree_span(scope)
-    content = trim(tok.doc.text, span.start_char, span.end_char)
+    content = trim(doc_text(tok.doc), span.start_char, span.end_char)
     cue = (tok.idx, tok.idx + len(tok))
     return Cand("hedged", cue, content, None, hedged=True, confidence=0.8)
 
@@ -243,7 +244,7 @@ def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None
             if pobj is not None:
                 source = subtree_span(pobj)
                 cue = (subj.idx, cue[1])
-                cue_text = f"{subj.text} … {doc.text[tok.idx : cue[1]]}"
+                cue_text = f"{subj.text} … {doc_text(doc)[tok.idx : cue[1]]}"
     else:
         inherited = _inherited_subject(tok)
         if inherited is None:
@@ -274,7 +275,7 @@ def _content(
 ) -> tuple[int, int, str | None] | None:
     """Content span of a verb cue and the attribution kind it implies (or None)."""
     doc = tok.doc
-    text = doc.text
+    text = doc_text(doc)
     blocked = [cue] + ([(source.start_char, source.end_char)] if source is not None else [])
     if ccomp is not None:
         span = subtree_span(ccomp)

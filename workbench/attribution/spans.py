@@ -11,6 +11,14 @@ from typing import Any
 _TRIM = " \t\n,;:—–-"
 
 
+def doc_text(doc: Any) -> str:
+    """``doc.text`` cached on the doc: spaCy rebuilds the string on every access."""
+    cached = doc.user_data.get("_wb_text")
+    if cached is None:
+        cached = doc.user_data["_wb_text"] = doc.text
+    return cached
+
+
 def subtree_span(tok: Any) -> Any:
     sub = list(tok.subtree)
     span = tok.doc[sub[0].i : sub[-1].i + 1]
