@@ -1,39 +1,57 @@
-"""Streamlit entry: a lookup page over the workbench data directory (thin over the API)."""
+"""Streamlit entry: page setup, navigation and the data-directory sidebar.
+
+Run with ``workbench serve`` (or ``streamlit run workbench/ui/app.py``); ``WORKBENCH_DATA``
+picks the data directory. Every page is a thin script over :class:`workbench.api.Workbench`.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from workbench.api import Workbench
+from workbench.ui import common
+
+HERE = Path(__file__).resolve().parent
 
 
-@st.cache_resource(show_spinner="Loading the model and index…")
-def get_workbench() -> Workbench:
-    wb = Workbench.open()
-    wb.embedder.encode_query("warm up")
-    return wb
+def sidebar_status() -> None:
+    """Articles, claims, outlets and index size of the open data directory."""
+    wb = common.workbench()
+    stats = wb.stats()
+    with st.sidebar:
+        st.caption("Data directory")
+        st.code(stats["data_dir"], language=None, wrap_lines=True)
+        a, b = st.columns(2)
+        a.metric("Articles", f"{stats['articles']:,}")
+        b.metric("Claims", f"{stats['claims']:,}")
+        a.metric("Outlets", f"{stats['outlets']:,}")
+        b.metric(
+            "Index",
+            common.human_bytes(stats["index_bytes"]),
+            help=f"{stats['index_count']:,} vectors",
+        )
+        if stats["index_count"] != stats["claims"]:
+            st.warning("The index and the store disagree; reload to repair.", icon="⚠️")
+        if st.button("Reload data", key="reload_data", help="Reopen after ingesting from the CLI"):
+            common.reload_workbench()
+            st.rerun()
+        st.divider()
 
 
 def main() -> None:
-    st.set_page_config(page_title="Claim workbench", layout="wide")
-    wb = get_workbench()
-    stats = wb.stats()
-    st.sidebar.metric("Articles", stats["articles"])
-    st.sidebar.metric("Claims", stats["claims"])
-    st.title("Claim lookup")
-    query = st.text_input("Claim", value=st.query_params.get("q", ""), key="query")
-    k = st.slider("Results", 1, 50, 10, key="k")
-    if not stats["claims"]:
-        st.info("The index is empty. Ingest articles first: `workbench ingest seeds/`")
-        return
-    if query:
-        st.query_params["q"] = query
-        hits = wb.search(query, k=k)
-        st.dataframe(
-            [{"score": round(h.score, 3), "claim": h.claim.text, "outlet": h.outlet, "date": h.date,
-              "article": h.article_title} for h in hits],
-            use_container_width=True, hide_index=True,
-        )
+    st.set_page_config(page_title="Claim workbench", page_icon="🔎", layout="wide")
+    pages = [
+        st.Page(HERE / common.LOOKUP, title="Lookup", icon="🔎", url_path="lookup", default=True),
+        st.Page(HERE / common.ARTICLE, title="Article", icon="📄", url_path="article"),
+        st.Page(HERE / common.COMPARE, title="Compare", icon="⚖️", url_path="compare"),
+        st.Page(HERE / common.SOURCES, title="Sources", icon="🏛️", url_path="sources"),
+        st.Page(HERE / common.INGEST, title="Ingest", icon="📥", url_path="ingest"),
+        st.Page(HERE / common.NOTES, title="Notes", icon="📝", url_path="notes"),
+    ]
+    page = st.navigation(pages)
+    sidebar_status()
+    page.run()
 
 
 main()

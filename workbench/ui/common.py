@@ -1,0 +1,147 @@
+"""What every page shares: the cached Workbench, feature detection, URL-bound widgets, links.
+
+The Workbench (model + index) is opened once per process and data directory with
+``st.cache_resource``; pure, cheap-to-key data (the article list) uses ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from workbench.api import Workbench
+from workbench.settings import Settings
+
+# Page scripts, relative to app.py (st.page_link / st.switch_page / AppTest.switch_page).
+LOOKUP = "pages/lookup.py"
+ARTICLE = "pages/article.py"
+COMPARE = "pages/compare.py"
+SOURCES = "pages/sources.py"
+INGEST = "pages/ingest.py"
+NOTES = "pages/notes.py"
+
+
+def data_dir() -> str:
+    """The data directory this process serves (``WORKBENCH_DATA`` or the default)."""
+    return str(Settings.from_env().data)
+
+
+@st.cache_resource(show_spinner="Loading the model and index…")
+def _open(data: str) -> Workbench:
+    wb = Workbench.open(data)
+    wb.embedder.encode_query("warm up")  # load the model now, not on the first lookup
+    _ = wb.index  # and the index
+    return wb
+
+
+@st.cache_resource
+def _lock(data: str) -> threading.Lock:
+    return threading.Lock()
+
+
+def workbench() -> Workbench:
+    """The process-wide open Workbench for :func:`data_dir`."""
+    return _open(data_dir())
+
+
+def write_lock() -> threading.Lock:
+    """Serialises writes (ingest, notes, outlet edits) from concurrent sessions."""
+    return _lock(data_dir())
+
+
+def reload_workbench() -> None:
+    """Drop the cached Workbench so the next run reopens (and repairs) the data directory."""
+    _open.clear()
+    st.cache_data.clear()
+
+
+def has_feature(module: str) -> bool:
+    """Whether a colleague's module (e.g. ``workbench.notes``) has landed in this install."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def not_landed(feature: str, module: str) -> None:
+    st.info(
+        f"**{feature}** is not available yet: the library module `{module}` has not landed in "
+        "this version of the workbench. This page will fill in once it does.",
+        icon="🚧",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def article_index(data: str, n_articles: int) -> list[dict[str, Any]]:
+    """id, title, outlet and date of every article (keyed by count, so ingest refreshes it)."""
+    wb = _open(data)
+    return [
+        {"id": a.id, "title": a.title or "", "outlet": a.outlet or "", "date": (a.date or "")[:10]}
+        for a in wb.articles()
+    ]
+
+
+def articles_meta(wb: Workbench) -> list[dict[str, Any]]:
+    return article_index(str(wb.data_dir), int(wb.stats()["articles"]))
+
+
+def bind_param(
+    key: str,
+    param: str,
+    parse: Callable[[str], Any] = str,
+    default: Any = None,
+) -> None:
+    """Seed widget ``key`` from the URL's ``?param=`` when the URL changed (or on first use).
+
+    Call before the widget; call :func:`to_url` after it. A widget's value also survives page
+    switches (Streamlit drops state of widgets that are not drawn).
+    """
+    raw = st.query_params.get(param)
+    seen = f"_url_{key}"
+    if raw is not None and st.session_state.get(seen) != raw:
+        st.session_state[seen] = raw
+        try:
+            st.session_state[key] = parse(raw)
+        except (TypeError, ValueError):
+            st.session_state[key] = default
+    elif key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"_keep_{key}", default)
+
+
+def to_url(key: str, param: str, value: Any, serialise: Callable[[Any], str] = str) -> None:
+    """Mirror a widget value into the URL (removed when empty) so the view can be shared."""
+    st.session_state[f"_keep_{key}"] = value
+    if value in (None, "", [], 0.0) or value is False:
+        if param in st.query_params:
+            del st.query_params[param]
+        st.session_state[f"_url_{key}"] = None
+        return
+    raw = serialise(value)
+    st.session_state[f"_url_{key}"] = raw
+    if st.query_params.get(param) != raw:
+        st.query_params[param] = raw
+
+
+def claim_links(claim_id: int) -> None:
+    """Links from a claim to its place in its article and to its cross-source comparison."""
+    left, right = st.columns(2)
+    with left:
+        st.page_link(
+            ARTICLE, label="Open in article", icon="📄", query_params={"claim": str(claim_id)}
+        )
+    with right:
+        st.page_link(
+            COMPARE, label="Compare sources", icon="⚖️", query_params={"claim": str(claim_id)}
+        )
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"

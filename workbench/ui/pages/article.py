@@ -1,0 +1,169 @@
+"""Article: the text with every claim highlighted by who it is attributed to; claim details."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.errors import NotFound
+from workbench.ui import common, display
+from workbench.ui.notes_panel import note_editor
+from workbench.ui.safe_md import Span, escape_md, highlight
+
+
+def _claim_param() -> int | None:
+    raw = st.query_params.get("claim")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def choose_article(wb, arts: list[dict]) -> str | None:
+    """The article selectbox, following ``?claim=`` / ``?article=`` links when they change."""
+    by_id = {a["id"]: a for a in arts}
+    claim_id = _claim_param()
+    link = (st.query_params.get("claim"), st.query_params.get("article"))
+    if link != st.session_state.get("_article_link"):
+        st.session_state["_article_link"] = link
+        target = st.query_params.get("article")
+        if claim_id is not None:
+            try:
+                target = wb.claim(claim_id).article_id
+                st.session_state["article_claim"] = claim_id
+            except NotFound:
+                st.warning(f"Claim {claim_id} is not in this data directory.")
+        if target in by_id:
+            st.session_state["article_id"] = target
+    elif "article_id" not in st.session_state:
+        st.session_state["article_id"] = st.session_state.get("_keep_article_id", arts[0]["id"])
+    if st.session_state.get("article_id") not in by_id:
+        st.session_state["article_id"] = arts[0]["id"]
+    article_id = st.selectbox(
+        "Article",
+        list(by_id),
+        key="article_id",
+        format_func=lambda i: display.short(
+            f"{by_id[i]['date'] or 'no date'} · {by_id[i]['outlet'] or 'unknown outlet'} · "
+            f"{by_id[i]['title'] or i[:12]}",
+            110,
+        ),
+    )
+    st.session_state["_keep_article_id"] = article_id
+    if st.query_params.get("article") != article_id:
+        st.query_params["article"] = article_id
+        if "claim" in st.query_params and link[1] is not None:
+            del st.query_params["claim"]  # another article was chosen: its first claim
+    return article_id
+
+
+def claim_details(wb, claim, atts, article_id: str) -> None:
+    """Who says the chosen claim (with nesting), where else it appears, and its note."""
+    st.markdown(f"**Claim {claim.index + 1}** · {escape_md(claim.text)}")
+    st.markdown("Attributed to " + display.attribution_badge(display.main_attribution(atts)))
+    rows = display.attribution_rows(atts)
+    if rows:
+        st.dataframe(
+            rows,
+            hide_index=True,
+            key="article_attributions",
+            column_order=(
+                "source",
+                "type",
+                "cue",
+                "kind",
+                "role",
+                "hedged",
+                "confidence",
+                "id",
+                "parent",
+            ),
+            column_config={
+                "source": st.column_config.TextColumn("source (nested ↳)", width="medium"),
+                "confidence": st.column_config.ProgressColumn(
+                    "confidence", min_value=0.0, max_value=1.0
+                ),
+                "id": st.column_config.NumberColumn("attribution id", format="%d"),
+                "parent": st.column_config.NumberColumn("parent id", format="%d"),
+            },
+        )
+    common.claim_links(claim.id)
+    similar, notes = st.tabs(["Similar claims in other articles", "Note"])
+    with similar:
+        hits = wb.search(claim.text, k=5, exclude_article=article_id)
+        if hits:
+            st.dataframe(
+                display.hits_frame(hits),
+                hide_index=True,
+                key="article_similar",
+                column_config={
+                    "rank": None,
+                    "score": st.column_config.ProgressColumn(
+                        "score", min_value=0.0, max_value=1.0, format="%.3f"
+                    ),
+                    "claim": st.column_config.TextColumn("claim", width="large"),
+                },
+            )
+        else:
+            st.caption("No other article carries a similar claim yet.")
+    with notes:
+        note_editor(claim.id, key=f"article_note_{claim.id}")
+
+
+def main() -> None:
+    wb = common.workbench()
+    st.title("Article")
+    arts = common.articles_meta(wb)
+    if not arts:
+        st.info("No articles yet. Add some on the **Ingest** page.", icon="📭")
+        st.page_link(common.INGEST, label="Go to Ingest", icon="📥")
+        return
+    article_id = choose_article(wb, arts)
+    article = wb.article(article_id)
+    claims = wb.claims(article_id)
+    atts = wb.attributions([c.id for c in claims])
+    by_id = {c.id: c for c in claims}
+    if st.session_state.get("article_claim") not in by_id:
+        st.session_state["article_claim"] = claims[0].id if claims else None
+    meta = [article.outlet or "unknown outlet", (article.date or "no date")[:10], article.url or ""]
+    st.caption(" · ".join(escape_md(m) for m in meta if m))
+    st.markdown("Claims are coloured by their source: " + display.legend_markdown())
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        if not claims:
+            st.info("No claims were found in this article.")
+        else:
+            claim_id = st.selectbox(
+                "Claim",
+                list(by_id),
+                key="article_claim",
+                format_func=lambda i: f"{by_id[i].index + 1}. {display.short(by_id[i].text, 80)}",
+            )
+            if st.query_params.get("claim") != str(claim_id):
+                st.query_params["claim"] = str(claim_id)
+            claim_details(wb, by_id[claim_id], atts.get(claim_id, []), article_id)
+    chosen = st.session_state.get("article_claim")
+    spans = [
+        Span(
+            c.start,
+            c.end,
+            display.colour_for((display.main_attribution(atts.get(c.id, [])) or _NONE).source_type),
+            label=str(c.index + 1),
+            bold=c.id == chosen,
+        )
+        for c in claims
+    ]
+    st.session_state["_article_link"] = (
+        st.query_params.get("claim"),
+        st.query_params.get("article"),
+    )
+    with left:
+        if article.title:
+            st.subheader(escape_md(article.title))
+        with st.container(border=True, key="article_text"):
+            st.markdown(highlight(article.text, spans))
+
+
+class _None:
+    source_type = "publisher"
+
+
+_NONE = _None()
+
+main()
