@@ -105,7 +105,7 @@ class Notes:
         }
         at = now()
         with self.store.transaction():
-            existing = self._live_for(claim.id, scope)
+            existing = self.live_for(claim.id, scope)
             if existing is not None:
                 raise ConflictError(
                     f"claim {claim.id} already has note {existing.id} (version {existing.version}, "
@@ -230,7 +230,7 @@ class Notes:
             if claim_id is None:
                 continue
             with self.store.transaction():
-                if self._live_for(claim_id, row["scope"]) is not None:
+                if self.live_for(claim_id, row["scope"]) is not None:
                     continue
                 self.conn.execute(
                     "UPDATE notes SET claim_id = ? WHERE id = ? AND claim_id IS NULL",
@@ -402,7 +402,7 @@ class Notes:
             raise WorkbenchError("name a reviewer (reviewer=…, --reviewer or WORKBENCH_REVIEWER)")
         return name
 
-    def _live_for(self, claim_id: int, scope: str) -> Note | None:
+    def live_for(self, claim_id: int, scope: str) -> Note | None:
         row = self.conn.execute(
             "SELECT * FROM notes WHERE claim_id = ? AND scope = ? AND deleted_at IS NULL",
             (claim_id, scope),
