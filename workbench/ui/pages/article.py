@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.api import Workbench
 from workbench.errors import NotFound
+from workbench.records import Attribution, Claim
 from workbench.ui import common, display
 from workbench.ui.notes_panel import note_editor
 from workbench.ui.safe_md import Span, escape_md, highlight
@@ -15,7 +17,7 @@ def _claim_param() -> int | None:
     return int(raw) if raw and raw.isdigit() else None
 
 
-def choose_article(wb, arts: list[dict]) -> str | None:
+def choose_article(wb: Workbench, arts: list[dict]) -> str | None:
     """The article selectbox, following ``?claim=`` / ``?article=`` links when they change."""
     by_id = {a["id"]: a for a in arts}
     claim_id = _claim_param()
@@ -53,7 +55,7 @@ def choose_article(wb, arts: list[dict]) -> str | None:
     return article_id
 
 
-def claim_details(wb, claim, atts, article_id: str) -> None:
+def claim_details(wb: Workbench, claim: Claim, atts: list[Attribution], article_id: str) -> None:
     """Who says the chosen claim (with nesting), where else it appears, and its note."""
     st.markdown(f"**Claim {claim.index + 1}** · {escape_md(claim.text)}")
     st.markdown("Attributed to " + display.attribution_badge(display.main_attribution(atts)))

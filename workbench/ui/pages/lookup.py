@@ -7,7 +7,8 @@ import time
 
 import streamlit as st
 
-from workbench.records import SOURCE_TYPES
+from workbench.api import Workbench
+from workbench.records import SOURCE_TYPES, SearchHit
 from workbench.ui import common, display
 from workbench.ui.notes_panel import note_editor
 from workbench.ui.safe_md import escape_md
@@ -19,7 +20,7 @@ def _date(raw: str) -> dt.date:
     return dt.date.fromisoformat(raw[:10])
 
 
-def filters_sidebar(wb) -> dict:
+def filters_sidebar(wb: Workbench) -> dict:
     """The lookup filters, in the sidebar, each mirrored into the URL."""
     arts = common.articles_meta(wb)
     outlets = sorted({a["outlet"] for a in arts if a["outlet"]}, key=str.casefold)
@@ -80,7 +81,7 @@ def filters_sidebar(wb) -> dict:
     }
 
 
-def show_hit(n: int, hit, notes: bool) -> None:
+def show_hit(n: int, hit: SearchHit, notes: bool) -> None:
     """One result: claim, where and when, who says it, links and the note editor."""
     att = display.main_attribution(hit.attributions)
     with st.container(border=True):
