@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from workbench.errors import InputError
@@ -43,7 +43,9 @@ def parse_field_map(pairs: list[str] | None) -> dict[str, str]:
         if not sep or not key or not value:
             raise ValueError(f"field mapping {pair!r} must look like FIELD=COLUMN")
         if key not in DRAFT_FIELDS:
-            raise ValueError(f"field mapping {pair!r}: {key!r} is not one of {', '.join(DRAFT_FIELDS)}")
+            raise ValueError(
+                f"field mapping {pair!r}: {key!r} is not one of {', '.join(DRAFT_FIELDS)}"
+            )
         mapping[key] = value
     return mapping
 
@@ -80,10 +82,12 @@ def guess_title(text: str) -> str | None:
         return None
     if _TERMINAL.search(first) and not first.endswith(("?", "!")):
         return None
-    if rest and not rest.startswith(("\n", "\r\n")) and not rest.lstrip(" \t").startswith("\n"):
+    runs_on = (
+        rest and not rest.startswith(("\n", "\r\n")) and not rest.lstrip(" \t").startswith("\n")
+    )
+    if runs_on and len(first.split()) > 20:
         # A headline stands alone; a line that runs on into the next is body text.
-        if len(first.split()) > 20:
-            return None
+        return None
     return first
 
 
@@ -122,7 +126,7 @@ def html_fragment_to_text(fragment: str) -> str:
 
     try:
         root = lxml.html.fromstring(fragment)
-    except Exception:  # noqa: BLE001 - lxml raises several types on junk
+    except Exception:
         return re.sub(r"<[^>]+>", " ", fragment)
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()
@@ -130,12 +134,16 @@ def html_fragment_to_text(fragment: str) -> str:
     return re.sub(r"[ \t]+", " ", " ".join(b for b in blocks if b)).strip()
 
 
-def parse_json(text: str, origin: str, fields: Mapping[str, str]) -> Iterator[ArticleDraft | InputError]:
+def parse_json(
+    text: str, origin: str, fields: Mapping[str, str]
+) -> Iterator[ArticleDraft | InputError]:
     """A JSON document: one record, a list of records, or ``{"articles": [...]}``."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(origin, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+        raise InputError(
+            origin, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
     if isinstance(data, dict):
         for key in ("articles", "items", "records", "data"):
             if isinstance(data.get(key), list):
@@ -149,9 +157,13 @@ def parse_json(text: str, origin: str, fields: Mapping[str, str]) -> Iterator[Ar
         yield _safe_record(item, f"{origin}[{n}]", fields)
 
 
-def parse_jsonl(text: str, origin: str, fields: Mapping[str, str]) -> Iterator[ArticleDraft | InputError]:
-    """One JSON object per line; a malformed line fails alone."""
-    for n, line in enumerate(text.splitlines(), 1):
+def parse_jsonl(
+    text: str | Iterable[str], origin: str, fields: Mapping[str, str]
+) -> Iterator[ArticleDraft | InputError]:
+    """One JSON object per line; a malformed line fails alone. ``text`` may be an open file
+    (any iterable of lines), which is read one line at a time."""
+    lines = text.splitlines() if isinstance(text, str) else text
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         where = f"{origin}:{n}"
@@ -164,11 +176,13 @@ def parse_jsonl(text: str, origin: str, fields: Mapping[str, str]) -> Iterator[A
 
 
 def parse_csv(
-    text: str, origin: str, fields: Mapping[str, str], delimiter: str = ","
+    text: str | Iterable[str], origin: str, fields: Mapping[str, str], delimiter: str = ","
 ) -> Iterator[ArticleDraft | InputError]:
-    """CSV/TSV with a header row; a row with the wrong shape or no text fails alone."""
+    """CSV/TSV with a header row; a row with the wrong shape or no text fails alone. ``text``
+    may be a file opened with ``newline=""`` (any iterable of lines), read row by row."""
     csv.field_size_limit(64 * 1024 * 1024)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    source = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(source, delimiter=delimiter)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration:
@@ -200,7 +214,9 @@ def parse_feed(data: bytes, origin: str) -> Iterator[ArticleDraft | InputError]:
 
     feed = feedparser.parse(data)
     if not feed.entries:
-        reason = f"not a readable feed ({feed.bozo_exception})" if feed.bozo else "feed has no entries"
+        reason = (
+            f"not a readable feed ({feed.bozo_exception})" if feed.bozo else "feed has no entries"
+        )
         raise InputError(origin, reason)
     outlet = feed.feed.get("title")
     for n, entry in enumerate(feed.entries, 1):
@@ -254,7 +270,9 @@ def record_to_draft(item: Any, origin: str, fields: Mapping[str, str]) -> Articl
                 break
     text = values.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise InputError(origin, "record has no text (map the text column with --field text=COLUMN)")
+        raise InputError(
+            origin, "record has no text (map the text column with --field text=COLUMN)"
+        )
     sources = _parse_sources(values.get("sources"), origin)
     meta = {str(k): v for k, v in item.items() if k not in used and _jsonable(v)}
     return ArticleDraft(
@@ -285,7 +303,12 @@ def _parse_sources(raw: Any, origin: str) -> list[CitedSource]:
         if isinstance(src, str):
             out.append(CitedSource(outlet=src))
         elif isinstance(src, Mapping) and (src.get("outlet") or src.get("name")):
-            out.append(CitedSource(outlet=str(src.get("outlet") or src.get("name")), url=_str_or_none(src.get("url"))))
+            out.append(
+                CitedSource(
+                    outlet=str(src.get("outlet") or src.get("name")),
+                    url=_str_or_none(src.get("url")),
+                )
+            )
         else:
             raise InputError(origin, f"sources[{n}] needs an 'outlet' name")
     return out

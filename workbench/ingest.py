@@ -29,8 +29,12 @@ TSV_EXT = {".tsv"}
 FEED_EXT = {".rss", ".atom", ".xml"}
 KNOWN_EXT = TEXT_EXT | MARKDOWN_EXT | HTML_EXT | JSON_EXT | JSONL_EXT | CSV_EXT | TSV_EXT | FEED_EXT
 RECORD_EXT = JSON_EXT | JSONL_EXT | CSV_EXT | TSV_EXT | FEED_EXT
+STREAM_EXT = JSONL_EXT | CSV_EXT | TSV_EXT  # read line by line, never whole
+_HEAD = 8192
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def is_url(target: str) -> bool:
@@ -56,7 +60,9 @@ def iter_inputs(
             if not files:
                 yield InputError(str(path), "folder holds no files")
             for file in files:
-                yield from _guard(str(file), lambda f=file: read_file(f, fields, encoding, max_file_mb))
+                yield from _guard(
+                    str(file), lambda f=file: read_file(f, fields, encoding, max_file_mb)
+                )
         elif path.exists():
             yield from _guard(str(path), lambda p=path: read_file(p, fields, encoding, max_file_mb))
         else:
@@ -67,7 +73,7 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def _guard(origin: str, produce) -> Iterator[ArticleDraft | InputError]:  # noqa: ANN001
+def _guard(origin: str, produce) -> Iterator[ArticleDraft | InputError]:
     """Turn an exception while reading one input into an error result for that input."""
     try:
         yield from produce()
@@ -93,6 +99,9 @@ def read_file(
             f"file is {size / 1048576:.1f} MB, over the {max_file_mb:g} MB limit for one article "
             "(raise it with --max-file-mb or WORKBENCH_MAX_FILE_MB)",
         )
+    if ext in STREAM_EXT:
+        yield from _stream_records(path, origin, ext, fields, encoding, size)
+        return
     data = path.read_bytes()
     if ext in FEED_EXT or (ext not in KNOWN_EXT and _looks_like_feed(data)):
         yield from formats.parse_feed(data, origin)
@@ -101,6 +110,46 @@ def read_file(
     if not text.strip():
         raise InputError(origin, "file holds only white space")
     yield from parse_by_kind(text, origin, _kind(ext, text), fields)
+
+
+def _stream_records(
+    path: Path, origin: str, ext: str, fields: Mapping[str, str], encoding: str | None, size: int
+) -> Iterator[ArticleDraft | InputError]:
+    """JSONL/CSV/TSV from the open file, so a file of any size never sits in memory.
+
+    The head is checked as :func:`decode` checks a whole file (UTF-16, binary, UTF-8); a bad
+    byte further on fails the rest of the file with its line, after the good records before it.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD)
+    complete = size <= len(head)
+    if not complete and b"\n" in head:
+        head = head[: head.rfind(b"\n") + 1]  # never cut a multi-byte character
+    if not decode(head, origin, encoding).strip() and complete:
+        raise InputError(origin, "file holds only white space")
+    is_csv = ext in CSV_EXT | TSV_EXT
+    with path.open("r", encoding=encoding or "utf-8-sig", newline="" if is_csv else None) as fh:
+        lines = _checked_lines(fh, origin, encoding)
+        if is_csv:
+            yield from formats.parse_csv(
+                lines, origin, fields, delimiter="\t" if ext in TSV_EXT else ","
+            )
+        else:
+            yield from formats.parse_jsonl(lines, origin, fields)
+
+
+def _checked_lines(fh: Iterable[str], origin: str, encoding: str | None) -> Iterator[str]:
+    n = 0
+    try:
+        for n, line in enumerate(fh, 1):  # noqa: B007 - n names the failing line below
+            yield line
+    except UnicodeDecodeError as exc:
+        name = encoding or "UTF-8"
+        raise InputError(
+            origin,
+            f"text is not {name} (invalid byte 0x{exc.object[exc.start]:02x} at or after line {n + 1}); "
+            "re-save as UTF-8 or pass --encoding (e.g. cp1252)",
+        ) from exc
 
 
 def parse_by_kind(
@@ -153,7 +202,10 @@ def decode(data: bytes, origin: str, encoding: str | None = None) -> str:
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(origin, f"cannot decode as {encoding}: {exc}") from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(origin, "text is UTF-16 (byte-order mark), not UTF-8; re-save as UTF-8 or pass --encoding utf-16")
+        raise InputError(
+            origin,
+            "text is UTF-16 (byte-order mark), not UTF-8; re-save as UTF-8 or pass --encoding utf-16",
+        )
     if b"\x00" in data[:8192] or _binary_ratio(data[:8192]) > 0.1:
         raise InputError(origin, "binary file, not text")
     try:
@@ -174,14 +226,18 @@ def _binary_ratio(chunk: bytes) -> float:
     return control / len(chunk)
 
 
-def read_url(url: str, fields: Mapping[str, str], timeout: float = 20.0) -> Iterator[ArticleDraft | InputError]:
+def read_url(
+    url: str, fields: Mapping[str, str], timeout: float = 20.0
+) -> Iterator[ArticleDraft | InputError]:
     """Fetch one URL (needs a network) and parse it as a page, feed, records or text."""
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, headers={"User-Agent": "claim-workbench/0.1 (+offline-first)"})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": "claim-workbench/0.1 (+offline-first)"}
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - user-given http(s) URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read(50 * 1024 * 1024 + 1)
             ctype = response.headers.get_content_type()
             charset = response.headers.get_content_charset()
@@ -189,12 +245,22 @@ def read_url(url: str, fields: Mapping[str, str], timeout: float = 20.0) -> Iter
         raise InputError(url, f"cannot fetch: {getattr(exc, 'reason', exc)}") from exc
     if not data:
         raise InputError(url, "empty response")
-    if "xml" in ctype and _looks_like_feed(data) or ctype in {"application/rss+xml", "application/atom+xml"}:
+    if ("xml" in ctype and _looks_like_feed(data)) or ctype in {
+        "application/rss+xml",
+        "application/atom+xml",
+    }:
         yield from formats.parse_feed(data, url)
         return
-    text = decode(data, url, charset if charset and charset.lower() not in {"utf-8", "utf8"} else None)
-    kind = {"text/html": "html", "application/xhtml+xml": "html", "application/json": "json",
-            "text/csv": "csv", "application/x-ndjson": "jsonl"}.get(ctype) or _kind(Path(urlparse(url).path).suffix.lower(), text)
+    text = decode(
+        data, url, charset if charset and charset.lower() not in {"utf-8", "utf8"} else None
+    )
+    kind = {
+        "text/html": "html",
+        "application/xhtml+xml": "html",
+        "application/json": "json",
+        "text/csv": "csv",
+        "application/x-ndjson": "jsonl",
+    }.get(ctype) or _kind(Path(urlparse(url).path).suffix.lower(), text)
     for item in parse_by_kind(text, url, kind, fields, url=url):
         if isinstance(item, ArticleDraft) and not item.url:
             item.url = url
@@ -233,7 +299,9 @@ def normalise_date(raw: str | None) -> str | None:
         import dateparser
     except ImportError:  # pragma: no cover - a declared dependency
         return None
-    parsed = dateparser.parse(raw, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
+    parsed = dateparser.parse(
+        raw, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    )
     if parsed is None:
         return None
     has_time = bool(re.search(r"\d{1,2}:\d{2}", raw))
@@ -269,9 +337,21 @@ def detect_language(text: str) -> str | None:
     except ImportError:
         return None
     if _detector is None:
-        langs = [Language.ENGLISH, Language.URDU, Language.PERSIAN, Language.ARABIC, Language.HINDI,
-                 Language.FRENCH, Language.GERMAN, Language.SPANISH, Language.RUSSIAN, Language.TURKISH,
-                 Language.CHINESE, Language.PORTUGUESE, Language.ITALIAN]
+        langs = [
+            Language.ENGLISH,
+            Language.URDU,
+            Language.PERSIAN,
+            Language.ARABIC,
+            Language.HINDI,
+            Language.FRENCH,
+            Language.GERMAN,
+            Language.SPANISH,
+            Language.RUSSIAN,
+            Language.TURKISH,
+            Language.CHINESE,
+            Language.PORTUGUESE,
+            Language.ITALIAN,
+        ]
         _detector = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
     found = _detector.detect_language_of(sample)
     return found.iso_code_639_1.name.lower() if found is not None else None
