@@ -32,7 +32,9 @@ def sidebar_status() -> None:
             help=f"{stats['index_count']:,} vectors",
         )
         if stats["index_count"] != stats["claims"]:
-            st.warning("The index and the store disagree; reload to repair.", icon="⚠️")
+            st.warning(
+                "The index and the store disagree; reload to repair.", icon=":material/warning:"
+            )
         if st.button("Reload data", key="reload_data", help="Reopen after ingesting from the CLI"):
             common.reload_workbench()
             st.rerun()
@@ -42,12 +44,26 @@ def sidebar_status() -> None:
 def main() -> None:
     st.set_page_config(page_title="Claim workbench", page_icon="🔎", layout="wide")
     pages = [
-        st.Page(HERE / common.LOOKUP, title="Lookup", icon="🔎", url_path="lookup", default=True),
-        st.Page(HERE / common.ARTICLE, title="Article", icon="📄", url_path="article"),
-        st.Page(HERE / common.COMPARE, title="Compare", icon="⚖️", url_path="compare"),
-        st.Page(HERE / common.SOURCES, title="Sources", icon="🏛️", url_path="sources"),
-        st.Page(HERE / common.INGEST, title="Ingest", icon="📥", url_path="ingest"),
-        st.Page(HERE / common.NOTES, title="Notes", icon="📝", url_path="notes"),
+        st.Page(HERE / common.LOOKUP, title="Lookup", icon=":material/search:", default=True),
+        st.Page(
+            HERE / common.ARTICLE, title="Article", icon=":material/article:", url_path="article"
+        ),
+        st.Page(
+            HERE / common.COMPARE,
+            title="Compare",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        st.Page(
+            HERE / common.SOURCES,
+            title="Sources",
+            icon=":material/account_tree:",
+            url_path="sources",
+        ),
+        st.Page(
+            HERE / common.INGEST, title="Ingest", icon=":material/upload_file:", url_path="ingest"
+        ),
+        st.Page(HERE / common.NOTES, title="Notes", icon=":material/edit_note:", url_path="notes"),
     ]
     page = st.navigation(pages)
     sidebar_status()

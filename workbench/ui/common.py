@@ -17,12 +17,12 @@ from workbench.api import Workbench
 from workbench.settings import Settings
 
 # Page scripts, relative to app.py (st.page_link / st.switch_page / AppTest.switch_page).
-LOOKUP = "pages/lookup.py"
-ARTICLE = "pages/article.py"
-COMPARE = "pages/compare.py"
-SOURCES = "pages/sources.py"
-INGEST = "pages/ingest.py"
-NOTES = "pages/notes.py"
+LOOKUP = "views/lookup.py"
+ARTICLE = "views/article.py"
+COMPARE = "views/compare.py"
+SOURCES = "views/sources.py"
+INGEST = "views/ingest.py"
+NOTES = "views/notes.py"
 
 
 def data_dir() -> str:
@@ -71,7 +71,7 @@ def not_landed(feature: str, module: str) -> None:
     st.info(
         f"**{feature}** is not available yet: the library module `{module}` has not landed in "
         "this version of the workbench. This page will fill in once it does.",
-        icon="🚧",
+        icon=":material/construction:",
     )
 
 
@@ -131,11 +131,17 @@ def claim_links(claim_id: int) -> None:
     left, right = st.columns(2)
     with left:
         st.page_link(
-            ARTICLE, label="Open in article", icon="📄", query_params={"claim": str(claim_id)}
+            ARTICLE,
+            label="Open in article",
+            icon=":material/article:",
+            query_params={"claim": str(claim_id)},
         )
     with right:
         st.page_link(
-            COMPARE, label="Compare sources", icon="⚖️", query_params={"claim": str(claim_id)}
+            COMPARE,
+            label="Compare sources",
+            icon=":material/compare_arrows:",
+            query_params={"claim": str(claim_id)},
         )
 
 

@@ -29,9 +29,9 @@ SOURCE_LABELS: dict[str, str] = {
     "publisher": "publisher's own voice",
 }
 STATUS_LABELS = {
-    "ingested": "✅ ingested",
-    "duplicate": "⏭️ skipped: duplicate",
-    "failed": "❌ failed",
+    "ingested": "ingested",
+    "duplicate": "skipped (duplicate)",
+    "failed": "failed",
 }
 
 

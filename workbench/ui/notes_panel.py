@@ -123,7 +123,7 @@ def note_editor(claim_id: int, key: str) -> None:
     if msg:
         kind, text = msg
         if kind == "ok":
-            st.success(text, icon="✅")
+            st.success(text, icon=":material/check_circle:")
             ss.pop(f"{key}_msg", None)
         elif kind == "conflict":
             st.error("Someone else changed this note since you opened it. Your edit was not saved.")

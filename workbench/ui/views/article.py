@@ -113,8 +113,8 @@ def main() -> None:
     st.title("Article")
     arts = common.articles_meta(wb)
     if not arts:
-        st.info("No articles yet. Add some on the **Ingest** page.", icon="📭")
-        st.page_link(common.INGEST, label="Go to Ingest", icon="📥")
+        st.info("No articles yet. Add some on the **Ingest** page.", icon=":material/inbox:")
+        st.page_link(common.INGEST, label="Go to Ingest", icon=":material/upload_file:")
         return
     article_id = choose_article(wb, arts)
     article = wb.article(article_id)
@@ -127,6 +127,22 @@ def main() -> None:
     st.caption(" · ".join(escape_md(m) for m in meta if m))
     st.markdown("Claims are coloured by their source: " + display.legend_markdown())
     left, right = st.columns([3, 2], gap="large")
+    chosen = st.session_state.get("article_claim")
+    spans = [
+        Span(
+            c.start,
+            c.end,
+            display.colour_for(_type(atts.get(c.id, []))),
+            label=str(c.index + 1),
+            bold=c.id == chosen,
+        )
+        for c in claims
+    ]
+    with left:  # the text first, so it shows while the similar-claims lookup runs
+        if article.title:
+            st.subheader(escape_md(article.title), anchor=False)
+        with st.container(border=True, key="article_text"):
+            st.markdown(highlight(article.text, spans))
     with right:
         if not claims:
             st.info("No claims were found in this article.")
@@ -139,33 +155,16 @@ def main() -> None:
             )
             if st.query_params.get("claim") != str(claim_id):
                 st.query_params["claim"] = str(claim_id)
+            st.session_state["_article_link"] = (
+                st.query_params.get("claim"),
+                st.query_params.get("article"),
+            )
             claim_details(wb, by_id[claim_id], atts.get(claim_id, []), article_id)
-    chosen = st.session_state.get("article_claim")
-    spans = [
-        Span(
-            c.start,
-            c.end,
-            display.colour_for((display.main_attribution(atts.get(c.id, [])) or _NONE).source_type),
-            label=str(c.index + 1),
-            bold=c.id == chosen,
-        )
-        for c in claims
-    ]
-    st.session_state["_article_link"] = (
-        st.query_params.get("claim"),
-        st.query_params.get("article"),
-    )
-    with left:
-        if article.title:
-            st.subheader(escape_md(article.title))
-        with st.container(border=True, key="article_text"):
-            st.markdown(highlight(article.text, spans))
 
 
-class _None:
-    source_type = "publisher"
+def _type(atts: list[Attribution]) -> str:
+    att = display.main_attribution(atts)
+    return att.source_type if att else "publisher"
 
-
-_NONE = _None()
 
 main()

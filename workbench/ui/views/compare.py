@@ -48,7 +48,7 @@ def main() -> None:
         st.page_link(
             common.ARTICLE,
             label="Open in article",
-            icon="📄",
+            icon=":material/article:",
             query_params={"claim": str(claim.id)},
         )
     comparison(wb, claim.id)

@@ -120,9 +120,9 @@ def main() -> None:
         st.info(
             "The index is empty. Add articles on the **Ingest** page, or from a terminal run "
             "`workbench ingest seeds/` (then press *Reload data* in the sidebar).",
-            icon="📭",
+            icon=":material/inbox:",
         )
-        st.page_link(common.INGEST, label="Go to Ingest", icon="📥")
+        st.page_link(common.INGEST, label="Go to Ingest", icon=":material/upload_file:")
         return
     if not query.strip():
         st.info(

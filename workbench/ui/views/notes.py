@@ -80,7 +80,7 @@ def downloads(wb: Workbench, filters: Any) -> None:
             file_name=f"notes.{ext}",
             mime=mime,
             key=f"notes_dl_{fmt}",
-            icon="⬇️",
+            icon=":material/download:",
         )
 
 
