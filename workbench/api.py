@@ -177,10 +177,15 @@ class Workbench:
 
     def after_ingest(self, claim_ids: list[int]) -> None:
         """Hook for stages that update incrementally after new claims land (e.g. clusters)."""
+        from workbench.clusters import add_claims
+
+        add_claims(self, claim_ids)
 
     def cluster_members(self, claim_id: int) -> list[int]:
         """Claim ids that state the same thing as ``claim_id`` (itself included)."""
-        return [int(claim_id)]
+        from workbench.clusters import members
+
+        return members(self, claim_id)
 
     def delete_article(self, article_id: str) -> int:
         with self.store.transaction():

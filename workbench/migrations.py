@@ -100,6 +100,24 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        3,
+        "clusters: claims that state the same thing",
+        """
+        CREATE TABLE clusters (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE cluster_members (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+            similarity REAL NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX cluster_members_cluster ON cluster_members(cluster_id);
+        """,
+    ),
+    Migration(
         4,
         "notes: verdicts, evidence, confirmed attribution, history",
         """

@@ -44,6 +44,8 @@ class Settings:
     index_kind: str = "auto"
     flat_max: int = 200_000
     cluster_threshold: float = 0.80
+    compare_floor: float = 0.55
+    compare_same_article_floor: float = 0.45
     duplicate_threshold: float = 0.90
     stance_model: str = "rules"
     organization: str = "Claim Workbench"

@@ -113,5 +113,5 @@ def _register() -> None:
         importlib.import_module(f"workbench.cli.{name}")
 
 
-COMMAND_MODULES = ["commands", "evaluate", "outlets", "notes"]
+COMMAND_MODULES = ["commands", "evaluate", "outlets", "notes", "compare"]
 _register()

@@ -1,0 +1,256 @@
+"""Claim clusters: claims from different articles that state the same thing.
+
+Why: a fact-checker looking at one claim wants every outlet's version of it, and notes or
+exports can then apply to the whole cluster. Clusters are kept up to date incrementally: each
+new claim looks up its nearest neighbours in the FAISS index (never a full rebuild) and
+
+- neighbours from *other* articles with cosine >= ``threshold`` propose their cluster (or
+  themselves, when not yet clustered);
+- the claim joins the proposed cluster whose **average** cosine to all its members is highest,
+  provided that average is >= ``threshold`` too (average-link, not single-link: one borderline
+  neighbour cannot drag a claim into a cluster it does not resemble as a whole, which is what
+  makes single-link chain unrelated statements together);
+- when the claim qualifies for two clusters, they merge only if the average cosine between
+  their members is >= ``threshold`` (the same average-link test between clusters).
+
+Only claims that matched something are stored; a claim with no cluster is its own cluster
+of one. ``rebuild`` re-runs the same procedure over the whole store (after changing the
+threshold), in article date order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from workbench.api import Workbench
+
+NEIGHBOURS = 20  # nearest neighbours looked at per new claim
+REBUILD_CHUNK = 512
+
+
+@dataclass(slots=True)
+class Cluster:
+    """One cluster: its id and member claim ids (ascending)."""
+
+    id: int
+    claim_ids: list[int] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.claim_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "size": self.size}
+
+
+@dataclass(slots=True)
+class ClusterUpdate:
+    """What one incremental update did (for logs and tests)."""
+
+    claims: int = 0
+    joined: int = 0
+    created: int = 0
+    merged: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def cluster_of(wb: Workbench, claim_id: int) -> int | None:
+    """The cluster id of a claim, or None when it is a cluster of one."""
+    row = wb.store.conn.execute(
+        "SELECT cluster_id FROM cluster_members WHERE claim_id = ?", (int(claim_id),)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def cluster_claims(wb: Workbench, cluster_id: int) -> list[int]:
+    """Member claim ids of a stored cluster (empty when it does not exist)."""
+    rows = wb.store.conn.execute(
+        "SELECT claim_id FROM cluster_members WHERE cluster_id = ? ORDER BY claim_id",
+        (int(cluster_id),),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def members(wb: Workbench, claim_id: int) -> list[int]:
+    """Claims that state the same thing as ``claim_id``, itself included."""
+    cid = cluster_of(wb, claim_id)
+    return cluster_claims(wb, cid) if cid is not None else [int(claim_id)]
+
+
+def clusters(wb: Workbench, min_size: int = 2) -> list[Cluster]:
+    """All stored clusters with at least ``min_size`` members, largest first."""
+    groups: dict[int, list[int]] = {}
+    for cid, claim in wb.store.conn.execute(
+        "SELECT cluster_id, claim_id FROM cluster_members ORDER BY cluster_id, claim_id"
+    ):
+        groups.setdefault(int(cid), []).append(int(claim))
+    out = [Cluster(cid, ids) for cid, ids in groups.items() if len(ids) >= min_size]
+    return sorted(out, key=lambda c: (-c.size, c.id))
+
+
+# --------------------------------------------------------------------------- updates
+
+
+class _Vectors:
+    """Claim vectors from the embedding cache, fetched on demand and memoised."""
+
+    def __init__(self, wb: Workbench) -> None:
+        self.wb = wb
+        self.cache: dict[int, np.ndarray] = {}
+
+    def get(self, ids: Sequence[int]) -> np.ndarray:
+        todo = [int(i) for i in ids if int(i) not in self.cache]
+        if todo:
+            got, hashes = self.wb.store.claim_vectors(self.wb.embedder.model_name, todo)
+            rows = self.wb.store.claims_by_ids(got.tolist())
+            vecs = self.wb.vectors_for([rows[int(i)][0].text for i in got], hashes)
+            self.cache.update({int(i): v for i, v in zip(got, vecs, strict=True)})
+        return np.stack([self.cache[int(i)] for i in ids]) if ids else np.zeros((0, 1), np.float32)
+
+
+class _Updater:
+    """Applies new claims to the stored clusters, one claim at a time, inside a transaction."""
+
+    def __init__(self, wb: Workbench, threshold: float) -> None:
+        self.wb = wb
+        self.conn = wb.store.conn
+        self.threshold = threshold
+        self.vectors = _Vectors(wb)
+        self.report = ClusterUpdate()
+
+    def _members(self, key: tuple[str, int]) -> list[int]:
+        kind, value = key
+        return cluster_claims(self.wb, value) if kind == "cluster" else [value]
+
+    def _key(self, claim_id: int) -> tuple[str, int]:
+        cid = cluster_of(self.wb, claim_id)
+        return ("cluster", cid) if cid is not None else ("claim", int(claim_id))
+
+    def _avg(self, vec: np.ndarray, ids: list[int]) -> float:
+        return float((self.vectors.get(ids) @ vec).mean())
+
+    def _avg_between(self, a: list[int], b: list[int]) -> float:
+        return float((self.vectors.get(a) @ self.vectors.get(b).T).mean())
+
+    def _ensure_cluster(self, key: tuple[str, int]) -> int:
+        if key[0] == "cluster":
+            return key[1]
+        stamp = _now()
+        cur = self.conn.execute(
+            "INSERT INTO clusters (created_at, updated_at) VALUES (?, ?)", (stamp, stamp)
+        )
+        self.report.created += 1
+        cid = int(cur.lastrowid)
+        self._put(key[1], cid, 1.0)
+        return cid
+
+    def _put(self, claim_id: int, cluster_id: int, sim: float) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO cluster_members (claim_id, cluster_id, similarity, added_at) VALUES (?, ?, ?, ?)",
+            (int(claim_id), int(cluster_id), round(sim, 6), _now()),
+        )
+        self.conn.execute(
+            "UPDATE clusters SET updated_at = ? WHERE id = ?", (_now(), int(cluster_id))
+        )
+
+    def _merge(self, keep: int, other: tuple[str, int]) -> None:
+        if other[0] == "claim":
+            self._put(other[1], keep, 1.0)
+            return
+        self.conn.execute(
+            "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (keep, other[1])
+        )
+        self.conn.execute("DELETE FROM clusters WHERE id = ?", (other[1],))
+        self.report.merged += 1
+
+    def add(self, claim_id: int, vec: np.ndarray, candidates: list[int]) -> None:
+        """Place one claim given its above-threshold neighbours from other articles."""
+        self.report.claims += 1
+        groups: dict[tuple[str, int], float] = {}
+        for n in candidates:
+            key = self._key(n)
+            if key not in groups:
+                groups[key] = self._avg(vec, self._members(key))
+        eligible = sorted(((s, k) for k, s in groups.items() if s >= self.threshold), reverse=True)
+        if not eligible:
+            return
+        own = self._key(claim_id)
+        if own[0] == "claim":  # join the best cluster (creating it from a lone neighbour)
+            score, best = eligible.pop(0)
+            cid = self._ensure_cluster(best)
+            self._put(claim_id, cid, score)
+            self.report.joined += 1
+            own = ("cluster", cid)
+        for _, key in eligible:  # the claim bridges clusters: merge when they agree on average
+            key = self._key(key[1]) if key[0] == "claim" else key
+            if key == own:
+                continue
+            if self._avg_between(self._members(own), self._members(key)) >= self.threshold:
+                self._merge(own[1], key)
+
+
+def add_claims(
+    wb: Workbench, claim_ids: Sequence[int], threshold: float | None = None
+) -> ClusterUpdate:
+    """Update clusters for newly indexed claims (they must already be in the index)."""
+    threshold = wb.settings.cluster_threshold if threshold is None else threshold
+    ids = [int(i) for i in claim_ids]
+    updater = _Updater(wb, threshold)
+    if not ids or not len(wb.index):
+        return updater.report
+    vecs = updater.vectors.get(ids)
+    scores, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
+    wanted = {int(n) for n in nbrs.ravel() if n >= 0} | set(ids)
+    article = {
+        cid: row[0].article_id for cid, row in wb.store.claims_by_ids(sorted(wanted)).items()
+    }
+    with wb.store.transaction():
+        for row, cid in enumerate(ids):
+            if cid not in article:
+                continue
+            cands = [
+                int(n)
+                for n, s in zip(nbrs[row], scores[row], strict=True)
+                if n >= 0
+                and s >= threshold
+                and int(n) != cid
+                and article.get(int(n)) not in (None, article[cid])
+            ]
+            if cands:
+                updater.add(cid, vecs[row], cands)
+    return updater.report
+
+
+def rebuild(wb: Workbench, threshold: float | None = None) -> ClusterUpdate:
+    """Drop all clusters and re-add every claim in article date order (after a retune)."""
+    with wb.store.transaction():
+        wb.store.conn.execute("DELETE FROM cluster_members")
+        wb.store.conn.execute("DELETE FROM clusters")
+    ordered = [
+        int(r[0])
+        for r in wb.store.conn.execute(
+            "SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id"
+            " ORDER BY coalesce(a.date, a.ingested_at), c.id"
+        )
+    ]
+    total = ClusterUpdate()
+    for start in range(0, len(ordered), REBUILD_CHUNK):
+        part = add_claims(wb, ordered[start : start + REBUILD_CHUNK], threshold)
+        for name in ("claims", "joined", "created", "merged"):
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+    return total
