@@ -50,7 +50,7 @@ def seeded(seeded_dir: Path, tmp_path: Path) -> Iterator:
     """A private copy of the seeded data directory, open; tests may change it freely."""
     from workbench.api import Workbench
 
-    data = tmp_path / "data"
+    data = tmp_path / "seeded-data"
     shutil.copytree(seeded_dir, data)
     wb = Workbench.open(data)
     yield wb
@@ -62,6 +62,6 @@ def wb(tmp_path: Path) -> Iterator:
     """An empty workbench in a temporary data directory."""
     from workbench.api import Workbench
 
-    wb = Workbench.open(tmp_path / "data")
+    wb = Workbench.open(tmp_path / "empty-data")
     yield wb
     wb.close()

@@ -57,8 +57,11 @@ class Store:
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                     (mig.version, mig.name, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
                 )
-                self.conn.execute(f"PRAGMA user_version = {int(mig.version)}")
             applied.append(mig.version)
+            done.add(mig.version)
+        # user_version mirrors the newest migration applied, whatever order they ran in.
+        if done and self.schema_version != max(done):
+            self.conn.execute(f"PRAGMA user_version = {int(max(done))}")
         return applied
 
     @property

@@ -87,7 +87,8 @@ def fail(message: str, code: int = 2) -> None:
 def main() -> None:
     """Console-script entry: one-line errors instead of tracebacks for expected failures."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the exit code instead of exiting.
+        code = app(standalone_mode=False)
     except WorkbenchError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -103,6 +104,7 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _register() -> None:

@@ -40,7 +40,6 @@ def ingest(
     data = report.to_dict()
     lines = [f"ingested {report.ingested} article(s), {report.claims} claim(s); "
              f"{report.duplicates} duplicate(s), {report.failed} failed ({report.seconds:.1f} s)"]
-    lines += [f"  failed: {r.origin}: {r.reason}" for r in report.results if r.status == "failed"]
     emit(data, as_json, "\n".join(lines))
     for r in report.results:
         if r.status == "failed" and not as_json:
