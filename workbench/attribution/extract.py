@@ -15,11 +15,13 @@ from typing import Any
 
 from workbench.attribution.cues import (
     HEDGE_ADVERBS,
-    OBJECT_VERBS,
+    MEDIUM_NOUNS,
     PASSIVE_HEDGE_VERBS,
     REPORT_NOUNS,
     REPORT_VERBS,
     WEAK_VERBS,
+    is_cue,
+    verb_frame,
     verb_lemma,
 )
 from workbench.attribution.document import Cand, continuations, finish, set_parents
@@ -138,7 +140,7 @@ def _sentence_cands(sent: Any, quotes: list[tuple[int, int]]) -> list[Cand]:
         elif low in HEDGE_ADVERBS:
             cand = _hedge_adverb(tok)
         elif tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB"):
-            cand = _verb_cue(tok, sent, in_quote)
+            cand = _verb_cue(tok, sent, quotes)
         else:
             cand = None
         if cand is not None and cand.content[1] > cand.content[0]:
@@ -204,19 +206,18 @@ def _hedge_adverb(tok: Any) -> Cand:
 
 def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     lemma = verb_lemma(tok.text)
+    if lemma is None:
+        return None
     children = list(tok.children)
     ccomp = next((c for c in children if c.dep_ == "ccomp"), None)
     subjects = [c for c in children if c.dep_ in _SUBJ]
     subj = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
     passive = any(c.dep_ == "auxpass" for c in children)
-    if lemma is None and (ccomp is None or subj is None or tok.pos_ != "VERB"):
-        return None
-    if lemma in WEAK_VERBS and ccomp is None:
-        return None
-    if tok.pos_ == "AUX" and lemma is None:
+    frame = verb_frame(tok)
+    if not is_cue(lemma, frame):
         return None
     doc = tok.doc
-    cue = cue_span(tok)
+    cue = _extend_cue(tok, cue_span(tok), frame)
     kind = "indirect"
     hedged = False
     source = None
@@ -254,7 +255,7 @@ def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None
         kind = "nominal_report"
     elif lemma == "tell":
         kind = "told"
-    content = _content(tok, lemma, ccomp, source, cue, quotes, sent)
+    content = _content(tok, lemma, ccomp, source, cue, quotes, frame)
     if content is None:
         return None
     start, end, ckind = content
@@ -271,7 +272,7 @@ def _content(
     source: Any | None,
     cue: tuple[int, int],
     quotes: list[tuple[int, int]],
-    sent: Any,
+    frame: str,
 ) -> tuple[int, int, str | None] | None:
     """Content span of a verb cue and the attribution kind it implies (or None)."""
     doc = tok.doc
@@ -298,8 +299,7 @@ def _content(
         start, end = extend_to_quotes(start, end, quotes, blocked)
         return (*trim(text, start, end), "described_as")
     if (
-        tok.dep_ in ("parataxis", "ccomp")
-        and tok.head.i < tok.i
+        (tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i))
         and lemma is not None
         and obj is None
     ):
@@ -311,25 +311,72 @@ def _content(
         start, end = trim(text, start, end)
         if end - start > 3:
             return start, end, "direct_quote" if is_quote(text, start, end, quotes) else None
-    free = [q for q in quotes if q[0] < sent.end_char and q[1] > sent.start_char]
-    free = [q for q in free if not any(q[0] < b[1] and b[0] < q[1] for b in blocked)]
-    if free and lemma is not None and lemma not in WEAK_VERBS:
-        lo, hi = min(b[0] for b in blocked), max(b[1] for b in blocked)
-        for qs, qe in sorted(free, key=lambda q: min(abs(q[0] - hi), abs(lo - q[1]))):
-            gap = text[qe:lo] if qe <= lo else text[hi:qs] if qs >= hi else "x " * 9
-            if qe - qs > 12 and len(gap.split()) <= 5:
-                return qs, qe, "direct_quote"
-    if lemma is None:
-        return None
+    if lemma not in WEAK_VERBS:
+        quote = _adjacent_quote(text, quotes, blocked)
+        if quote is not None:
+            return (*quote, "direct_quote")
     xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
-    if obj is not None and (lemma in OBJECT_VERBS or xcomp is not None):
-        first = subtree_span(obj)
-        last = subtree_span(xcomp) if xcomp is not None else first
-        return (*trim(text, first.start_char, last.end_char), None)
-    if xcomp is not None and lemma not in WEAK_VERBS:
-        span = subtree_span(xcomp)
+    if frame == "prep":
+        prep = _next_prep(tok)
+        pobj = (
+            next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
+        )
+        if pobj is None or pobj.idx < cue[1]:
+            return None
+        span = subtree_span(pobj)
         return (*trim(text, span.start_char, span.end_char), None)
+    if frame == "dobj" and obj is not None:
+        first = subtree_span(obj)
+        last = subtree_span(oprd) if oprd is not None and oprd.i > obj.i else first
+        return (*trim(text, first.start_char, last.end_char), None)
+    if frame == "xcomp" and xcomp is not None:
+        first = subtree_span(obj) if obj is not None and obj.i < xcomp.i else subtree_span(xcomp)
+        last = subtree_span(xcomp)
+        return (*trim(text, first.start_char, last.end_char), None)
     return None
+
+
+def _next_prep(tok: Any) -> Any | None:
+    """The preposition right after a verb ("called for", "pointed to", "spoke out about")."""
+    doc = tok.doc
+    i = tok.i + 1
+    while i < len(doc) and doc[i].dep_ in ("prt", "advmod") and doc[i].head.i == tok.i:
+        i += 1
+    if i < len(doc) and doc[i].dep_ == "prep" and doc[i].head.i == tok.i:
+        return doc[i]
+    return None
+
+
+def _extend_cue(tok: Any, cue: tuple[int, int], frame: str) -> tuple[int, int]:
+    """Grow a verb cue over its preposition ("called for") or medium ("said in a statement")."""
+    prep = _next_prep(tok)
+    if prep is None:
+        return cue
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if prep.lower_ in ("in", "during") and pobj is not None and pobj.lower_ in MEDIUM_NOUNS:
+        return cue[0], pobj.idx + len(pobj)
+    if frame == "prep":
+        return cue[0], prep.idx + len(prep)
+    return cue
+
+
+def _adjacent_quote(
+    text: str, quotes: list[tuple[int, int]], blocked: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The quotation next to the cue and source ("“…,” X said" / "X said: “…”"), even when
+    the sentence splitter put the quote in a sentence of its own."""
+    lo, hi = min(b[0] for b in blocked), max(b[1] for b in blocked)
+    best: tuple[int, int, int] | None = None
+    for qs, qe in quotes:
+        if qe - qs <= 12 or any(qs < b[1] and b[0] < qe for b in blocked):
+            continue
+        gap = text[qe:lo] if qe <= lo else text[hi:qs] if qs >= hi else None
+        if gap is None or "\n" in gap or len(gap.split()) > 5:
+            continue
+        dist = len(gap)
+        if best is None or dist < best[0]:
+            best = (dist, qs, qe)
+    return (best[1], best[2]) if best is not None else None
 
 
 def _inherited_subject(tok: Any) -> Any | None:
