@@ -14,6 +14,7 @@ run: setup
 
 ## Set up and run lint plus the whole test suite (what CI runs).
 test: setup
+	bash scripts/install-browser.sh
 	bash scripts/test.sh
 
 lint: setup

@@ -114,7 +114,7 @@ def bind_param(
 
 def to_url(key: str, param: str, value: Any, serialise: Callable[[Any], str] = str) -> None:
     """Mirror a widget value into the URL (removed when empty) so the view can be shared."""
-    st.session_state[f"_keep_{key}"] = value
+    st.session_state[f"_keep_{key}"] = st.session_state.get(key, value)
     if value in (None, "", [], 0.0) or value is False:
         if param in st.query_params:
             del st.query_params[param]

@@ -1,0 +1,370 @@
+"""The Streamlit app, driven headlessly with AppTest by widget key on a copy of the seed data.
+
+One module-scoped data directory (the seed plus a hostile article) is shared so the model
+loads once; tests that write (notes, ingest, aliases) only assert on what they add.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+from workbench.records import ArticleDraft
+from workbench.ui import app_path, common
+from workbench.ui.graph import citation_dot, dot_quote
+from workbench.ui.safe_md import Span, escape_md, highlight, unescape_md
+from workbench.ui.uploads import parse_targets, safe_name, save_uploads
+
+pytestmark = pytest.mark.slow
+
+SEED_QUERY = "Pakistan walked out of the Istanbul negotiations"
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "![x](http://evil/x.png)",
+]
+EVIL_TEXT = (
+    "Evil Times reported that the Istanbul negotiations between Pakistan and Afghanistan "
+    f"collapsed {PAYLOADS[0]} after a long night.\n\n"
+    f"Officials said the delegation left the venue {PAYLOADS[1]} before dawn on Friday.\n\n"
+    f"A spokesman told reporters to {PAYLOADS[2]} read the statement online.\n\n"
+    f"The ministry said the images {PAYLOADS[3]} were shared by state media later."
+)
+LIVE_TAGS = ("<script", "<img", "<a ", "<a>", "<b>", "<iframe")
+
+
+@pytest.fixture(scope="module")
+def ui_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed plus an article full of HTML/Markdown payloads, from outlet 'Evil Times'."""
+    from workbench.api import Workbench
+
+    data = tmp_path_factory.mktemp("ui") / "data"
+    shutil.copytree(seeded_dir, data)
+    with Workbench.open(data) as wb:
+        report = wb.ingest_drafts(
+            [
+                ArticleDraft(
+                    text=EVIL_TEXT,
+                    title="Evil <b>title</b> [x](javascript:1)",
+                    outlet="Evil Times",
+                    date="2025-10-30",
+                    origin="evil",
+                )
+            ]
+        )
+        assert report.ingested == 1, report.to_dict()
+    return data
+
+
+@pytest.fixture()
+def app(ui_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv("WORKBENCH_DATA", str(ui_data))
+    monkeypatch.setenv("WORKBENCH_REVIEWER", "Ana")
+    at = AppTest.from_file(str(app_path()), default_timeout=300)
+    yield at
+
+
+def page(at: AppTest, path: str, **params: str) -> AppTest:
+    """Run the app once (registers st.navigation pages), then open ``path`` with ``params``."""
+    if not at._tree:
+        at.run()
+    at.switch_page(path)
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame(at: AppTest, column: str):
+    """The first table with ``column`` (AppTest does not expose st.dataframe keys)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def live(markdown: str) -> list[str]:
+    """Live HTML tags a CommonMark renderer (raw HTML allowed) makes of ``markdown``."""
+    html = (
+        MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown)
+    )
+    return [t for t in LIVE_TAGS if t in html]
+
+
+def markdown_values(at: AppTest) -> list[str]:
+    return (
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [s.value for s in at.subheader]
+    )
+
+
+# --- pure helpers -----------------------------------------------------------------------------
+
+
+def _render(md: str) -> str:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+
+
+@pytest.mark.parametrize(
+    "payload", [*PAYLOADS, "**b** _i_ `c` # h\n- li\n1. x | y |", "&lt; :red[x] $x$ \\ ~~s~~"]
+)
+def test_escape_md_renders_literally(payload: str) -> None:
+    html = _render(escape_md(payload))
+    for tag in ("<a", "<img", "<script", "<strong", "<em", "<code", "<h1", "<li", "<table", "<del"):
+        assert tag not in html, (payload, html)
+    assert unescape_md(escape_md(payload)) == " ".join(payload.split())
+    assert ":red[" not in escape_md(payload) and "$x$" not in escape_md(payload)
+
+
+def test_highlight_escapes_text_and_keeps_paragraphs() -> None:
+    text = "Intro <script>x</script>.\n\nSecond [a](javascript:b) para."
+    md = highlight(text, [Span(0, 25, "blue", label="1", bold=True), Span(27, 40, "gray")])
+    assert md.startswith(
+        ":blue-badge[1] :blue-background[**Intro \\<script\\>x\\<\\/script\\>\\.**]"
+    )
+    assert "\n\n" in md and not live(md)
+    with pytest.raises(ValueError):
+        highlight("x", [Span(0, 1, "javascript:alert")])
+
+
+def test_dot_labels_are_quoted() -> None:
+    assert dot_quote('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c d"'
+    dot = citation_dot(
+        [('X" -> "Y', 'X" -> "Y', "outlet", True), ("Z\\", "Z\\", "person", False)],
+        [('X" -> "Y', "Z\\", "said", False)],
+    )
+    assert '"X\\" -> \\"Y"' in dot and '"Z\\\\"' in dot
+
+
+def test_upload_helpers_keep_names_and_stay_in_folder(tmp_path: Path) -> None:
+    @dataclass
+    class Fake:
+        name: str
+        data: bytes
+
+        def getvalue(self) -> bytes:
+            return self.data
+
+    folder, paths = save_uploads(
+        [Fake("a.jsonl", b"{}"), Fake("a.jsonl", b"[]"), Fake("../../etc/passwd.txt", b"x")],
+        tmp_path / "up",
+    )
+    assert [p.name for p in paths] == ["a.jsonl", "a-2.jsonl", "passwd.txt"]
+    assert all(p.parent == folder for p in paths)
+    assert safe_name("..") == "upload" and parse_targets("a\n\n# c\n b \n") == ["a", "b"]
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_lookup_from_url_shows_ranked_hits_with_attribution(app: AppTest) -> None:
+    at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
+    assert at.text_input(key="lookup_q").value == SEED_QUERY
+    table = frame(at, "rank")
+    assert len(table) == 10 and list(table["score"]) == sorted(table["score"], reverse=True)
+    assert "Ariana News" in " ".join(markdown_values(at))
+    assert len(at.get("page_link")) >= 20  # article + compare link under every hit
+
+
+def test_lookup_query_and_filters_go_into_the_url(app: AppTest) -> None:
+    at = ok(page(app, common.LOOKUP))
+    at.text_input(key="lookup_q").input(SEED_QUERY).run()
+    assert at.query_params["q"] == [SEED_QUERY] or at.query_params["q"] == SEED_QUERY
+    at.selectbox(key="lookup_type").select("outlet").run()
+    assert set(frame(at, "rank")["type"]) == {"outlet"}
+    at.selectbox(key="lookup_type").select("Any")
+    at.selectbox(key="lookup_outlet").select("Evil Times").run()
+    ok(at)
+    assert set(frame(at, "rank")["outlet"]) == {"Evil Times"}
+    assert "outlet" in at.query_params
+    at.selectbox(key="lookup_outlet").select("Any")
+    at.slider(key="lookup_min").set_value(0.6).run()
+    assert (frame(at, "rank")["score"] >= 0.6).all()
+    at.slider(key="lookup_min").set_value(0.0).run()
+    at.date_input(key="lookup_from").set_value("2025-10-01").run()
+    assert set(frame(at, "rank")["outlet"]) == {"Evil Times"}  # seed is undated
+    at.date_input(key="lookup_from").set_value(None)
+    seed_id = next(o for o in at.selectbox(key="lookup_exclude").options if o and "Evil" not in o)
+    assert seed_id
+    at.slider(key="lookup_k").set_value(3)
+    ok(at.run())
+    assert len(frame(at, "rank")) == 3
+
+
+def test_empty_index_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path / "empty"))
+    at = ok(AppTest.from_file(str(app_path()), default_timeout=300).run())
+    assert any("index is empty" in i.value for i in at.info)
+
+
+def test_article_link_selects_claim_and_shows_attribution(app: AppTest, ui_data: Path) -> None:
+    at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
+    top = frame(at, "rank").iloc[0]
+    link = at.get("page_link")[0].proto
+    assert link.page.endswith("article") and "claim=" in link.query_string
+    claim_id = int(link.query_string.split("claim=")[1].split("&")[0])
+    at = ok(page(at, common.ARTICLE, claim=str(claim_id)))
+    assert at.selectbox(key="article_claim").value == claim_id
+    assert top["claim"][:40] in " ".join(markdown_values(at)).replace("\\", "")
+    assert any("news outlet" in m for m in markdown_values(at))  # legend
+    atts = frame(at, "level")
+    assert "Ariana News" in set(atts["source"])
+    other = next(c for c in at.selectbox(key="article_claim").options if str(claim_id) not in c)
+    at.selectbox(key="article_claim").select_index(
+        at.selectbox(key="article_claim").options.index(other)
+    )
+    ok(at.run())
+    assert at.query_params["claim"] != str(claim_id)
+
+
+def test_untrusted_article_text_never_renders_live(app: AppTest, ui_data: Path) -> None:
+    from workbench.api import Workbench
+
+    with Workbench.open(ui_data) as wb:
+        evil = next(a for a in wb.articles() if a.outlet == "Evil Times")
+        claim = wb.claims(evil.id)[0]
+    at = ok(page(app, common.ARTICLE, claim=str(claim.id)))
+    values = markdown_values(at)
+    for v in values:
+        assert not live(v), v
+    shown = " ".join(unescape_md(v) for v in values)
+    for payload in PAYLOADS:
+        assert payload in shown, payload  # visible as text
+    at = ok(page(app, common.LOOKUP, q="Istanbul negotiations collapsed after a long night"))
+    for v in markdown_values(at):
+        assert not live(v), v
+    assert PAYLOADS[0] in " ".join(unescape_md(v) for v in markdown_values(at))
+
+
+@pytest.mark.skipif(not common.has_feature("workbench.notes"), reason="notes not landed")
+def test_note_save_then_conflict_is_reported(app: AppTest, ui_data: Path) -> None:
+    from workbench.api import Workbench
+    from workbench.notes import Notes
+
+    at = ok(page(app, common.ARTICLE))
+    claim_id = at.selectbox(key="article_claim").value
+    key = f"article_note_{claim_id}"
+    at.selectbox(key=f"{key}_verdict").select("mostly_false")
+    at.text_area(key=f"{key}_rationale").input("Contradicted by the ministry")
+    at.text_area(key=f"{key}_evidence").input("https://example.org/statement")
+    at.button(key=f"{key}_save").click()
+    ok(at.run())
+    assert any("Saved note" in s.value for s in at.success)
+    with Workbench.open(ui_data) as wb:
+        note = Notes(wb).for_claim(claim_id)[0]
+        assert (
+            note.verdict == "mostly_false"
+            and note.evidence[0].url == "https://example.org/statement"
+        )
+        Notes(wb).update(note.id, note.version, reviewer="Ben", verdict="false")  # another tab
+    at.text_area(key=f"{key}_rationale").input("My later edit")
+    at.button(key=f"{key}_save").click()
+    ok(at.run())
+    assert any("changed this note" in e.value for e in at.error)
+    at.button(key=f"{key}_reload").click()
+    ok(at.run())
+    assert at.selectbox(key=f"{key}_verdict").value == "false"
+
+
+def test_ingest_paths_reports_each_file_and_keeps_going(app: AppTest, tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text(
+        "# Border reopens\n\nThe Torkham border crossing reopened on Monday after a "
+        "week-long closure, officials in Nangarhar said.",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    at = ok(page(app, common.INGEST))
+    at.text_area(key="ingest_paths").input(f"{good}\n{bad}\n{tmp_path / 'missing.txt'}").run()
+    at.button(key="ingest_paths_go").click()
+    ok(at.run())
+    rows = frame(at, "input")
+    status = dict(zip(rows["input"], rows["status"], strict=True))
+    assert status[str(good)] == "ingested"
+    assert status[str(bad)] == "failed" and status[str(tmp_path / "missing.txt")] == "failed"
+    assert all(rows[rows["status"] == "failed"]["reason"].str.len() > 0)
+    at.button(key="ingest_paths_go").click()
+    ok(at.run())
+    rows = frame(at, "input")
+    assert dict(zip(rows["input"], rows["status"], strict=True))[str(good)] == "skipped (duplicate)"
+
+
+def test_ingest_paste_form(app: AppTest) -> None:
+    at = ok(page(app, common.INGEST))
+    at.text_input(key="paste_title").input("Pasted report")
+    at.text_input(key="paste_outlet").input("Pajhwok")
+    at.text_area(key="paste_text").input(
+        "Pajhwok reported that the Kabul river flooded three villages on Sunday, officials said."
+    )
+    at.button(key="paste_go").click()
+    ok(at.run())
+    assert list(frame(at, "input")["status"]) == ["ingested"]
+
+
+def test_compare_page(app: AppTest) -> None:
+    at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
+    claim_id = int(at.get("page_link")[1].proto.query_string.split("claim=")[1])
+    at = ok(page(at, common.COMPARE, claim=str(claim_id)))
+    assert at.number_input(key="compare_claim").value == claim_id
+    if common.has_feature("workbench.compare"):
+        assert frame(at, "attributes it to").shape[0] >= 1
+        assert "digraph" in at.get("graphviz_chart")[0].proto.spec
+        assert any(m.label == "Independent sources" for m in at.metric)
+    else:
+        assert any("not available yet" in i.value for i in at.info)
+
+
+def test_sources_page_adds_an_alias(app: AppTest, ui_data: Path) -> None:
+    at = ok(page(app, common.SOURCES))
+    assert "Evil Times" in set(frame(at, "articles")["outlet"])
+    at.selectbox(key="sources_outlet").select("➕ New outlet…")
+    at.text_input(key="sources_new_name").input("Evil Times")
+    at.text_input(key="sources_alias").input("ET Daily")
+    at.button(key="sources_save").click()
+    ok(at.run())
+    assert any("ET Daily" in s.value for s in at.success)
+    assert "ET Daily" in (ui_data / "outlets.user.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not common.has_feature("workbench.notes"), reason="notes not landed")
+def test_notes_page_lists_filters_and_offers_exports(app: AppTest, ui_data: Path) -> None:
+    from workbench.api import Workbench
+    from workbench.notes import Notes
+
+    with Workbench.open(ui_data) as wb:
+        claim = wb.claims(next(a.id for a in wb.articles() if a.outlet == "Evil Times"))[-1]
+        if not Notes(wb).for_claim(claim.id):
+            Notes(wb).add(claim.id, "misleading", rationale="old photos", reviewer="Cy")
+    at = ok(page(app, common.NOTES))
+    assert "misleading" not in set(frame(at, "note")["verdict"])  # labels shown
+    assert "Misleading" in set(frame(at, "note")["verdict"])
+    at.multiselect(key="notes_verdict").select("misleading").run()
+    assert set(frame(ok(at), "note")["verdict"]) == {"Misleading"}
+    at.text_input(key="notes_reviewer").input("nobody-at-all").run()
+    assert any("No notes match" in i.value for i in ok(at).info)
+    if common.has_feature("workbench.export"):
+        assert len(at.get("download_button")) == 4
+
+
+def test_lookup_render_time(app: AppTest) -> None:
+    """Server time of a lookup rerun, model and index already loaded (median of 5)."""
+    at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
+    times = []
+    for n in range(5):
+        at.text_input(key="lookup_q").input(f"{SEED_QUERY} {n}")
+        began = time.perf_counter()
+        ok(at.run())
+        times.append(time.perf_counter() - began)
+    assert statistics.median(times) < 1.0, times  # generous for CI; ~0.1 s here
