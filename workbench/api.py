@@ -19,7 +19,7 @@ import numpy as np
 
 from workbench.embed import Embedder, text_hash
 from workbench.errors import WorkbenchError
-from workbench.index import FaissIndex, read_manifest
+from workbench.index import FaissIndex, choose_kind, read_manifest
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
 from workbench.settings import Settings
 from workbench.store import STORE_FILE, Store
@@ -86,18 +86,33 @@ class Workbench:
                 log.warning("index in %s unreadable (%s); rebuilding from the store", self.data_dir, exc)
                 self._index = None
             if self._index is None:
-                self._index = FaissIndex(self.dimension, self.embedder.model_name)
+                count, _ = self.store.claim_id_summary()
+                kind = choose_kind(self.settings.index_kind, count, self.settings.flat_max)
+                self._index = FaissIndex(self.dimension, self.embedder.model_name, kind=kind)
         return self._index
 
     def save_index(self) -> None:
-        self.index.save(self.data_dir)
+        """Save the index, first switching its kind when the setting or its size asks for it.
+
+        Under ``index_kind=auto`` an exact index that grew past ``flat_max`` becomes HNSW here
+        (rebuilt from the vectors it holds, ids and deletions kept), so it happens after an
+        ingest or a repair, never during a search.
+        """
+        index = self.index
+        wanted = choose_kind(self.settings.index_kind, len(index), self.settings.flat_max, index.kind)
+        if wanted != index.kind:
+            log.info("switching the index in %s from %s to %s (%d claims)", self.data_dir, index.kind, wanted, len(index))
+            self._index = index = index.converted(wanted)
+        index.save(self.data_dir)
 
     def check_and_repair(self) -> dict[str, int]:
         """Make the index hold exactly the store's claims; re-embeds only what is not cached."""
         count, id_sum = self.store.claim_id_summary()
         manifest = read_manifest(self.data_dir) or {}
         index_file = (self.data_dir / "claims.faiss").exists()
-        if index_file and manifest.get("count") == count and manifest.get("id_sum") == id_sum:
+        kind = manifest.get("kind") or "flat"
+        kind_ok = choose_kind(self.settings.index_kind, count, self.settings.flat_max, kind) == kind
+        if index_file and kind_ok and manifest.get("count") == count and manifest.get("id_sum") == id_sum:
             self.last_repair = {"added": 0, "removed": 0}
             return self.last_repair
         if not index_file and count == 0:
@@ -127,7 +142,8 @@ class Workbench:
         """Rebuild the whole index from the store (and the embedding cache)."""
         ids, hashes = self.store.claim_vectors(self.embedder.model_name)
         vectors = self.vectors_for(self._texts_for(ids) if ids.size else [], hashes)
-        self._index = FaissIndex(self.dimension, self.embedder.model_name)
+        kind = choose_kind(self.settings.index_kind, len(ids), self.settings.flat_max)
+        self._index = FaissIndex(self.dimension, self.embedder.model_name, kind=kind)
         self._index.build(ids, vectors)
         self.save_index()
         return len(ids)

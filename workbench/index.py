@@ -1,8 +1,16 @@
 """The vector index behind a small interface, with FAISS as the backend.
 
 Vectors are L2-normalised and compared by inner product; ids are int64 and equal the claim
-ids in the store, so a hit maps straight back to its claim. ``save`` writes the index and a
-JSON manifest (model, dimension, count, build time, kind) atomically beside the store.
+ids in the store, so a hit maps straight back to its claim. Two kinds share one class:
+
+* ``flat``: exact search (``IndexIDMap2(IndexFlatIP)``); removal is native.
+* ``hnsw``: approximate graph search (``IndexIDMap2(IndexHNSWFlat)``) for large indexes. HNSW
+  cannot delete, so removed ids become *tombstones*: persisted in a sidecar file, excluded
+  from every search by an id selector, and dropped for good by :meth:`FaissIndex.compact`
+  (a rebuild from the vectors the index itself stores) once they pass ``COMPACT_FRACTION``.
+
+``save`` writes the index, the tombstones and a JSON manifest (model, dimension, count, kind,
+params, build time) atomically beside the store; ``load`` restores whichever kind it finds.
 """
 
 from __future__ import annotations
@@ -21,6 +29,11 @@ from workbench.errors import MissingDependency, WorkbenchError
 
 INDEX_FILE = "claims.faiss"
 MANIFEST_FILE = "claims.manifest.json"
+TOMBSTONE_FILE = "claims.tombstones.npy"
+KINDS = ("flat", "hnsw")
+HNSW_DEFAULTS: dict[str, int] = {"M": 32, "ef_construction": 64, "ef_search": 96}
+COMPACT_FRACTION = 0.2  # rebuild an HNSW index once this share of its entries is deleted
+EXACT_ALLOWED_MAX = 20_000  # an ``allowed`` set this small is searched exactly, whatever the kind
 
 
 def _faiss() -> Any:
@@ -47,69 +60,217 @@ class VectorIndex(Protocol):
     def __len__(self) -> int: ...
 
 
+def choose_kind(setting: str, count: int, flat_max: int, current: str | None = None) -> str:
+    """The index kind for ``count`` claims: the setting, or under ``auto`` flat up to ``flat_max``.
+
+    Going back from approximate to flat under ``auto`` waits until the count falls below half
+    of ``flat_max``, so an index near the threshold does not flip on every ingest.
+    """
+    if setting in KINDS:
+        return setting
+    if setting != "auto":
+        raise WorkbenchError(f"index_kind must be auto, {' or '.join(KINDS)}; not {setting!r}")
+    if current == "hnsw" and count >= flat_max // 2:
+        return "hnsw"
+    return "flat" if count <= flat_max else "hnsw"
+
+
 class FaissIndex:
-    """Exact inner-product search over an id-mapped flat FAISS index."""
+    """Inner-product search over an id-mapped FAISS index: exact (flat) or approximate (HNSW)."""
 
-    kind = "flat"
-
-    def __init__(self, dimension: int, model: str = "", index: Any = None, manifest: dict | None = None) -> None:
-        faiss = _faiss()
+    def __init__(
+        self,
+        dimension: int,
+        model: str = "",
+        index: Any = None,
+        manifest: dict | None = None,
+        kind: str = "flat",
+        params: dict[str, int] | None = None,
+        tombstones: Iterable[int] = (),
+    ) -> None:
+        if kind not in KINDS:
+            raise WorkbenchError(f"unknown index kind {kind!r} (known: {', '.join(KINDS)})")
         self.dimension = dimension
         self.model = model
-        self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        self.kind = kind
+        self.params: dict[str, int] = {**HNSW_DEFAULTS, **(params or {})} if kind == "hnsw" else {}
+        self._index = index if index is not None else self._empty()
         self.manifest: dict[str, Any] = dict(manifest or {})
+        self.tombstones: set[int] = {int(i) for i in tombstones}
+        self._idmap_cache: np.ndarray | None = None
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _empty(self) -> Any:
+        faiss = _faiss()
+        if self.kind == "hnsw":
+            inner = faiss.IndexHNSWFlat(
+                self.dimension, int(self.params["M"]), faiss.METRIC_INNER_PRODUCT
+            )
+            inner.hnsw.efConstruction = int(self.params["ef_construction"])
+            inner.hnsw.efSearch = int(self.params["ef_search"])
+        else:
+            inner = faiss.IndexFlatIP(self.dimension)
+        return faiss.IndexIDMap2(inner)
 
     def __len__(self) -> int:
-        return int(self._index.ntotal)
+        return int(self._index.ntotal) - len(self.tombstones)
 
     def _check(self, ids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dimension:
-            raise WorkbenchError(f"vectors have shape {vectors.shape}, the index holds {self.dimension}-d vectors")
+            raise WorkbenchError(
+                f"vectors have shape {vectors.shape}, the index holds {self.dimension}-d vectors"
+            )
         if len(ids) != len(vectors):
             raise WorkbenchError(f"{len(ids)} ids for {len(vectors)} vectors")
         return ids, vectors
 
     def build(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        faiss = _faiss()
-        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dimension))
+        self._index = self._empty()
+        self.tombstones = set()
+        self._idmap_cache = None
         self.add(ids, vectors)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors; re-adding a deleted id (an update) first compacts its old vector away."""
         ids, vectors = self._check(ids, vectors)
-        if len(ids):
-            self._index.add_with_ids(vectors, ids)
+        if not len(ids):
+            return
+        if self.tombstones and not self.tombstones.isdisjoint(ids.tolist()):
+            self.compact()
+        self._index.add_with_ids(vectors, ids)
+        self._idmap_cache = None
 
     def remove(self, ids: Iterable[int]) -> int:
-        arr = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        """Delete ids; returns how many were in the index."""
+        arr = np.unique(np.fromiter((int(i) for i in ids), dtype=np.int64))
         if not len(arr):
             return 0
-        return int(self._index.remove_ids(_faiss().IDSelectorBatch(arr)))
+        if self.kind == "flat":
+            self._idmap_cache = None
+            return int(self._index.remove_ids(_faiss().IDSelectorBatch(arr)))
+        present = arr[np.isin(arr, self._id_map())]
+        fresh = [i for i in present.tolist() if i not in self.tombstones]
+        self.tombstones.update(fresh)
+        if self.tombstones and len(self.tombstones) > COMPACT_FRACTION * self._index.ntotal:
+            self.compact()
+        return len(fresh)
+
+    def compact(self) -> int:
+        """Rebuild without tombstoned entries (from the stored vectors); returns how many went."""
+        if not self.tombstones:
+            return 0
+        ids, vectors = self.vectors()
+        dropped = len(self.tombstones)
+        self._index = self._empty()
+        self.tombstones = set()
+        self._idmap_cache = None
+        for start in range(0, len(ids), 100_000):
+            self._index.add_with_ids(
+                np.ascontiguousarray(vectors[start : start + 100_000]), ids[start : start + 100_000]
+            )
+        return dropped
+
+    def converted(self, kind: str, params: dict[str, int] | None = None) -> FaissIndex:
+        """The same live ids and vectors in an index of another kind (flat ↔ hnsw)."""
+        other = FaissIndex(
+            self.dimension, self.model, manifest=self.manifest, kind=kind, params=params
+        )
+        ids, vectors = self.vectors()
+        for start in range(0, len(ids), 100_000):
+            other.add(ids[start : start + 100_000], vectors[start : start + 100_000])
+        return other
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def _id_map(self) -> np.ndarray:
+        """Ids by internal position, tombstones included (cached until the index changes)."""
+        if self._idmap_cache is None:
+            self._idmap_cache = _faiss().vector_to_array(self._index.id_map).astype(np.int64)
+        return self._idmap_cache
+
+    def _stored(self) -> np.ndarray:
+        """A read-only (ntotal, d) view of every stored vector, by internal position."""
+        faiss = _faiss()
+        inner = faiss.downcast_index(self._index.index)
+        flat = faiss.downcast_index(inner.storage) if self.kind == "hnsw" else inner
+        n = int(flat.ntotal)
+        if n == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return faiss.rev_swig_ptr(flat.get_xb(), n * self.dimension).reshape(n, self.dimension)
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of every live entry, copied out of the index."""
+        ids = self._id_map()
+        stored = self._stored()
+        if not self.tombstones:
+            return ids.copy(), np.array(stored, dtype=np.float32)
+        keep = ~np.isin(ids, np.fromiter(self.tombstones, dtype=np.int64))
+        return ids[keep], np.array(stored[keep], dtype=np.float32)
 
     def ids(self) -> np.ndarray:
-        return _faiss().vector_to_array(self._index.id_map).astype(np.int64)
+        ids = self._id_map()
+        if self.tombstones:
+            ids = ids[~np.isin(ids, np.fromiter(self.tombstones, dtype=np.int64))]
+        return ids.copy()
 
     def search(
         self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-``k`` (scores, ids) per query row; ``allowed`` restricts hits to those ids."""
+        """Top-``k`` (scores, ids) per query row; ``allowed`` restricts hits to those ids.
+
+        Rows are padded with id -1 when fewer hits exist, as FAISS does.
+        """
         faiss = _faiss()
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dimension)
         k = max(1, min(int(k), len(self) or 1))
         if allowed is not None:
-            allowed = np.ascontiguousarray(allowed, dtype=np.int64)
+            allowed = np.ascontiguousarray(allowed, dtype=np.int64).reshape(-1)
+            if self.tombstones:
+                allowed = allowed[~np.isin(allowed, np.fromiter(self.tombstones, dtype=np.int64))]
             if not len(allowed):
                 empty = np.zeros((len(queries), 0))
                 return empty.astype(np.float32), empty.astype(np.int64)
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-            scores, ids = self._index.search(queries, k, params=params)
+            if self.kind != "flat" and len(allowed) <= max(
+                EXACT_ALLOWED_MAX, self._index.ntotal // 20
+            ):
+                return self._exact_subset(queries, k, allowed)
+            sel = faiss.IDSelectorBatch(allowed)
+        elif self.tombstones:
+            sel = faiss.IDSelectorNot(
+                faiss.IDSelectorBatch(np.fromiter(self.tombstones, dtype=np.int64))
+            )
         else:
-            scores, ids = self._index.search(queries, k)
-        return scores, ids
+            sel = None
+        if self.kind == "hnsw":
+            params = faiss.SearchParametersHNSW(efSearch=max(int(self.params["ef_search"]), k))
+            if sel is not None:
+                params.sel = sel
+        else:
+            params = faiss.SearchParameters(sel=sel) if sel is not None else None
+        return (
+            self._index.search(queries, k, params=params)
+            if params is not None
+            else self._index.search(queries, k)
+        )
+
+    def _exact_subset(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Brute force over the allowed ids only: exact, and fast while the set is small."""
+        id_map = self._id_map()
+        pos = np.flatnonzero(np.isin(id_map, allowed))
+        scores = queries @ self._stored()[pos].T
+        k = min(k, len(pos))
+        top = np.argsort(-scores, axis=1)[:, :k]
+        return np.take_along_axis(scores, top, axis=1).astype(np.float32), id_map[pos][top]
+
+    # --- persistence -------------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:
-        """Write index then manifest, each via a temp file and an atomic rename."""
+        """Write index, tombstones, then manifest, each via a temp file and an atomic rename."""
         faiss = _faiss()
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".claims.", suffix=".faiss.tmp", dir=directory)
@@ -120,6 +281,7 @@ class FaissIndex:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        _write_tombstones(directory / TOMBSTONE_FILE, self.tombstones)
         ids = self.ids()
         self.manifest.update(
             {
@@ -127,6 +289,8 @@ class FaissIndex:
                 "dimension": self.dimension,
                 "count": len(self),
                 "kind": self.kind,
+                "params": self.params,
+                "tombstones": len(self.tombstones),
                 "metric": "inner_product",
                 "normalized": True,
                 "id_sum": int(ids.sum()) if len(ids) else 0,
@@ -137,13 +301,41 @@ class FaissIndex:
 
     @classmethod
     def load(cls, directory: Path) -> FaissIndex:
+        """Load whichever kind the manifest names (``flat`` when it names none)."""
         faiss = _faiss()
         manifest = read_manifest(directory)
         path = directory / INDEX_FILE
         if manifest is None or not path.exists():
             raise WorkbenchError(f"no index in {directory}")
         index = faiss.read_index(str(path))
-        return cls(int(manifest["dimension"]), manifest.get("model", ""), index=index, manifest=manifest)
+        kind = manifest.get("kind") or "flat"
+        tombstones: Iterable[int] = ()
+        if kind == "hnsw" and (directory / TOMBSTONE_FILE).exists():
+            tombstones = np.load(directory / TOMBSTONE_FILE).tolist()
+        return cls(
+            int(manifest["dimension"]),
+            manifest.get("model", ""),
+            index=index,
+            manifest=manifest,
+            kind=kind,
+            params=manifest.get("params") or None,
+            tombstones=tombstones,
+        )
+
+
+def _write_tombstones(path: Path, tombstones: set[int]) -> None:
+    if not tombstones:
+        if path.exists():
+            path.unlink()
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".claims.", suffix=".npy.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, np.array(sorted(tombstones), dtype=np.int64))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def read_manifest(directory: Path) -> dict[str, Any] | None:
