@@ -41,14 +41,80 @@ def is_url(target: str) -> bool:
     return urlparse(target).scheme in {"http", "https"}
 
 
+class Inputs(Iterator[ArticleDraft | InputError]):
+    """Every draft (or per-input error) from files, folders and URLs, in a stable order.
+
+    An iterator like a generator, plus :meth:`estimate_total` for a progress bar's ETA.
+    """
+
+    def __init__(
+        self,
+        targets: Iterable[str | Path],
+        fields: Mapping[str, str] | None = None,
+        encoding: str | None = None,
+        max_file_mb: float = 20.0,
+        timeout: float = 20.0,
+    ) -> None:
+        self.targets = list(targets)
+        self._it = _iter_inputs(self.targets, fields, encoding, max_file_mb, timeout)
+
+    def __next__(self) -> ArticleDraft | InputError:
+        return next(self._it)
+
+    def estimate_total(self) -> int | None:
+        """How many inputs (records or files) the targets hold, counted cheaply; None for URLs."""
+        total = 0
+        for target in self.targets:
+            if isinstance(target, str) and is_url(target):
+                return None
+            path = Path(target)
+            files = (
+                [p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)]
+                if path.is_dir()
+                else [path]
+            )
+            total += sum(_count_records(f) for f in files if f.exists())
+        return total
+
+
+def _count_records(path: Path) -> int:
+    """Lines of a JSONL file, rows of a CSV/TSV, else one (feeds and JSON count as one)."""
+    ext = path.suffix.lower()
+    try:
+        if ext in JSONL_EXT:
+            with path.open("rb") as fh:
+                return sum(1 for line in fh if line.strip())
+        if ext in CSV_EXT | TSV_EXT:
+            import csv
+
+            csv.field_size_limit(64 * 1024 * 1024)
+            with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+                return max(
+                    0, sum(1 for _ in csv.reader(fh, delimiter="\t" if ext in TSV_EXT else ",")) - 1
+                )
+    except (OSError, ValueError):
+        return 1
+    return 1
+
+
 def iter_inputs(
     targets: Iterable[str | Path],
     fields: Mapping[str, str] | None = None,
     encoding: str | None = None,
     max_file_mb: float = 20.0,
     timeout: float = 20.0,
-) -> Iterator[ArticleDraft | InputError]:
+) -> Inputs:
     """Every draft (or per-input error) from files, folders and URLs, in a stable order."""
+    return Inputs(targets, fields, encoding, max_file_mb, timeout)
+
+
+def _iter_inputs(
+    targets: Iterable[str | Path],
+    fields: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    max_file_mb: float = 20.0,
+    timeout: float = 20.0,
+) -> Iterator[ArticleDraft | InputError]:
     fields = fields or {}
     for target in targets:
         if isinstance(target, str) and is_url(target):

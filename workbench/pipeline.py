@@ -31,7 +31,15 @@ from workbench.records import (
 if TYPE_CHECKING:
     from workbench.api import Workbench
 
-Progress = Callable[[int, int], None]  # (articles done, claims done)
+Progress = Callable[[int, int], None]  # (inputs done, claims stored)
+
+
+def _announce_total(items: object, progress: Progress | None) -> None:
+    """Give a progress bar the input count for its ETA, when both sides support it."""
+    bar = getattr(progress, "__self__", None)
+    estimate = getattr(items, "estimate_total", None)
+    if bar is not None and hasattr(bar, "set_total") and callable(estimate):
+        bar.set_total(estimate())
 
 
 @dataclass(slots=True)
@@ -46,8 +54,17 @@ class Prepared:
 def publisher_voice(spans: list[ClaimSpan], publisher: str | None) -> list[list[Attribution]]:
     """Each claim in the article's own voice: the fallback when no engine is available."""
     return [
-        [Attribution(source_text="", source=publisher or "", source_type="publisher", cue="",
-                     content_start=s.start, content_end=s.end, kind="publisher")]
+        [
+            Attribution(
+                source_text="",
+                source=publisher or "",
+                source_type="publisher",
+                cue="",
+                content_start=s.start,
+                content_end=s.end,
+                kind="publisher",
+            )
+        ]
         for s in spans
     ]
 
@@ -66,19 +83,40 @@ class Pipeline:
         self.timings[stage] = self.timings.get(stage, 0.0) + now - started
         return now
 
-    def run(self, items: Iterable[ArticleDraft | InputError], progress: Progress | None = None) -> IngestReport:
+    def run(
+        self, items: Iterable[ArticleDraft | InputError], progress: Progress | None = None
+    ) -> IngestReport:
+        """Ingest ``items``; ``progress(inputs done, claims)`` is called as inputs are consumed.
+
+        An article already stored (or seen earlier in this run) is recognised by the hash of
+        its text before any parsing, so resuming an interrupted ingest skips it cheaply.
+        """
         report = IngestReport()
         began = time.perf_counter()
+        _announce_total(items, progress)
         chunk: list[tuple[ArticleDraft, FileResult]] = []
         seen: set[str] = set()
         chunks_done = 0
+        done = claims = 0
+        shown = began
         for item in items:
+            done += 1
+            if progress and time.perf_counter() - shown > 0.5:
+                progress(done - len(chunk), claims)
+                shown = time.perf_counter()
             if isinstance(item, InputError):
                 report.results.append(FileResult(item.origin, "failed", item.reason))
                 continue
             result = FileResult(item.origin or "input", "ingested")
             report.results.append(result)
             t0 = time.perf_counter()
+            if item.text and item.text.strip():
+                aid = ingest.article_id(item.text)  # equals the id of the normalised text
+                if aid in seen or self.wb.store.has_article(aid):
+                    result.article_id = aid
+                    result.status, result.reason = "duplicate", "already ingested"
+                    self._tick("skip", t0)
+                    continue
             try:
                 ingest.finish_draft(item)
             except InputError as exc:
@@ -93,18 +131,21 @@ class Pipeline:
             seen.add(aid)
             chunk.append((item, result))
             if len(chunk) >= self.chunk_articles:
-                self._flush(chunk)
+                claims += self._flush(chunk)
                 chunks_done += 1
                 if chunks_done % self.save_every == 0:
                     self.wb.save_index()
                 chunk = []
                 if progress:
-                    progress(report.ingested, report.claims)
+                    progress(done, claims)
+                    shown = time.perf_counter()
         if chunk:
-            self._flush(chunk)
+            claims += self._flush(chunk)
+        t0 = time.perf_counter()
         self.wb.save_index()
+        self._tick("save", t0)
         if progress:
-            progress(report.ingested, report.claims)
+            progress(done, claims)
         report.seconds = time.perf_counter() - began
         return report
 
@@ -116,9 +157,17 @@ class Pipeline:
         for draft, _ in chunk:
             outlet = self.wb.canonical_outlet(draft.outlet, draft.url)
             art = Article(
-                id=ingest.article_id(draft.text), text=draft.text, title=draft.title, outlet=outlet,
-                date=draft.date, url=draft.url, language=draft.language, ingested_at=stamp,
-                origin=draft.origin, sources=draft.sources, meta=draft.meta,
+                id=ingest.article_id(draft.text),
+                text=draft.text,
+                title=draft.title,
+                outlet=outlet,
+                date=draft.date,
+                url=draft.url,
+                language=draft.language,
+                ingested_at=stamp,
+                origin=draft.origin,
+                sources=draft.sources,
+                meta=draft.meta,
             )
             spans = segment.segment(art.text, art.title, art.language, settings.min_claim_words)
             prepared.append(Prepared(art, spans))
@@ -137,7 +186,8 @@ class Pipeline:
         self._tick("attribute", t0)
         return prepared
 
-    def _flush(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
+    def _flush(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> int:
+        """Store and index one chunk; returns how many claims it added."""
         wb = self.wb
         prepared = self._prepare(chunk)
         t0 = time.perf_counter()
@@ -164,3 +214,4 @@ class Pipeline:
         self._tick("index", t0)
         for (_, result), p in zip(chunk, prepared, strict=True):
             result.claims = len(p.spans)
+        return len(all_ids)

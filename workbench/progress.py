@@ -1,30 +1,38 @@
-"""A terminal progress bar for long ingests: articles, claims, rate and elapsed time."""
+"""A terminal progress bar for long ingests: inputs, claims, rate and ETA."""
 
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 
 class IngestProgress:
-    """Context manager whose ``update(articles, claims)`` redraws a rich progress line.
+    """Context manager whose ``update(done, claims)`` redraws a rich progress line.
 
-    Inputs stream in (a folder or a JSONL file of unknown length), so the bar shows counts
-    and rates; ``total`` may be given when the number of articles is known, which adds an ETA.
+    ``done`` counts inputs consumed (records or files, stored or skipped). The total for the
+    ETA is given up front or later through :meth:`set_total` (the pipeline counts the inputs'
+    lines/rows cheaply before it starts); without one the bar shows counts and rates only.
+    Redraws are throttled, so calling ``update`` per article costs nothing noticeable.
     """
 
-    def __init__(self, enabled: bool = True, total: int | None = None) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
+    def __init__(self, enabled: bool = True, total: int | None = None, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and self.stream.isatty()
         self.total = total
         self._progress: Any = None
         self._task: Any = None
+        self._started = 0.0
 
     def __enter__(self) -> IngestProgress:
+        self._started = time.perf_counter()
         if self.enabled:
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
                 Progress,
+                TaskProgressColumn,
                 TextColumn,
                 TimeElapsedColumn,
                 TimeRemainingColumn,
@@ -33,23 +41,38 @@ class IngestProgress:
             self._progress = Progress(
                 TextColumn("ingest"),
                 BarColumn(),
+                TaskProgressColumn(),
                 MofNCompleteColumn(),
-                TextColumn("articles · {task.fields[claims]} claims · {task.fields[rate]}"),
+                TextColumn("inputs · {task.fields[claims]} claims · {task.fields[rate]}"),
                 TimeElapsedColumn(),
+                TextColumn("ETA"),
                 TimeRemainingColumn(),
+                console=Console(file=self.stream),
+                refresh_per_second=4,
                 transient=False,
             )
             self._progress.start()
             self._task = self._progress.add_task("ingest", total=self.total, claims=0, rate="")
         return self
 
-    def update(self, articles: int, claims: int) -> None:
+    def set_total(self, total: int | None) -> None:
+        """Set (or clear) the number of inputs, which turns on the percentage and ETA."""
+        self.total = total
+        if self._progress is not None:
+            self._progress.update(self._task, total=total)
+
+    def rate_text(self, done: int, claims: int) -> str:
+        elapsed = time.perf_counter() - self._started
+        if elapsed <= 0:
+            return ""
+        return f"{done / elapsed:.1f} inputs/s, {claims / elapsed:.0f} claims/s"
+
+    def update(self, done: int, claims: int) -> None:
         if self._progress is None:
             return
-        task = self._progress.tasks[0]
-        elapsed = task.elapsed or 0.0
-        rate = f"{claims / elapsed:.0f} claims/s" if elapsed > 0 else ""
-        self._progress.update(self._task, completed=articles, claims=claims, rate=rate)
+        self._progress.update(
+            self._task, completed=done, claims=claims, rate=self.rate_text(done, claims)
+        )
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
