@@ -208,28 +208,28 @@ def test_lookup_page_shows_seed_result_in_chromium(seeded_dir: Path, tmp_path: P
 
 PAGES = [  # (file name, path and query, text that shows when the page is ready)
     ("lookup", f"?q={quote(SEED_QUERY)}", SEED_TEXT),
-    ("article", "article?claim=5", "Claims are coloured by their source"),
-    ("compare", "compare?claim=5", "Attributed to"),
+    ("article", "article?claim={claim}", "Claims are coloured by their source"),
+    ("compare", "compare?claim={claim}", "Attributed to"),
     ("sources", "sources", "Add an outlet alias"),
     ("ingest", "ingest", "Upload files"),
     ("notes", "notes", "note(s)"),
 ]
 
 
-def screenshots(data: Path, out: Path) -> list[Path]:
+def screenshots(data: Path, out: Path, claim: int = 5) -> list[Path]:
     """Screenshot every page against a running app over ``data`` (for docs/screenshots)."""
     binary = find_chromium()
     if binary is None:
         raise SystemExit("chromium is not installed: bash scripts/install-browser.sh")
     shots = []
     with streamlit_server(data) as url:
-        browser = Chromium(binary)
-        try:
-            for name, path, ready in PAGES:
-                browser.open(f"{url}/{path}", wait_for=ready, timeout=120)
+        for name, path, ready in PAGES:  # a fresh browser per page: no session carried over
+            browser = Chromium(binary)
+            try:
+                browser.open(f"{url}/{path.format(claim=claim)}", wait_for=ready, timeout=120)
                 shots.append(browser.screenshot(out / f"{name}.png"))
-        finally:
-            browser.close()
+            finally:
+                browser.close()
     return shots
 
 

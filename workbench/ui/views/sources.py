@@ -34,7 +34,7 @@ def alias_form(wb: Workbench) -> None:
         common.not_landed("The outlet registry", "workbench.outlets")
         return
     names = sorted((o.name for o in registry.all()), key=str.casefold)
-    new = "➕ New outlet…"
+    new = "New outlet…"
     with st.form("sources_alias_form"):
         st.markdown("**Add an outlet alias**")
         a, b = st.columns(2)
