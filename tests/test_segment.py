@@ -12,7 +12,7 @@ def _seed_claims(seed_text: str):
 
 
 def test_seed_yields_26_to_34_claims_without_noise(seed_text: str) -> None:
-    text, title, claims = _seed_claims(seed_text)
+    _text, title, claims = _seed_claims(seed_text)
     assert 26 <= len(claims) <= 34
     joined = [c.text for c in claims]
     assert not any("Previous Post" in t for t in joined)

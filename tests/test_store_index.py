@@ -29,12 +29,11 @@ def test_schema_version_wal_and_foreign_keys(tmp_path: Path) -> None:
     names = [r[0] for r in store.conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
     assert names == [m.name for m in MIGRATIONS]
     assert store.migrate() == []  # idempotent
-    with pytest.raises(sqlite3.IntegrityError):
-        with store.transaction():
-            store.conn.execute(
-                "INSERT INTO claims (article_id, idx, paragraph, start_char, end_char, text, text_hash,"
-                " checkworthiness) VALUES ('missing', 0, 0, 0, 1, 'x', 'h', 0.5)"
-            )
+    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+        store.conn.execute(
+            "INSERT INTO claims (article_id, idx, paragraph, start_char, end_char, text, text_hash,"
+            " checkworthiness) VALUES ('missing', 0, 0, 0, 1, 'x', 'h', 0.5)"
+        )
     store.close()
 
 

@@ -36,7 +36,7 @@ class ConflictError(WorkbenchError):
         self.current = current
 
 
-def require(module: str, package: str, what: str):  # noqa: ANN201 - returns a module
+def require(module: str, package: str, what: str):
     """Import ``module`` or raise :class:`MissingDependency` naming ``package``."""
     import importlib
 

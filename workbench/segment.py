@@ -129,9 +129,8 @@ def is_noise(segment: str, title_key: str | None, min_words: int, last_in_block:
         return "too short"
     if len(words) <= 12 and _BOILERPLATE.search(segment.strip()):
         return "boilerplate"
-    if not _TERMINAL.search(segment.rstrip()):
-        if last_in_block and len(words) < 40:
-            return "no sentence end (heading, label or truncated fragment)"
+    if not _TERMINAL.search(segment.rstrip()) and last_in_block and len(words) < 40:
+        return "no sentence end (heading, label or truncated fragment)"
     return None
 
 

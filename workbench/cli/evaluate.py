@@ -39,7 +39,7 @@ def eval_retrieval(
             raise typer.BadParameter(f"unknown mode {chosen!r}", param_hint="--mode")
         ranker = factory(embedder, cache_dir)
     else:
-        def embed(texts: list[str]):  # noqa: ANN202
+        def embed(texts: list[str]):
             return embedder.encode(texts)
 
         embed.__qualname__ = f"dense:{s.model}"
