@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from workbench.keyterms import extract_key_terms, key_term_conflict
+
 if TYPE_CHECKING:
     from workbench.api import Workbench
 
@@ -216,9 +218,9 @@ def add_claims(
     vecs = updater.vectors.get(ids)
     scores, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
     wanted = {int(n) for n in nbrs.ravel() if n >= 0} | set(ids)
-    article = {
-        cid: row[0].article_id for cid, row in wb.store.claims_by_ids(sorted(wanted)).items()
-    }
+    rows = wb.store.claims_by_ids(sorted(wanted))
+    article = {cid: row[0].article_id for cid, row in rows.items()}
+    text = {cid: row[0].text for cid, row in rows.items()}
     with wb.store.transaction():
         for row, cid in enumerate(ids):
             if cid not in article:
@@ -230,10 +232,16 @@ def add_claims(
                 and s >= threshold
                 and int(n) != cid
                 and article.get(int(n)) not in (None, article[cid])
+                and not _different_names(text[cid], text[int(n)])
             ]
             if cands:
                 updater.add(cid, vecs[row], cands)
     return updater.report
+
+
+def _different_names(a: str, b: str) -> bool:
+    """Same wording about a different place or party ("strike in Arad" / "strike in Dimona")."""
+    return bool(key_term_conflict(extract_key_terms(a), extract_key_terms(b)).entities)
 
 
 def rebuild(wb: Workbench, threshold: float | None = None) -> ClusterUpdate:

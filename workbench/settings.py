@@ -43,7 +43,7 @@ class Settings:
     search_mode: str = "hybrid"
     index_kind: str = "auto"
     flat_max: int = 200_000
-    cluster_threshold: float = 0.80
+    cluster_threshold: float = 0.70
     compare_floor: float = 0.55
     compare_same_article_floor: float = 0.45
     duplicate_threshold: float = 0.90
