@@ -305,3 +305,8 @@ def is_cue(lemma: str, frame: str) -> bool:
     if lemma in FRAME_CUES.get(frame, frozenset()):
         return True
     return frame in ("ccomp", "none") and lemma in SPEECH_VERBS and lemma not in WEAK_VERBS
+
+
+# Every word form that can be a verb cue under ``is_cue``: the cheap pre-filter that decides
+# which sentences are worth a parse (see fastparse).
+CUE_FORMS: frozenset[str] = frozenset(_build_index(*FRAME_CUES.values(), SPEECH_VERBS - WEAK_VERBS))

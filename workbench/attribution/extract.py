@@ -25,6 +25,7 @@ from workbench.attribution.cues import (
     verb_lemma,
 )
 from workbench.attribution.document import Cand, continuations, finish, set_parents
+from workbench.attribution.fastparse import PARSED_KEY, parse_selective
 from workbench.attribution.model import load_nlp
 from workbench.attribution.quotes import find_quotes
 from workbench.attribution.resolve import SourceTracker
@@ -72,8 +73,10 @@ class Attributor:
         outlet_matcher: OutletMatcher | None = None,
         *,
         use_default_matcher: bool = True,
+        selective: bool = True,
     ) -> None:
         self._nlp = nlp
+        self.selective = selective
         self._matcher = outlet_matcher
         self._want_default = outlet_matcher is None and use_default_matcher
         self._matcher_ready = outlet_matcher is not None
@@ -93,7 +96,13 @@ class Attributor:
 
     def extract(self, text: str, publisher: str | None = None) -> list[Attribution]:
         """Attributions of one article, offsets into ``text``, in text order of their cues."""
-        return self.extract_doc(self.nlp(text), publisher)
+        return self.extract_doc(next(iter(self.parse_many([text]))), publisher)
+
+    def parse_many(self, texts: Sequence[str], batch_size: int = 16) -> Iterable[Any]:
+        """spaCy docs of ``texts``; only sentences that can hold an attribution are parsed."""
+        if not self.selective:
+            return self.nlp.pipe(texts, batch_size=batch_size)
+        return parse_selective(self.nlp, list(texts), batch_size)
 
     def extract_many(
         self,
@@ -104,7 +113,7 @@ class Attributor:
         """``extract`` over many articles, parsing them with ``nlp.pipe`` in batches."""
         texts = list(texts)
         pubs = list(publishers) if publishers is not None else [None] * len(texts)
-        docs = self.nlp.pipe(texts, batch_size=batch_size)
+        docs = self.parse_many(texts, batch_size)
         return [self.extract_doc(doc, pub) for doc, pub in zip(docs, pubs, strict=True)]
 
     def extract_doc(self, doc: Any, publisher: str | None = None) -> list[Attribution]:
@@ -112,7 +121,10 @@ class Attributor:
         quotes = find_quotes(doc_text(doc))
         tracker = SourceTracker(self.outlet_matcher)
         out: list[Attribution] = []
+        parsed = doc.user_data.get(PARSED_KEY)
         for sent in doc.sents:
+            if parsed is not None and not any(s <= sent.start_char < e for s, e in parsed):
+                continue  # tokenized only: no attribution cue in it
             cands = _sentence_cands(sent, quotes)
             cands.sort(key=lambda c: c.cue[0])
             for cand in cands:

@@ -164,7 +164,9 @@ def evaluate_brat(directory: Path, attributor: Any, limit: int | None = None) ->
     docs = load_brat(Path(directory), limit)
     t0 = time.perf_counter()
     nlp = attributor.nlp
-    parsed = list(nlp.pipe([d.text for d in docs], batch_size=16))
+    texts = [d.text for d in docs]
+    parse = getattr(attributor, "parse_many", None)
+    parsed = list(parse(texts, 16) if parse is not None else nlp.pipe(texts, batch_size=16))
     all_atts = [attributor.extract_doc(doc) for doc in parsed]
     seconds = time.perf_counter() - t0
     sentences = sum(1 for doc in parsed for _ in doc.sents)
