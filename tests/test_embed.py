@@ -1,0 +1,64 @@
+"""Embedding runtimes: settings wiring, thread setting, and agreement with the torch model."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from workbench.embed import BACKENDS, Embedder, load_model
+from workbench.errors import WorkbenchError
+
+TEXTS = [
+    "Pakistan walked out of the Istanbul negotiations on Friday.",
+    "Officials said 35 people were injured in the car bombing in Turbat.",
+    "The central bank raised its main interest rate by half a point.",
+    "Short one.",
+]
+
+
+def test_backend_comes_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_EMBED_BACKEND", "torch-int8")
+    assert Embedder().backend == "torch-int8"
+    assert Embedder(backend="torch").backend == "torch"
+    with pytest.raises(WorkbenchError, match="embed_backend"):
+        load_model(backend="tensorflow")
+
+
+def test_torch_threads_setting_is_applied() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        Embedder(device="cpu", threads=1).encode(TEXTS * 3)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+
+
+def _agreement(backend: str) -> np.ndarray:
+    ref = Embedder(device="cpu", backend="torch").encode(TEXTS)
+    other = Embedder(device="cpu", backend=backend).encode(TEXTS)
+    assert other.shape == ref.shape and other.dtype == np.float32
+    assert np.allclose(np.linalg.norm(other, axis=1), 1.0, atol=1e-4)
+    return np.sum(ref * other, axis=1)
+
+
+def test_int8_stays_close_to_torch() -> None:
+    # int8 is lossy: ~0.94 mean cosine here, below the 0.99 bar, so it is never the default.
+    cos = _agreement("torch-int8")
+    assert cos.mean() >= 0.9 and cos.min() >= 0.8
+
+
+@pytest.mark.skipif(
+    not (importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("onnx")),
+    reason="onnxruntime/onnx not installed",
+)
+def test_onnx_agrees_with_torch(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cos = _agreement("onnx")  # exports once into the user cache, from the bundled weights
+    assert cos.min() >= 0.999
+
+
+def test_backends_listed() -> None:
+    assert BACKENDS[0] == "torch" and set(BACKENDS) >= {"torch", "torch-int8", "onnx"}

@@ -1,0 +1,157 @@
+"""The bundled sentence-transformers model run by onnxruntime (``embed_backend=onnx``).
+
+The transformer is exported once from the local weights with ``torch.onnx.export`` (needs the
+``onnx`` package) into the user cache, keyed by the weights file, and never downloaded. Mean
+pooling and L2 normalisation are done in numpy, as the model's own Pooling/Normalize modules do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workbench.errors import MissingDependency, WorkbenchError
+
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+OPSET = 17
+
+
+def _weights(path: Path) -> Path:
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        if (path / name).exists():
+            return path / name
+    raise WorkbenchError(f"no model weights in {path}")
+
+
+def export_path(path: Path, cache: Path) -> Path:
+    """The cached export for this model folder, keyed by its weights' name, size and time."""
+    w = _weights(path)
+    stat = w.stat()
+    key = hashlib.sha1(
+        f"{w.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{OPSET}".encode()
+    ).hexdigest()[:12]
+    return cache / "onnx" / f"{path.name}-{key}.onnx"
+
+
+def export_onnx(path: Path, target: Path) -> Path:
+    """Export the model's transformer to ``target`` (atomically), from local files only."""
+    try:
+        import onnx  # noqa: F401 - torch.onnx.export needs it
+        import torch
+        from transformers import AutoModel
+    except ImportError as exc:
+        raise MissingDependency("the ONNX export", "onnx") from exc
+    model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )
+            return out.last_hidden_state
+
+    dummy = torch.ones((2, 8), dtype=torch.int64)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        with torch.no_grad():
+            torch.onnx.export(
+                _Hidden(model),
+                (dummy, dummy, torch.zeros_like(dummy)),
+                tmp,
+                input_names=list(INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in (*INPUTS, "last_hidden_state")},
+                opset_version=OPSET,
+                dynamo=False,
+            )
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+class OnnxSentenceEncoder:
+    """Tokenizer + ONNX transformer + mean pooling, with sentence-transformers' ``encode``."""
+
+    def __init__(self, session: Any, tokenizer: Any, max_length: int, dimension: int) -> None:
+        self.session = session
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.dimension = dimension
+        self.input_names = {i.name for i in session.get_inputs()}
+
+    @classmethod
+    def load(cls, path: Path, cache: Path, threads: int = 0) -> OnnxSentenceEncoder:
+        try:
+            import onnxruntime as ort
+            from transformers import AutoTokenizer
+        except ImportError as exc:
+            raise MissingDependency("embed_backend=onnx", "onnxruntime") from exc
+        pooling = _read_json(path / "1_Pooling" / "config.json")
+        if pooling and not pooling.get("pooling_mode_mean_tokens", False):
+            raise WorkbenchError("embed_backend=onnx supports mean-pooling models only; use torch")
+        target = export_path(path, cache)
+        if not target.exists():
+            export_onnx(path, target)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads > 0:
+            options.intra_op_num_threads = threads
+        session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
+        config = _read_json(path / "sentence_bert_config.json")
+        tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        dim = int(pooling.get("word_embedding_dimension", 0)) or int(
+            session.get_outputs()[0].shape[-1]
+        )
+        return cls(session, tokenizer, int(config.get("max_seq_length", 256)), dim)
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return self.dimension
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, **_: Any) -> np.ndarray:
+        """Normalised vectors, batches sorted by length (longest first) like sentence-transformers."""
+        texts = list(texts)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), batch_size):
+            idx = order[start : start + batch_size]
+            enc = self.tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="np",
+            )
+            feeds = {
+                n: np.asarray(enc[n], dtype=np.int64)
+                for n in INPUTS
+                if n in self.input_names and n in enc
+            }
+            if "token_type_ids" in self.input_names and "token_type_ids" not in feeds:
+                feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
+            hidden = self.session.run(None, feeds)[0]
+            mask = feeds["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+            out[idx] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return out
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
