@@ -42,7 +42,7 @@ def eval_retrieval(
         def embed(texts: list[str]):
             return embedder.encode(texts)
 
-        embed.__qualname__ = f"dense:{s.model}"
+        embed.__qualname__ = f"dense:{s.model}" + ("" if embedder.backend == "torch" else f":{embedder.backend}")
         ranker = dense_ranker(embed, cache_dir)
     result = evaluate_retrieval(corpus, queries, qrels, ranker)
     result["mode"] = chosen
