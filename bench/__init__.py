@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of the workbench: ``python -m bench`` (see bench/README.md)."""

@@ -1,0 +1,100 @@
+"""Server time of a lookup at ~10k claims: the Streamlit lookup page via AppTest when the app
+exists, else ``Workbench.search`` plus the page's row shaping (the result says which)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import EVENTS, EVENTS_QUICK, RESULTS, SHARED, Skip
+
+QUERIES = [
+    "Pakistan walked out of the Istanbul negotiations",
+    "An earthquake killed dozens of people",
+    "The president signed the bill into law",
+    "Protesters clashed with police in the capital",
+    "The central bank raised interest rates",
+    "A car bombing killed soldiers in Balochistan",
+]
+
+
+def data_dir(quick: bool) -> Path:
+    """A data directory with the current-events claims (kept by the ingest benchmark, or built)."""
+    kept = RESULTS / "data-events"
+    if kept.exists() and not quick:
+        return kept
+    if not SHARED.exists():
+        raise Skip(f"{SHARED} is absent")
+    from workbench.api import Workbench
+
+    target = RESULTS / ("data-app-quick" if quick else "data-events")
+    with Workbench.open(target, attribution=False) as wb:
+        wb.ingest([EVENTS_QUICK if quick else EVENTS])
+    return target
+
+
+def run(quick: bool = False, runs: int = 5) -> dict[str, Any]:
+    from workbench.api import Workbench
+
+    data = data_dir(quick)
+    out: dict[str, Any] = {"data": str(data)}
+    with Workbench.open(data) as wb:
+        out["claims"] = wb.stats()["claims"]
+        wb.search("warm up")
+        times = []
+        for q in QUERIES * max(1, runs // len(QUERIES) + 1):
+            began = time.perf_counter()
+            hits = wb.search(q, k=10)
+            [{"score": round(h.score, 3), "claim": h.claim.text, "outlet": h.outlet, "date": h.date,
+              "article": h.article_title} for h in hits]  # fmt: skip
+            times.append(time.perf_counter() - began)
+        out["library_ms"] = {"median": 1000 * statistics.median(times), "n": len(times)}
+    out["apptest_ms"] = _apptest(data, runs)
+    return out
+
+
+def _apptest(data: Path, runs: int) -> dict[str, Any] | str:
+    try:
+        from streamlit.testing.v1 import AppTest
+
+        from workbench.ui import app_path, common
+    except ImportError as exc:
+        return f"not measured: {exc}"
+    old = os.environ.get("WORKBENCH_DATA")
+    os.environ["WORKBENCH_DATA"] = str(data)
+    try:
+        at = AppTest.from_file(str(app_path()), default_timeout=600)
+        at.run()
+        at.switch_page(common.LOOKUP)
+        at.query_params.update({"q": QUERIES[0]})
+        at.run()
+        times = []
+        for n in range(runs):
+            at.text_input(key="lookup_q").input(QUERIES[(n + 1) % len(QUERIES)])
+            began = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - began)
+        if at.exception:
+            return f"app raised: {[e.value for e in at.exception]}"
+        return {"median": 1000 * statistics.median(times), "n": runs, "page": common.LOOKUP}
+    finally:
+        if old is None:
+            os.environ.pop("WORKBENCH_DATA", None)
+        else:
+            os.environ["WORKBENCH_DATA"] = old
+
+
+def summary(r: dict[str, Any]) -> list[str]:
+    app = r["apptest_ms"]
+    app_text = (
+        f"{app['median']:.0f} ms (AppTest, {app['page']}, median of {app['n']})"
+        if isinstance(app, dict)
+        else app
+    )
+    return [
+        f"app lookup at {r['claims']:,} claims: library search+shaping {r['library_ms']['median']:.0f} ms "
+        f"(median of {r['library_ms']['n']}); page rerun {app_text}"
+    ]
