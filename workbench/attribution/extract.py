@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from workbench.attribution.cues import (
+    CUE_FORMS,
     HEDGE_ADVERBS,
     MEDIUM_NOUNS,
     PASSIVE_HEDGE_VERBS,
@@ -190,7 +191,12 @@ def _colon(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
             t.pos_ in ("PROPN", "PUNCT", "DET", "PART") or t.is_title or t.is_upper for t in before
         )
     ):
-        if any(t.pos_ == "PROPN" for t in before) and before[0].is_title | before[0].is_upper:
+        verbish = any(verb_lemma(t.text) or t.tag_ in ("VBZ", "VBD") for t in before)
+        if (
+            any(t.pos_ == "PROPN" for t in before)
+            and before[0].is_title | before[0].is_upper
+            and not verbish  # a title-case headline ("X Warns Y, Says …"), not a speaker
+        ):
             source = before
     elif after_q is not None and tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN":
         prev = doc[tok.i - 1]
@@ -246,7 +252,7 @@ def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None
         else:
             return None
     elif subj is not None:
-        source = source_span(subj, tok)
+        source = _cut_headline_verb(source_span(subj, tok))
         if subj.lower_ in REPORT_NOUNS and (lemma in REPORT_VERBS or lemma == "report"):
             kind = "nominal_report"
             prep = next(
@@ -370,6 +376,18 @@ def _extend_cue(tok: Any, cue: tuple[int, int], frame: str) -> tuple[int, int]:
     if frame == "prep":
         return cue[0], prep.idx + len(prep)
     return cue
+
+
+def _cut_headline_verb(span: Any) -> Any:
+    """ "Haqqani Warns Pakistan" parsed as one noun phrase in a title-case headline: keep the
+    words before the capitalised cue verb ("Haqqani")."""
+    words = [t for t in span.sent if t.is_alpha and len(t) > 3]
+    if not words or sum(t.is_title for t in words) < 0.8 * len(words):
+        return span  # not a title-case headline
+    for tok in span[1:]:
+        if tok.is_title and tok.lower_ in CUE_FORMS:
+            return span.doc[span.start : tok.i]
+    return span
 
 
 def _adjacent_quote(
