@@ -37,19 +37,18 @@ TOKENIZER_VERSION = 1
 # ---------------------------------------------------------------------------- query cleaning
 
 _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.I)
-# "— Center for Bio Div (@CenterForBioDiv) January 14, 2020" at the end of an embedded tweet.
-_SIGNATURE = re.compile(r"\s*[—–―]\s*[^—–―\n]{0,80}\(@\w{1,30}\)[^—–―\n]{0,40}$")
+# "— Center for Bio Div (@CenterForBioDiv) January 14, 2020" at the end of an embedded tweet:
+# the author's name is kept (claims are often "X said ..."), the handle and date go.
+_SIGNATURE = re.compile(r"\s*[—–―]\s*([^—–―\n(]{0,80}?)\s*\(@\w{1,30}\)[^—–―\n]{0,40}$")
 _HASHTAG = re.compile(r"#(\w+)")
 _HANDLE = re.compile(r"(?<![\w@])@(\w{1,30})")
-_CAMEL = re.compile(
-    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
-)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " "}
 _SPACE = re.compile(r"\s+")
 
 
 def split_camel(word: str) -> str:
-    """``AustralianFires`` → ``Australian Fires``; ``COVID19`` → ``COVID 19``; ``snake_case`` too."""
+    """``AustralianFires`` → ``Australian Fires``, ``snake_case`` → ``snake case``; digits stay."""
     return _CAMEL.sub(" ", word.replace("_", " ")).strip()
 
 
@@ -58,12 +57,13 @@ def clean_query(text: str) -> str:
 
     Hashtags and handles keep their words (split at camel case), since they often name the
     topic ("#AustralianFires") or the speaker; the trailing "— Name (@handle) date" line of
-    an embedded tweet is dropped, as are URLs and pic.twitter.com links.
+    an embedded tweet becomes "Name" (fact-checks are often about who said it); URLs and
+    pic.twitter.com links go.
     """
     for entity, char in _ENTITIES.items():
         text = text.replace(entity, char)
     text = _URL.sub(" ", text)
-    text = _SIGNATURE.sub("", text.rstrip())
+    text = _SIGNATURE.sub(lambda m: f" — {m.group(1)}" if m.group(1) else "", text.rstrip())
     text = _HASHTAG.sub(lambda m: f" {split_camel(m.group(1))} ", text)
     text = _HANDLE.sub(lambda m: f" {split_camel(m.group(1))} ", text)
     return _SPACE.sub(" ", text).strip()

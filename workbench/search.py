@@ -1,38 +1,51 @@
 """Similar-claim lookup: BM25 fused with the dense index, re-scored for key-term conflicts.
 
 ``mode="hybrid"`` (the default, ``settings.search_mode``) takes the best candidates of the
-dense FAISS index and of the BM25 index over claim texts (``workbench.lexical``), and scores
-each as ``w * cosine + (1 - w) * bm25 / max_bm25`` (cosine clipped to [0, 1], BM25 divided by
-the best BM25 score among the candidates). ``mode="dense"`` is the cosine alone. In both modes
-the best ``RESCORE_DEPTH`` candidates are then multiplied by ``1 - LAMBDA * penalty``, the
-``key_term_conflict`` penalty between query and claim, so a claim that differs in a figure,
-date or key entity ("12 killed" / "5 killed", "North Korea" / "South Korea") drops below one
-that agrees. A hit's ``score`` is that final value, in [0, 1].
+dense FAISS index and of the BM25 index over claim texts (``workbench.lexical``) and fuses
+them by reciprocal rank (RRF, k = 60, equal weights: no tuned weight to go stale on new
+data). ``mode="dense"`` ranks by cosine alone.
+
+In both modes, a candidate that the embedding already calls the same claim (cosine >=
+``GATE``) but that conflicts with the query in a figure, date or key entity ("12 killed" /
+"5 killed", "North Korea" / "South Korea") has its score multiplied by ``1 - LAMBDA *
+penalty`` (``keyterms.key_term_conflict``), so it drops below a claim that agrees. Negation
+is left out of that penalty: a denial of a claim is still about the same claim. Below the
+gate the penalty is off; tweets carry figures and names the fact-checked claim lacks, and
+there it misfired (CheckThat! train, see docs in the evaluation module).
+
+A hit's ``score`` is in [0, 1]. Dense: the (penalised) cosine. Hybrid: the RRF score divided
+by its maximum (1 = ranked first by both sides), times the best candidate cosine, so the
+order is RRF's while an unrelated query still scores low; then the penalty. Equal scores
+(duplicate claims) keep the older claim, the lower id, first.
 
 Filters (outlet, date range, own article left out, source type) are resolved to an allowed id
 set in SQL and applied inside the FAISS search and to the BM25 candidates, so a filtered lookup
 still returns ``k`` hits when ``k`` exist. Queries are cleaned first (``clean_query``: links,
-handles, hashtags, tweet signatures). The weights were chosen on the CheckThat! train splits.
+handles, hashtags, tweet signatures).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.keyterms import extract_key_terms, key_term_conflict
+from workbench.keyterms import KeyTerms, extract_key_terms, key_term_conflict
 from workbench.lexical import clean_query, lexical_index
-from workbench.records import SearchHit
+from workbench.records import Claim, SearchHit
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
 
 MODES = ("hybrid", "dense")
-DENSE_WEIGHT = 0.6  # w in the fusion; chosen on the CheckThat! 2020 and 2021 train splits
+RRF_K = 60  # the usual reciprocal-rank constant; not tuned
 LAMBDA = 0.5  # how much of the key-term penalty is taken off a candidate's score
-RESCORE_DEPTH = 50  # candidates re-scored for key-term conflicts
+GATE = 0.85  # cosine from which a key-term conflict counts (near-paraphrases only)
+RESCORE_DEPTH = 20  # candidates re-scored for key-term conflicts
 MIN_CANDIDATES = 50  # candidates taken from each side before fusion
 
 
@@ -73,41 +86,91 @@ def dense_candidates(
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
 
-def fuse(cosine: np.ndarray, bm25: np.ndarray, dense_weight: float = DENSE_WEIGHT) -> np.ndarray:
-    """Convex combination of clipped cosine and max-normalised BM25, in [0, 1]."""
-    cos = np.clip(cosine, 0.0, 1.0)
-    top = float(bm25.max()) if len(bm25) else 0.0
-    lex = bm25 / top if top > 0 else np.zeros_like(bm25)
-    return dense_weight * cos + (1.0 - dense_weight) * lex
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """0-based rank of each value, best (largest) first; ties keep input order."""
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = np.arange(len(values))
+    return ranks
+
+
+def fuse(cosine: np.ndarray, bm25: np.ndarray, k: int = RRF_K) -> np.ndarray:
+    """Reciprocal-rank fusion of the two sides, scaled into [0, 1] by the best cosine.
+
+    ``cosine`` and ``bm25`` are aligned arrays over the candidates. The RRF sum is divided by
+    its maximum, so the top of both lists gets 1; multiplying by the best clipped cosine
+    (one number per query) keeps the order and makes a weak match look weak.
+    """
+    if not len(cosine):
+        return np.zeros(0)
+    rrf = 0.5 / (k + 1 + _ranks(cosine)) + 0.5 / (k + 1 + _ranks(bm25))
+    return rrf * (k + 1) * float(np.clip(cosine.max(), 0.0, 1.0))
 
 
 def rescore(
     query: str,
     texts: list[str],
     scores: np.ndarray,
+    cosine: np.ndarray,
     depth: int = RESCORE_DEPTH,
     weight: float = LAMBDA,
+    gate: float = GATE,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(new scores, penalties): the best ``depth`` scaled by ``1 - weight * conflict penalty``."""
+    """(new scores, penalties): near-paraphrases in the top ``depth`` that conflict in a key
+    term are scaled by ``1 - weight * penalty``."""
     scores = np.asarray(scores, dtype=np.float64).copy()
     penalties = np.zeros(len(scores))
     if not len(scores) or weight <= 0:
         return scores, penalties
-    terms = extract_key_terms(query)
+    terms: KeyTerms | None = None
     for i in np.argsort(-scores, kind="stable")[:depth]:
-        penalties[i] = key_term_conflict(terms, extract_key_terms(texts[i])).penalty
+        if cosine[i] < gate:
+            continue
+        terms = terms or _terms(query)
+        penalties[i] = key_term_conflict(terms, _terms(texts[i])).penalty
     return scores * (1.0 - weight * penalties), penalties
 
 
-def _cosines_for(wb: Workbench, vec: np.ndarray, ids: list[int]) -> dict[int, float]:
-    """Exact cosines for claims the dense top list missed (a FAISS search limited to them)."""
-    if not ids:
-        return {}
-    return dict(dense_candidates(wb, vec, len(ids), np.asarray(ids, dtype=np.int64)))
+@lru_cache(maxsize=20_000)
+def _terms(text: str) -> KeyTerms:
+    """Key terms of a text without negation, cached: candidates recur query after query."""
+    return replace(extract_key_terms(text), negations=())
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """FAISS on one OpenMP thread for a single query: faster alone, far faster on a busy box."""
+    try:
+        import faiss
+    except ImportError:
+        yield
+        return
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
+def _cosines_for(
+    wb: Workbench, vec: np.ndarray, ids: list[int], rows: dict[int, tuple[Claim, Any]]
+) -> dict[int, float]:
+    """Cosines for claims the dense top list missed: from the embedding cache, else FAISS."""
+    hashes = {c: rows[c][1]["text_hash"] for c in ids if c in rows}
+    cached = wb.store.get_embeddings(wb.embedder.model_name, list(hashes.values()))
+    out = {c: float(cached[h] @ vec) for c, h in hashes.items() if h in cached}
+    rest = [c for c in ids if c not in out]
+    if rest:
+        out.update(dense_candidates(wb, vec, len(rest), np.asarray(rest, dtype=np.int64)))
+    return out
 
 
 def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
-    """Candidates for ``query`` with their score parts, best first (at most ``k``)."""
+    """Candidates for ``query`` with their score parts, best first (at most ``k``).
+
+    Equal scores (duplicate claims) keep the older claim, the lower id, first.
+    """
     mode = filters.mode or getattr(wb.settings, "search_mode", "hybrid") or "hybrid"
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
@@ -125,32 +188,28 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
         return []
     depth = max(MIN_CANDIDATES, 2 * k)
     vec = wb.embedder.encode_query(query)
-    cosine = dict(dense_candidates(wb, vec, depth, allowed))
+    with _one_thread():
+        cosine = dict(dense_candidates(wb, vec, depth, allowed))
     bm25: dict[int, float] = {}
     if mode == "hybrid":
         lexical = lexical_index(wb)
         every = lexical.scores(query)
         bm25 = dict(lexical.top_of(every, depth, allowed))
-        cosine.update(_cosines_for(wb, vec, [c for c in bm25 if c not in cosine]))
         bm25.update(lexical.values_at(every, [c for c in cosine if c not in bm25]))
-    ids = [c for c in cosine if c in bm25 or mode == "dense"]
-    cos = np.array([cosine[c] for c in ids], dtype=np.float64)
-    lex = np.array([bm25.get(c, 0.0) for c in ids], dtype=np.float64)
-    fused = fuse(cos, lex, 1.0 if mode == "dense" else DENSE_WEIGHT)
+    ids = sorted(set(cosine) | set(bm25))
     rows = wb.store.claims_by_ids(ids)
-    texts = [rows[c][0].text if c in rows else "" for c in ids]
-    final, penalties = rescore(query, texts, fused)
-    order = np.argsort(-final, kind="stable")
+    ids = [c for c in ids if c in rows]  # index ahead of store: skip until repaired
+    with _one_thread():
+        cosine.update(_cosines_for(wb, vec, [c for c in ids if c not in cosine], rows))
+    cos = np.array([cosine.get(c, 0.0) for c in ids], dtype=np.float64)
+    lex = np.array([bm25.get(c, 0.0) for c in ids], dtype=np.float64)
+    fused = np.clip(cos, 0.0, 1.0) if mode == "dense" else fuse(cos, lex)
+    final, penalties = rescore(query, [rows[c][0].text for c in ids], fused, cos)
+    final = np.clip(final, 0.0, 1.0)
+    order = np.lexsort((np.asarray(ids), -final))
     out = [
-        Scored(
-            ids[i],
-            float(cos[i]),
-            float(lex[i]),
-            float(penalties[i]),
-            float(np.clip(final[i], 0, 1)),
-        )
+        Scored(ids[i], float(cos[i]), float(lex[i]), float(penalties[i]), float(final[i]))
         for i in order
-        if ids[i] in rows
     ]
     if filters.min_score is not None:
         out = [s for s in out if s.score >= filters.min_score]
