@@ -80,7 +80,7 @@ REPORT_VERBS: frozenset[str] = _words(
 # Adverbs that attribute to an unnamed source while hedging.
 HEDGE_ADVERBS: frozenset[str] = _words(
     """
-    reportedly allegedly purportedly supposedly apparently ostensibly rumoredly
+    reportedly allegedly purportedly supposedly ostensibly rumoredly
     """
 )
 

@@ -45,6 +45,7 @@ OutletMatcher = Callable[[str], "str | None"]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _REPORT_PREPS = ("from", "by", "of", "in")
+INFINITIVE_DEPS = ("xcomp",)
 
 
 def _default_matcher() -> OutletMatcher | None:
@@ -232,7 +233,7 @@ def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None
     subj = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
     passive = any(c.dep_ == "auxpass" for c in children)
     frame = verb_frame(tok)
-    if not is_cue(lemma, frame):
+    if not is_cue(lemma, frame) or _bare_infinitive(tok, children):
         return None
     doc = tok.doc
     cue = _extend_cue(tok, cue_span(tok), frame)
@@ -352,6 +353,16 @@ def _content(
         last = subtree_span(xcomp)
         return (*trim(text, first.start_char, last.end_char), None)
     return None
+
+
+def _bare_infinitive(tok: Any, children: list[Any]) -> bool:
+    """ "expected to show", "declined to comment": a to-infinitive under another verb is that
+    verb's complement, not a cue of its own (PolNeAR train: ~300 false positives)."""
+    return (
+        tok.dep_ in INFINITIVE_DEPS
+        and verb_lemma(tok.head.text) is not None
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
+    )
 
 
 def _next_prep(tok: Any) -> Any | None:

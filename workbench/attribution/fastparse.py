@@ -21,7 +21,7 @@ PARSED_KEY = "_wb_parsed"  # doc.user_data: [(start_char, end_char)] of fully pa
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[”\"’')\]]*[ \t]+(?=[“\"‘(\[A-Z0-9])|\n\s*")
 _WORD = re.compile(r"[A-Za-z]+")
-_MARKS = re.compile(r"[“”\"«»―]|:(?=\s|[“\"])|—\s*$")
+_MARKS = re.compile(r"[“”\"«»―]|''|:(?=\s|[“\"])|—\s*$")
 TRIGGERS: frozenset[str] = CUE_FORMS | HEDGE_ADVERBS | {"according"}
 _ABBREV = _words(
     """

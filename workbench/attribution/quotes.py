@@ -11,15 +11,21 @@ import re
 
 _OPEN = "“«"
 _CLOSE = "”»"
+_MARKS = '“”«»"'
 _PARA = re.compile(r"\n\s*\n")
+_OPEN_BEFORE = " \t\n([{—–-/"
+_CLOSE_AFTER = " \t\n)]},.;:!?—–-/…"
 
 
 def find_quotes(text: str, max_len: int = 3000) -> list[tuple[int, int]]:
     """(start, end) of each quotation, end exclusive, marks included, in text order.
 
-    Curly quotes pair an opening mark with the next closing mark; straight double quotes
-    alternate open/close within a paragraph. An opening mark left unclosed at the end of a
-    paragraph runs to the paragraph end (news style for quotes continued next paragraph).
+    A mark's role comes from its context when that is clear (after a space and before a
+    word it opens, after a word and before a space or punctuation it closes), so mixed or
+    misused marks (“…," / “…“) still pair; otherwise curly quotes keep their glyph's role and
+    straight double quotes, like doubled apostrophes (''…'', NYT archive style), alternate.
+    An opening mark left unclosed at the end of a paragraph runs to the paragraph end (news
+    style for quotes continued next paragraph).
     """
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -31,28 +37,41 @@ def find_quotes(text: str, max_len: int = 3000) -> list[tuple[int, int]]:
     return spans
 
 
+def _role(para: str, i: int, width: int, glyph: str, open_now: bool) -> str:
+    """ "open" or "close" for the mark at ``para[i : i + width]``."""
+    before = para[i - 1] if i > 0 else " "
+    after = para[i + width] if i + width < len(para) else " "
+    opens = before in _OPEN_BEFORE and after not in " \t\n"
+    closes = before not in " \t\n" and after in _CLOSE_AFTER
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    if glyph in _OPEN:
+        return "open"
+    if glyph in _CLOSE:
+        return "close"
+    return "close" if open_now else "open"
+
+
 def _para_quotes(para: str, offset: int, max_len: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     open_at: int | None = None
-    straight_at: int | None = None
-    for i, ch in enumerate(para):
-        if ch in _OPEN:
-            if open_at is None:
-                open_at = i
-        elif ch in _CLOSE:
-            if open_at is not None:
-                if i + 1 - open_at <= max_len:
-                    out.append((offset + open_at, offset + i + 1))
-                open_at = None
-        elif ch == '"':
-            if straight_at is None:
-                straight_at = i
-            else:
-                if i + 1 - straight_at <= max_len:
-                    out.append((offset + straight_at, offset + i + 1))
-                straight_at = None
-    for dangling in (open_at, straight_at):
-        if dangling is not None and len(para) - dangling > 1:
-            end = len(para.rstrip())
-            out.append((offset + dangling, offset + end))
+    i = 0
+    while i < len(para):
+        ch = para[i]
+        width = 2 if para.startswith("''", i) else 1 if ch in _MARKS else 0
+        if not width:
+            i += 1
+            continue
+        role = _role(para, i, width, ch, open_at is not None)
+        if role == "open" and open_at is None:
+            open_at = i
+        elif role == "close" and open_at is not None:
+            if i + width - open_at <= max_len:
+                out.append((offset + open_at, offset + i + width))
+            open_at = None
+        i += width
+    if open_at is not None and len(para) - open_at > 1:
+        out.append((offset + open_at, offset + len(para.rstrip())))
     return out

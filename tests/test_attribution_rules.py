@@ -1,0 +1,65 @@
+"""Constructions and conventions added in the third round (error analysis on PolNeAR train)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.attribution import Attributor
+from workbench.attribution.quotes import find_quotes
+from workbench.records import Attribution
+
+
+@pytest.fixture(scope="module")
+def att() -> Attributor:
+    from workbench.attribution.model import load_nlp
+
+    try:
+        nlp = load_nlp()
+    except Exception as exc:  # model not installed on this machine
+        pytest.skip(f"spaCy model unavailable: {exc}")
+    return Attributor(nlp=nlp, use_default_matcher=False)
+
+
+def content(text: str, a: Attribution) -> str:
+    return text[a.content_start : a.content_end]
+
+
+def source(text: str, a: Attribution) -> str:
+    assert a.source_start is not None and a.source_end is not None
+    return text[a.source_start : a.source_end]
+
+
+def find(atts: list[Attribution], word: str) -> Attribution:
+    hits = [a for a in atts if word in a.cue]
+    assert hits, f"no cue with {word!r}: {[a.cue for a in atts]}"
+    return hits[0]
+
+
+def quoted(text: str) -> list[str]:
+    return [text[s:e] for s, e in find_quotes(text)]
+
+
+def test_doubled_apostrophe_quotes():
+    text = "''It is over,'' she said. ''We won.''"
+    assert quoted(text) == ["''It is over,''", "''We won.''"]
+
+
+def test_mixed_and_misused_quote_marks_pair_by_context():
+    assert quoted('“We disagree," said Ann Lee. "The plan fails."') == [
+        '“We disagree,"',
+        '"The plan fails."',
+    ]
+    assert quoted("“It is odd,“ said Bo Day. “Very odd.”") == ["“It is odd,“", "“Very odd.”"]
+
+
+def test_doubled_apostrophe_quote_is_content(att):
+    text = "''The deal is dead,'' said Ann Lee, a spokeswoman for the mayor."
+    a = find(att.extract(text), "said")
+    assert content(text, a) == "''The deal is dead,''"
+    assert a.kind == "direct_quote"
+
+
+def test_infinitive_under_a_cue_verb_is_not_a_second_cue(att):
+    text = "The agency declined to comment on the report about the merger."
+    cues = [a.cue for a in att.extract(text)]
+    assert "to comment" not in cues
