@@ -97,27 +97,30 @@ def _recall(queries: np.ndarray, found: np.ndarray, size: int) -> float:
 def run(
     sizes: list[int], queries: int = 200, flat_max: int = 200_000, both: bool = True
 ) -> dict[str, Any]:
-    rows = []
+    """Flat and HNSW from 50k claims up (auto picks one), auto only below; rows print as they end."""
+    rows: list[dict[str, Any]] = []
+    out = {"queries": queries, "k": 10, "flat_max": flat_max, "rows": rows}
     for size in sizes:
         kinds = ["flat", "hnsw"] if both and size >= 50_000 else ["auto"]
         for kind in kinds:
             print(f"  search: {size:,} claims, {kind} …", flush=True)
-            rows.append(
-                run_child(
-                    "bench.search_bench",
-                    [
-                        "--size",
-                        str(size),
-                        "--kind",
-                        kind,
-                        "--queries",
-                        str(queries),
-                        "--flat-max",
-                        str(flat_max),
-                    ],
-                )
-            )
-    return {"queries": queries, "k": 10, "flat_max": flat_max, "rows": rows}
+            args = [
+                "--size",
+                str(size),
+                "--kind",
+                kind,
+                "--queries",
+                str(queries),
+                "--flat-max",
+                str(flat_max),
+            ]
+            try:
+                rows.append(run_child("bench.search_bench", args))
+            except Exception as exc:
+                print(f"    failed: {str(exc)[-300:]}", flush=True)
+                continue
+            print(summary({**out, "rows": rows[-1:]})[-1], flush=True)
+    return out
 
 
 def summary(r: dict[str, Any]) -> list[str]:
