@@ -63,3 +63,11 @@ def test_infinitive_under_a_cue_verb_is_not_a_second_cue(att):
     text = "The agency declined to comment on the report about the merger."
     cues = [a.cue for a in att.extract(text)]
     assert "to comment" not in cues
+
+
+def test_source_keeps_comma_closing_an_apposition(att):
+    text = "Ann Lee, a spokeswoman for the city, said the plan had failed."
+    a = find(att.extract(text), "said")
+    assert source(text, a) == "Ann Lee, a spokeswoman for the city,"
+    plain = "Ann Lee said the plan had failed."
+    assert source(plain, find(att.extract(plain), "said")) == "Ann Lee"

@@ -35,7 +35,7 @@ def finish(cand: Cand, doc: Any, tracker: SourceTracker, publisher: str | None) 
     if cand.source is not None and len(cand.source) > 0:
         res = tracker.resolve(cand.source)
         src_text = cand.source.text
-        s_start, s_end = cand.source.start_char, cand.source.end_char
+        s_start, s_end = cand.source.start_char, _closing_comma(text, cand.source)
         if publisher and res.source_type != "outlet" and _is_self(src_text, publisher):
             res = Resolved(publisher, "outlet")
     else:
@@ -57,6 +57,15 @@ def finish(cand: Cand, doc: Any, tracker: SourceTracker, publisher: str | None) 
         cue_end=cand.cue[1],
         confidence=cand.confidence,
     )
+
+
+def _closing_comma(text: str, source: Any) -> int:
+    """PolNeAR sources keep the comma that closes an apposition or relative clause ("Ann
+    Lee, a spokeswoman, said"): end offset of the source with that comma when present."""
+    end = source.end_char
+    if text[end : end + 1] == "," and "," in text[source.start_char : end]:
+        return end + 1
+    return end
 
 
 def _is_self(mention: str, publisher: str) -> bool:
