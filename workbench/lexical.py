@@ -135,7 +135,12 @@ class BM25Index:
     ) -> list[tuple[int, float]]:
         """(id, score) of the ``n`` best positive ``scores`` (from :meth:`scores`) in ``allowed``."""
         if allowed is not None:
-            mask = np.isin(self.ids, allowed)
+            mask = np.zeros(len(self.ids), dtype=bool)
+            want = np.asarray(allowed, dtype=np.int64)
+            pos = np.searchsorted(self.ids, want)  # ids are sorted: cheaper than np.isin
+            inside = pos < len(self.ids)
+            pos, want = pos[inside], want[inside]
+            mask[pos[self.ids[pos] == want]] = True
             scores = np.where(mask, scores, 0.0)
         n = min(n, int(np.count_nonzero(scores > 0)))
         if n <= 0:
