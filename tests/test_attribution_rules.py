@@ -71,3 +71,15 @@ def test_source_keeps_comma_closing_an_apposition(att):
     assert source(text, a) == "Ann Lee, a spokeswoman for the city,"
     plain = "Ann Lee said the plan had failed."
     assert source(plain, find(att.extract(plain), "said")) == "Ann Lee"
+
+
+def test_belief_verb_with_subject_and_clause_is_a_cue(att):
+    text = "The governor believes the budget will pass next week."
+    a = find(att.extract(text), "believes")
+    assert content(text, a) == "the budget will pass next week"
+
+
+def test_stance_verb_with_subject_and_object_is_a_cue(att):
+    text = "Senator Ann Ruiz supports the new highway bill."
+    a = find(att.extract(text), "supports")
+    assert source(text, a) == "Senator Ann Ruiz"

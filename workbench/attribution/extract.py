@@ -22,6 +22,7 @@ from workbench.attribution.cues import (
     REPORT_VERBS,
     WEAK_VERBS,
     is_cue,
+    is_narrow_cue,
     verb_frame,
     verb_lemma,
 )
@@ -233,7 +234,8 @@ def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None
     subj = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
     passive = any(c.dep_ == "auxpass" for c in children)
     frame = verb_frame(tok)
-    if not is_cue(lemma, frame) or _bare_infinitive(tok, children):
+    narrow = subj is not None and is_narrow_cue(lemma, frame)
+    if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
         return None
     doc = tok.doc
     cue = _extend_cue(tok, cue_span(tok), frame)
