@@ -80,6 +80,6 @@ def test_belief_verb_with_subject_and_clause_is_a_cue(att):
 
 
 def test_stance_verb_with_subject_and_object_is_a_cue(att):
-    text = "Senator Ann Ruiz supports the new highway bill."
-    a = find(att.extract(text), "supports")
+    text = "Senator Ann Ruiz backs the new highway bill."
+    a = find(att.extract(text), "backs")
     assert source(text, a) == "Senator Ann Ruiz"
