@@ -183,13 +183,21 @@ class Workbench:
         from workbench.pipeline import Pipeline
 
         items = iter_inputs(targets, fields, encoding, self.settings.max_file_mb)
-        return Pipeline(self).run(items, progress=progress)
+        return self._finish_ingest(Pipeline(self).run(items, progress=progress))
 
     def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
         """Ingest articles given as records (the API's and the app's paste form)."""
         from workbench.pipeline import Pipeline
 
-        return Pipeline(self).run(drafts, progress=progress)
+        return self._finish_ingest(Pipeline(self).run(drafts, progress=progress))
+
+    def _finish_ingest(self, report: IngestReport) -> IngestReport:
+        """Refresh the BM25 index once per ingest, so the next lookup does not pay for it."""
+        if report.ingested and self.settings.search_mode == "hybrid":
+            from workbench.lexical import lexical_index
+
+            lexical_index(self)
+        return report
 
     def after_ingest(self, claim_ids: list[int]) -> None:
         """Hook for stages that update incrementally after new claims land (e.g. clusters)."""

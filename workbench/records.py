@@ -142,6 +142,7 @@ class SearchHit:
     date: str | None
     url: str | None
     attributions: list[Attribution] = field(default_factory=list)
+    parts: dict[str, float] = field(default_factory=dict)  # e.g. cosine, bm25, penalty
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +159,7 @@ class SearchHit:
             "paragraph": self.claim.paragraph,
             "checkworthiness": self.claim.checkworthiness,
             "attributions": [a.to_dict() for a in self.attributions],
+            "parts": {k: round(float(v), 6) for k, v in self.parts.items()},
         }
 
 
