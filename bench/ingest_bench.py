@@ -96,7 +96,9 @@ def run(
             keep = RESULTS / f"data-{name}" if not attr else None
             rows = [one_run(targets, attr, keep if i == runs - 1 else None) for i in range(runs)]
             med = {
-                k: statistics.median(r[k] for r in rows) for k in rows[0] if isinstance(rows[0][k], (int, float))
+                k: statistics.median(r[k] for r in rows)
+                for k in rows[0]
+                if isinstance(rows[0][k], (int, float))
             }
             med["stages_s"] = {
                 s: statistics.median(r["stages_s"].get(s, 0.0) for r in rows)
