@@ -83,3 +83,13 @@ def test_stance_verb_with_subject_and_object_is_a_cue(att):
     text = "Senator Ann Ruiz backs the new highway bill."
     a = find(att.extract(text), "backs")
     assert source(text, a) == "Senator Ann Ruiz"
+
+
+def test_as_x_reported_takes_the_host_clause(att):
+    text = "As The Daily Ledger reported, the mayor will resign in May."
+    a = find(att.extract(text), "reported")
+    assert source(text, a) == "The Daily Ledger"
+    assert content(text, a) == "the mayor will resign in May"
+    text = "As reported by The Daily Ledger, the mayor will resign in May."
+    a = find(att.extract(text), "reported")
+    assert source(text, a) == "The Daily Ledger"

@@ -232,7 +232,9 @@ def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None
     ccomp = next((c for c in children if c.dep_ == "ccomp"), None)
     subjects = [c for c in children if c.dep_ in _SUBJ]
     subj = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
-    passive = any(c.dep_ == "auxpass" for c in children)
+    passive = any(c.dep_ == "auxpass" for c in children) or (
+        subj is None and tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in children)
+    )
     frame = verb_frame(tok)
     narrow = subj is not None and is_narrow_cue(lemma, frame)
     if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
@@ -320,7 +322,7 @@ def _content(
         start, end = extend_to_quotes(start, end, quotes, blocked)
         return (*trim(text, start, end), "described_as")
     if (
-        (tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i))
+        (tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i) or _as_clause(tok))
         and lemma is not None
         and obj is None
     ):
@@ -365,6 +367,11 @@ def _bare_infinitive(tok: Any, children: list[Any]) -> bool:
         and verb_lemma(tok.head.text) is not None
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
     )
+
+
+def _as_clause(tok: Any) -> bool:
+    """ "As The Post reported, …" / "As reported by X, …": the host clause is the content."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
 
 
 def _next_prep(tok: Any) -> Any | None:
