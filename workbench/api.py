@@ -38,7 +38,8 @@ class Workbench:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir / STORE_FILE)
         self.embedder = embedder or Embedder(
-            settings.model, settings.device, settings.batch_size, settings.torch_threads
+            settings.model, settings.device, settings.batch_size, settings.torch_threads,
+            backend=settings.embed_backend,
         )
         self._index: FaissIndex | None = None
         self._attributor: Any = None

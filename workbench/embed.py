@@ -133,7 +133,7 @@ def load_model(
 
             try:
                 _MODELS[key] = OnnxSentenceEncoder.load(path, cache_dir(), threads)
-            except MissingDependency as exc:
+            except Exception as exc:  # any export or runtime failure: keep working on torch
                 log.warning("embed_backend=onnx unavailable (%s); using torch", exc)
                 _MODELS[key] = _load_torch(path, dev)
         else:

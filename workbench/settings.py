@@ -36,7 +36,7 @@ class Settings:
     model: str = "all-MiniLM-L6-v2"
     batch_size: int = 64
     torch_threads: int = 0
-    embed_backend: str = "torch"
+    embed_backend: str = "onnx"
     max_file_mb: float = 20.0
     min_claim_words: int = 4
     search_k: int = 10
