@@ -72,9 +72,18 @@ def publisher_voice(spans: list[ClaimSpan], publisher: str | None) -> list[list[
 class Pipeline:
     """Runs ingest for one open :class:`Workbench`."""
 
-    def __init__(self, wb: Workbench, chunk_articles: int = 64, save_every: int = 20) -> None:
+    def __init__(
+        self,
+        wb: Workbench,
+        chunk_articles: int = 256,
+        chunk_chars: int = 100_000,
+        save_every: int = 20,
+    ) -> None:
+        # A chunk ends at whichever limit comes first: short items (one claim each) still make
+        # embedding batches big enough to sort by length, long articles keep memory bounded.
         self.wb = wb
         self.chunk_articles = chunk_articles
+        self.chunk_chars = chunk_chars
         self.save_every = save_every
         self.timings: dict[str, float] = {}
 
@@ -95,6 +104,7 @@ class Pipeline:
         began = time.perf_counter()
         _announce_total(items, progress)
         chunk: list[tuple[ArticleDraft, FileResult]] = []
+        chunk_chars = 0
         seen: set[str] = set()
         chunks_done = 0
         done = claims = 0
@@ -130,12 +140,13 @@ class Pipeline:
                 continue
             seen.add(aid)
             chunk.append((item, result))
-            if len(chunk) >= self.chunk_articles:
+            chunk_chars += len(item.text)
+            if len(chunk) >= self.chunk_articles or chunk_chars >= self.chunk_chars:
                 claims += self._flush(chunk)
                 chunks_done += 1
                 if chunks_done % self.save_every == 0:
                     self.wb.save_index()
-                chunk = []
+                chunk, chunk_chars = [], 0
                 if progress:
                     progress(done, claims)
                     shown = time.perf_counter()
