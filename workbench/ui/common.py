@@ -102,7 +102,9 @@ def bind_param(
     """
     raw = st.query_params.get(param)
     seen = f"_url_{key}"
-    if raw is not None and st.session_state.get(seen) != raw:
+    # The URL wins whenever it changed or the widget's state was dropped (a page switch):
+    # a deep link must show what it names, not what this session last looked at.
+    if raw is not None and (st.session_state.get(seen) != raw or key not in st.session_state):
         st.session_state[seen] = raw
         try:
             st.session_state[key] = parse(raw)
