@@ -92,3 +92,23 @@ def test_unknown_article_is_a_one_line_error(data: Path) -> None:
                          env={"WORKBENCH_DATA": str(data), "PATH": ""}, cwd=ROOT)
     assert out.returncode == 2
     assert out.stderr.strip() == "error: no article 'nope'"
+
+
+def test_every_printing_command_takes_json() -> None:
+    """Scripts outside the project rely on --json everywhere results are printed."""
+    import click
+    import typer.main
+
+    group = typer.main.get_command(app)
+    missing = []
+
+    def walk(cmd: click.Command, path: list[str]) -> None:
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+        elif path and path[-1] != "serve":
+            if not any("--json" in p.opts for p in cmd.params if isinstance(p, click.Option)):
+                missing.append(" ".join(path))
+
+    walk(group, [])
+    assert not missing, missing

@@ -7,6 +7,7 @@ errors with exit code 2.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -255,6 +256,9 @@ def export_cmd(
     min_score: Annotated[
         float, typer.Option("--min-score", help="md: similar claims scoring at least this.")
     ] = 0.6,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="With -o: print a JSON summary of what was written.")
+    ] = False,
 ) -> None:
     """Export notes as CSV (spreadsheet-safe), JSON (re-importable), Markdown or ClaimReview JSON-LD."""
     with open_workbench() as wb, _errors():
@@ -265,8 +269,13 @@ def export_cmd(
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8", newline="")
-    typer.echo(f"wrote {output} ({fmt})", err=True)
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.replace(output)  # a reader never sees a half-written export
+    if as_json:
+        typer.echo(json.dumps({"format": fmt, "output": str(output), "bytes": len(text.encode("utf-8"))}))
+    else:
+        typer.echo(f"wrote {output} ({fmt})", err=True)
 
 
 @app.command("import")
