@@ -13,40 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from workbench.attribution.cues import (
-    CUE_FORMS,
-    HEDGE_ADVERBS,
-    MEDIUM_NOUNS,
-    PASSIVE_HEDGE_VERBS,
-    REPORT_NOUNS,
-    REPORT_VERBS,
-    WEAK_VERBS,
-    is_cue,
-    is_narrow_cue,
-    verb_frame,
-    verb_lemma,
-)
+from workbench.attribution.cues import HEDGE_ADVERBS, verb_lemma
 from workbench.attribution.document import Cand, continuations, finish, set_parents
 from workbench.attribution.fastparse import PARSED_KEY, parse_selective
 from workbench.attribution.model import load_nlp
 from workbench.attribution.quotes import find_quotes
 from workbench.attribution.resolve import SourceTracker
-from workbench.attribution.spans import (
-    cue_span,
-    doc_text,
-    extend_to_quotes,
-    is_quote,
-    source_span,
-    subtree_span,
-    trim,
-)
+from workbench.attribution.spans import doc_text, subtree_span, trim
+from workbench.attribution.verbs import verb_cue
 from workbench.records import Attribution
 
 OutletMatcher = Callable[[str], "str | None"]
-
-_SUBJ = ("nsubj", "nsubjpass", "csubj")
-_REPORT_PREPS = ("from", "by", "of", "in")
-INFINITIVE_DEPS = ("xcomp",)
 
 
 def _default_matcher() -> OutletMatcher | None:
@@ -155,7 +132,7 @@ def _sentence_cands(sent: Any, quotes: list[tuple[int, int]]) -> list[Cand]:
         elif low in HEDGE_ADVERBS:
             cand = _hedge_adverb(tok)
         elif tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB"):
-            cand = _verb_cue(tok, sent, quotes)
+            cand = verb_cue(tok, sent, quotes)
         else:
             cand = None
         if cand is not None and cand.content[1] > cand.content[0]:
@@ -222,221 +199,3 @@ def _hedge_adverb(tok: Any) -> Cand:
     content = trim(doc_text(tok.doc), span.start_char, span.end_char)
     cue = (tok.idx, tok.idx + len(tok))
     return Cand("hedged", cue, content, None, hedged=True, confidence=0.8)
-
-
-def _verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
-    lemma = verb_lemma(tok.text)
-    if lemma is None:
-        return None
-    children = list(tok.children)
-    ccomp = next((c for c in children if c.dep_ == "ccomp"), None)
-    subjects = [c for c in children if c.dep_ in _SUBJ]
-    subj = min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
-    passive = any(c.dep_ == "auxpass" for c in children) or (
-        subj is None and tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in children)
-    )
-    frame = verb_frame(tok)
-    narrow = subj is not None and is_narrow_cue(lemma, frame)
-    if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
-        return None
-    doc = tok.doc
-    cue = _extend_cue(tok, cue_span(tok), frame)
-    kind = "indirect"
-    hedged = False
-    source = None
-    cue_text = None
-    if subj is not None and subj.lower_ in ("it", "there") and passive:
-        subj = None  # expletive: "it was reported that …"
-    if passive:
-        agent = next((c for c in children if c.dep_ == "agent"), None)
-        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-        if pobj is not None:
-            source = subtree_span(pobj)
-        elif lemma in PASSIVE_HEDGE_VERBS:
-            hedged, kind = True, "hedged"
-        else:
-            return None
-    elif subj is not None:
-        source = _cut_headline_verb(source_span(subj, tok))
-        if subj.lower_ in REPORT_NOUNS and (lemma in REPORT_VERBS or lemma == "report"):
-            kind = "nominal_report"
-            prep = next(
-                (c for c in subj.children if c.dep_ == "prep" and c.lower_ in _REPORT_PREPS),
-                None,
-            )
-            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
-            if pobj is not None:
-                source = subtree_span(pobj)
-                cue = (subj.idx, cue[1])
-                cue_text = f"{subj.text} … {doc_text(doc)[tok.idx : cue[1]]}"
-    else:
-        inherited = _inherited_subject(tok)
-        if inherited is None:
-            return None
-        source = subtree_span(inherited)
-    if lemma == "report" and kind == "indirect":
-        kind = "nominal_report"
-    elif lemma == "tell":
-        kind = "told"
-    content = _content(tok, lemma, ccomp, source, cue, quotes, frame)
-    if content is None:
-        return None
-    start, end, ckind = content
-    if (ckind and kind == "indirect") or ckind == "described_as":
-        kind = ckind
-    conf = 0.9 if lemma is not None and lemma not in WEAK_VERBS else 0.6
-    return Cand(kind, cue, (start, end), source, hedged, conf, cue_text)
-
-
-def _content(
-    tok: Any,
-    lemma: str | None,
-    ccomp: Any | None,
-    source: Any | None,
-    cue: tuple[int, int],
-    quotes: list[tuple[int, int]],
-    frame: str,
-) -> tuple[int, int, str | None] | None:
-    """Content span of a verb cue and the attribution kind it implies (or None)."""
-    doc = tok.doc
-    text = doc_text(doc)
-    blocked = [cue] + ([(source.start_char, source.end_char)] if source is not None else [])
-    if ccomp is not None:
-        span = subtree_span(ccomp)
-        start, end = extend_to_quotes(span.start_char, span.end_char, quotes, blocked)
-        start, end = trim(text, start, end)
-        kind = "direct_quote" if is_quote(text, start, end, quotes) else None
-        return start, end, kind
-    obj = next((c for c in tok.children if c.dep_ in ("dobj", "obj")), None)
-    near = [*tok.children, *(obj.children if obj is not None else ())]
-    as_prep = next((c for c in near if c.dep_ in ("prep", "oprd") and c.lower_ == "as"), None)
-    oprd = next((c for c in tok.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
-    if lemma == "call" and obj is not None and oprd is not None:
-        start, end = subtree_span(obj).start_char, subtree_span(oprd).end_char
-        start, end = extend_to_quotes(start, end, quotes, blocked)
-        return (*trim(text, start, end), "described_as")
-    if lemma in ("describe", "call", "label", "brand", "characterize") and as_prep is not None:
-        first = obj if obj is not None and obj.tag_ not in ("WP", "WDT") else as_prep
-        start = subtree_span(obj).start_char if first is obj else as_prep.idx + len(as_prep)
-        end = subtree_span(as_prep).end_char
-        start, end = extend_to_quotes(start, end, quotes, blocked)
-        return (*trim(text, start, end), "described_as")
-    if (
-        (tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i) or _as_clause(tok))
-        and lemma is not None
-        and obj is None
-    ):
-        head = subtree_span(tok.head)
-        own = subtree_span(tok)
-        parts = [(head.start_char, own.start_char), (own.end_char, head.end_char)]
-        start, end = max(parts, key=lambda p: p[1] - p[0])
-        start, end = extend_to_quotes(start, end, quotes, blocked)
-        start, end = trim(text, start, end)
-        if end - start > 3:
-            return start, end, "direct_quote" if is_quote(text, start, end, quotes) else None
-    if lemma not in WEAK_VERBS:
-        quote = _adjacent_quote(text, quotes, blocked)
-        if quote is not None:
-            return (*quote, "direct_quote")
-    xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
-    if frame == "prep":
-        prep = _next_prep(tok)
-        pobj = (
-            next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None) if prep else None
-        )
-        if pobj is None or pobj.idx < cue[1]:
-            return None
-        span = subtree_span(pobj)
-        return (*trim(text, span.start_char, span.end_char), None)
-    if frame == "dobj" and obj is not None:
-        first = subtree_span(obj)
-        last = subtree_span(oprd) if oprd is not None and oprd.i > obj.i else first
-        return (*trim(text, first.start_char, last.end_char), None)
-    if frame == "xcomp" and xcomp is not None:
-        first = subtree_span(obj) if obj is not None and obj.i < xcomp.i else subtree_span(xcomp)
-        last = subtree_span(xcomp)
-        return (*trim(text, first.start_char, last.end_char), None)
-    return None
-
-
-def _bare_infinitive(tok: Any, children: list[Any]) -> bool:
-    """ "expected to show", "declined to comment": a to-infinitive under another verb is that
-    verb's complement, not a cue of its own (PolNeAR train: ~300 false positives)."""
-    return (
-        tok.dep_ in INFINITIVE_DEPS
-        and verb_lemma(tok.head.text) is not None
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
-    )
-
-
-def _as_clause(tok: Any) -> bool:
-    """ "As The Post reported, …" / "As reported by X, …": the host clause is the content."""
-    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
-
-
-def _next_prep(tok: Any) -> Any | None:
-    """The preposition right after a verb ("called for", "pointed to", "spoke out about")."""
-    doc = tok.doc
-    i = tok.i + 1
-    while i < len(doc) and doc[i].dep_ in ("prt", "advmod") and doc[i].head.i == tok.i:
-        i += 1
-    if i < len(doc) and doc[i].dep_ == "prep" and doc[i].head.i == tok.i:
-        return doc[i]
-    return None
-
-
-def _extend_cue(tok: Any, cue: tuple[int, int], frame: str) -> tuple[int, int]:
-    """Grow a verb cue over its preposition ("called for") or medium ("said in a statement")."""
-    prep = _next_prep(tok)
-    if prep is None:
-        return cue
-    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    if prep.lower_ in ("in", "during") and pobj is not None and pobj.lower_ in MEDIUM_NOUNS:
-        return cue[0], pobj.idx + len(pobj)
-    if frame == "prep":
-        return cue[0], prep.idx + len(prep)
-    return cue
-
-
-def _cut_headline_verb(span: Any) -> Any:
-    """ "Haqqani Warns Pakistan" parsed as one noun phrase in a title-case headline: keep the
-    words before the capitalised cue verb ("Haqqani")."""
-    words = [t for t in span.sent if t.is_alpha and len(t) > 3]
-    if not words or sum(t.is_title for t in words) < 0.8 * len(words):
-        return span  # not a title-case headline
-    for tok in span[1:]:
-        if tok.is_title and tok.lower_ in CUE_FORMS:
-            return span.doc[span.start : tok.i]
-    return span
-
-
-def _adjacent_quote(
-    text: str, quotes: list[tuple[int, int]], blocked: list[tuple[int, int]]
-) -> tuple[int, int] | None:
-    """The quotation next to the cue and source ("“…,” X said" / "X said: “…”"), even when
-    the sentence splitter put the quote in a sentence of its own."""
-    lo, hi = min(b[0] for b in blocked), max(b[1] for b in blocked)
-    best: tuple[int, int, int] | None = None
-    for qs, qe in quotes:
-        if qe - qs <= 12 or any(qs < b[1] and b[0] < qe for b in blocked):
-            continue
-        gap = text[qe:lo] if qe <= lo else text[hi:qs] if qs >= hi else None
-        if gap is None or "\n" in gap or len(gap.split()) > 5:
-            continue
-        dist = len(gap)
-        if best is None or dist < best[0]:
-            best = (dist, qs, qe)
-    return (best[1], best[2]) if best is not None else None
-
-
-def _inherited_subject(tok: Any) -> Any | None:
-    """Subject of the governing verb for "…, adding that …" or "X said … and warned …"."""
-    cur = tok
-    for _ in range(3):
-        if cur.dep_ not in ("advcl", "xcomp", "conj", "ccomp") or cur.head.i == cur.i:
-            return None
-        cur = cur.head
-        subjects = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects:
-            return min(subjects, key=lambda c: abs(c.i - cur.i))
-    return None
