@@ -118,3 +118,36 @@ def test_missing_cross_encoder_path_names_the_path(tmp_path: Path) -> None:
         CrossEncoderStance(missing)
     with pytest.raises(FileNotFoundError, match="no-such-nli-model"):
         get_stance_model(str(missing))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # a negated noun phrase is not a negation of the shared event: both say the talks failed
+        ("Pakistan abruptly withdrew from the Istanbul negotiations.",
+         "Peace talks held in Istanbul collapse and achieve no clear agreement."),
+        ("The talks collapsed", "The talks ended without resolution"),
+        ("The talks collapsed with no agreement", "The talks failed"),
+        # a denial of something else does not deny the other claim's content
+        ("Haqqani rejected the demands and the talks collapsed", "The talks collapsed"),
+        ("Officials said the claim was false and the talks collapsed", "The talks collapsed"),
+    ],
+)  # fmt: skip
+def test_negation_elsewhere_is_not_a_contradiction(model: RuleStance, a: str, b: str) -> None:
+    r = model.predict(a, b)
+    assert r.label != "contradict", r
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Negotiators reached an agreement", "No agreement was reached"),
+        ("Negotiators reached an agreement", "Negotiators reached no agreement"),
+        ("The talks did not fail", "The talks collapsed"),  # same event, other verb
+        ("Officials denied reports that the talks collapsed", "The talks collapsed"),
+        ("It is false that the talks collapsed", "The talks collapsed"),
+    ],
+)
+def test_negation_of_the_shared_event_contradicts(model: RuleStance, a: str, b: str) -> None:
+    r = model.predict(a, b)
+    assert r.label == "contradict", r

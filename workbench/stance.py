@@ -1,8 +1,13 @@
 """Do two versions of a claim agree, contradict each other, or talk about different things?
 
-No NLI model ships offline, so the default ``RuleStance`` reads the spaCy parse: a negated
-or denied main predicate, opposing verbs ("rose"/"fell"), and mismatched figures or dates
-(from ``workbench.keyterms``); low word overlap means "unrelated". A real NLI cross-encoder
+No NLI model ships offline, so the default ``RuleStance`` reads the spaCy parse: a predicate
+of one side (or one naming the same event: "collapse"/"fail") negated or denied on the other,
+opposing verbs ("rose"/"fell"), and mismatched figures or dates (from ``workbench.keyterms``);
+low word overlap means "unrelated". A negation flips a predicate only when it attaches to it
+("did not collapse", "reached no deal"); a denial only when the predicate is in what is denied
+("denied that the talks collapsed", "the claim that … is false"). A negated noun phrase
+elsewhere ("collapse and achieve no clear agreement") or a denial of something else ("rejected
+the demands") is not a negation of the claim. A real NLI cross-encoder
 can be plugged in from a local path with ``CrossEncoderStance``; both share one interface
 so callers pick with ``get_stance_model``. spaCy is imported on first use only.
 """
@@ -101,39 +106,93 @@ CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "ADV"}
 PREDICATE_POS = {"VERB", "ADJ", "AUX"}
 
 
+# Dependencies through which a denial verb reaches the content it denies: "denied that X",
+# "denied reports that X", "rejected claims of X".
+DENIAL_REACH = {"ccomp", "xcomp", "dobj", "acl", "relcl", "conj", "pcomp", "pobj", "prep"}
+# Arguments of a predicate whose "no" determiner negates the predicate itself: "reached no
+# agreement", "no agreement was reached". A "no" deeper in a noun phrase ("collapse with no
+# clear agreement") says nothing about the main predicate.
+NP_NEG_ARGS = {"dobj", "nsubj", "nsubjpass", "attr"}
+PRED_ADJ_DEPS = {"ROOT", "acomp", "ccomp", "xcomp", "conj", "attr"}
+_EVENT: dict[str, str] = {
+    w: f"{i}{side}" for i, pair in enumerate(_OPPOSITES) for side, ws in enumerate(pair)
+    for w in ws.split()
+}  # fmt: skip
+
+
+def event_key(lemma: str) -> str:
+    """Predicates that name the same event share a key ("collapse"/"fail")."""
+    return _EVENT.get(lemma, lemma)
+
+
 @dataclass(slots=True)
 class _Parsed:
     text: str
     content: set[str]  # lemmas of content words, minus reporting and denial words
     polarity: dict[str, int]  # predicate lemma -> +1 / -1 (negated or under a denial)
-    cues: list[str]  # negation and denial words as written
+    cues: dict[str, str]  # predicate lemma -> the negation or denial word that flips it
     ents: set[str]
 
 
+def _is_predicate(t: Any) -> bool:
+    if t.lemma_.lower() in REPORTING or t.is_stop:
+        return False
+    return t.pos_ == "VERB" or (t.pos_ == "ADJ" and t.dep_ in PRED_ADJ_DEPS)
+
+
+def _own_negation(t: Any) -> str | None:
+    """A negation attached to predicate ``t`` itself ("did not collapse", "reached no deal")."""
+    for c in t.children:
+        if c.dep_ == "neg" or (c.lemma_.lower() in NEGATORS and c.dep_ == "advmod"):
+            return c.text.lower()
+        if c.dep_ in NP_NEG_ARGS:
+            for d in c.children:
+                if d.dep_ == "det" and d.lemma_.lower() in ("no", "neither"):
+                    return d.text.lower()
+    return None
+
+
+def _denier(t: Any) -> str | None:
+    """A denial verb that governs ``t`` through a complement ("denied (reports) that t")."""
+    x = t
+    while x.dep_ in DENIAL_REACH and x.head is not x:
+        if x.dep_ == "conj" and x.head.lemma_.lower() in DENIAL_VERBS:
+            return None  # "rejected the demands and left": a second act, not the content
+        x = x.head
+        if x.lemma_.lower() in DENIAL_VERBS:
+            return x.text.lower()
+    return None
+
+
 def _parse(doc: Any) -> _Parsed:
-    """Content lemmas and the polarity of every predicate (negations and denials flip it)."""
+    """Content lemmas and the polarity of every predicate.
+
+    A predicate is flipped by a negation attached to it, by a denial verb whose complement
+    contains it, or by a denial adjective ("… is false") whose clause contains it. Negated
+    noun phrases elsewhere ("… collapse with no clear agreement") and denials of something
+    else ("rejected the demands") leave the predicates alone.
+    """
     content: set[str] = set()
     polarity: dict[str, int] = {}
-    cues: list[str] = []
-    denial_adj = any(t.lemma_.lower() in DENIAL_ADJS and t.dep_ in ("acomp", "attr") for t in doc)
+    cues: dict[str, str] = {}
+    denied_by_adj: dict[int, str] = {}
+    for t in doc:
+        if t.lemma_.lower() in DENIAL_ADJS and t.dep_ in ("acomp", "attr"):
+            for c in t.head.children:  # "the claim that X is false", "it is false that X"
+                if c.dep_ in ("nsubj", "nsubjpass", "csubj", "ccomp"):
+                    for x in c.subtree:
+                        denied_by_adj.setdefault(x.i, t.text.lower())
     for t in doc:
         lemma = t.lemma_.lower()
-        if t.dep_ == "neg" or (lemma in NEGATORS and t.dep_ in ("det", "advmod", "neg")):
-            cues.append(t.text.lower())
-        is_denial = lemma in DENIAL_VERBS or (denial_adj and lemma in DENIAL_ADJS)
-        if is_denial:
-            cues.append(t.text.lower())
+        is_denial = lemma in DENIAL_VERBS or (lemma in DENIAL_ADJS and t.dep_ in ("acomp", "attr"))
         if t.pos_ in CONTENT_POS and not t.is_stop and lemma not in REPORTING and not is_denial:
             content.add(lemma)
-        if t.pos_ in PREDICATE_POS and lemma not in REPORTING and not t.is_stop:
-            flips = 0
-            for x in [t, *t.ancestors]:
-                flips += sum(c.dep_ == "neg" or c.lemma_.lower() in NEGATORS for c in x.children)
-                if x is not t and x.lemma_.lower() in DENIAL_VERBS:
-                    flips += 1
-            if denial_adj and lemma not in DENIAL_ADJS:
-                flips += 1
-            polarity.setdefault(lemma, -1 if flips % 2 else 1)
+        if not _is_predicate(t) or is_denial or lemma in polarity:
+            continue
+        found = [c for c in (_own_negation(t), _denier(t), denied_by_adj.get(t.i)) if c]
+        polarity[lemma] = -1 if len(found) % 2 else 1
+        if found:
+            cues[lemma] = found[0]
     ents = {e.text.lower() for e in doc.ents if e.label_ not in ("CARDINAL", "DATE", "ORDINAL")}
     return _Parsed(doc.text, content, polarity, cues, ents)
 
@@ -153,6 +212,15 @@ def _opposed(a: _Parsed, b: _Parsed) -> list[tuple[str, str, int, int]]:
             ):
                 out.append((la[0], lb[0], a.polarity[la[0]], b.polarity[lb[0]]))
     return out
+
+
+def _flipped(a: _Parsed, b: _Parsed) -> tuple[str, str] | None:
+    """A predicate (or one naming the same event) asserted on one side, negated on the other."""
+    for wa, pa in a.polarity.items():
+        for wb, pb in b.polarity.items():
+            if pa != pb and (wa == wb or event_key(wa) == event_key(wb) != wa):
+                return wa, wb
+    return None
 
 
 def _noisy_or(ps: Iterable[float]) -> float:
@@ -196,24 +264,17 @@ class RuleStance(BaseStance):
 
         reasons: list[str] = []
         strengths: list[float] = []
-        flipped = [
-            w for w in a.polarity.keys() & b.polarity.keys() if a.polarity[w] != b.polarity[w]
-        ]
+        flipped = _flipped(a, b)
         if flipped:
-            denied = [c for c in a.cues + b.cues if c not in NEGATORS and not c.endswith("n't")]
+            wa, wb = flipped
+            cue = a.cues.get(wa) or b.cues.get(wb) or "?"
+            denied = cue not in NEGATORS and not cue.endswith("n't")
             kind = "denial" if denied else "negation"
-            cue = (denied or a.cues or b.cues or ["?"])[0]
+            same = wa if wa == wb else f"{wa}/{wb}"
             reasons.append(
-                f"{kind}: '{flipped[0]}' is asserted on one side and negated ('{cue}') on the other"
+                f"{kind}: '{same}' is asserted on one side and negated ('{cue}') on the other"
             )
             strengths.append(0.85 if denied else 0.8)
-        elif (
-            not (a.polarity.keys() & b.polarity.keys())
-            and bool(a.cues) != bool(b.cues)
-            and not any(px != py for *_, px, py in opposed)  # "did not rise" / "fell"
-        ):
-            reasons.append(f"negation on one side only: '{(a.cues or b.cues)[0]}'")
-            strengths.append(0.6)
         for x, y, px, py in opposed:
             if px == py:
                 reasons.append(f"opposing verbs: '{x}' vs '{y}'")
