@@ -1,4 +1,4 @@
-"""Index kinds: flat (exact) and HNSW (approximate, tombstoned deletes), and switching."""
+"""Index kinds: flat (exact), IVF and HNSW (approximate), and switching between them."""
 
 from __future__ import annotations
 
@@ -41,12 +41,74 @@ def data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def test_choose_kind() -> None:
     assert choose_kind("auto", 10, 100) == "flat"
-    assert choose_kind("auto", 101, 100) == "hnsw"
-    assert choose_kind("auto", 80, 100, current="hnsw") == "hnsw"  # hysteresis
-    assert choose_kind("auto", 40, 100, current="hnsw") == "flat"
+    assert choose_kind("auto", 101, 100) == "ivf"
+    assert choose_kind("auto", 80, 100, current="ivf") == "ivf"  # hysteresis
+    assert choose_kind("auto", 40, 100, current="ivf") == "flat"
+    assert choose_kind("auto", 101, 100, current="hnsw") == "ivf"  # auto moves HNSW to IVF
     assert choose_kind("hnsw", 1, 100) == "hnsw"
+    assert choose_kind("ivf", 1, 100) == "ivf"
     with pytest.raises(Exception, match="index_kind"):
-        choose_kind("ivf", 1, 100)
+        choose_kind("pq", 1, 100)
+
+
+def test_ivf_sizes() -> None:
+    assert index_mod.ivf_nlist(1_000_000) == 4000
+    assert index_mod.ivf_nlist(100) == 2  # at least 39 training points per list
+    assert index_mod.ivf_nlist(0) == 1
+    assert 16 <= index_mod.ivf_nprobe(4000) <= 4000
+
+
+@pytest.fixture(scope="module")
+def ivf20k(data: tuple[np.ndarray, np.ndarray, np.ndarray]) -> FaissIndex:
+    ids, vecs, _ = data
+    index = FaissIndex(DIM, kind="ivf")
+    index.build(ids, vecs)
+    return index
+
+
+def test_ivf_recall_at_10(
+    data: tuple[np.ndarray, np.ndarray, np.ndarray], ivf20k: FaissIndex
+) -> None:
+    ids, vecs, queries = data
+    assert ivf20k.params["nlist"] == index_mod.ivf_nlist(20_000)
+    assert ivf20k.params["trained_on"] == 20_000
+    exact = FaissIndex(DIM)
+    exact.build(ids, vecs)
+    _, truth = exact.search(queries, 10)
+    _, found = ivf20k.search(queries, 10)
+    recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])
+    assert recall >= 0.95
+    assert np.array_equal(np.sort(ivf20k.ids()), np.sort(ids))
+
+
+def test_ivf_reserve_keeps_contents(data: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    ids, vecs, _ = data
+    index = FaissIndex(DIM, kind="ivf", params={"nlist": 8})
+    index.train(vecs[:2000])
+    index.reserve([vecs[:1000], vecs[1000:2000]])
+    assert len(index) == 0
+    index.add(ids[:1000], vecs[:1000])
+    index.add(ids[1000:2000], vecs[1000:2000])
+    got_ids, got_vecs = index.vectors()
+    order = np.argsort(got_ids)
+    assert np.array_equal(got_ids[order], ids[:2000])
+    assert np.array_equal(got_vecs[order], vecs[:2000])
+
+
+def test_ivf_untrained_trains_on_first_add(
+    data: tuple[np.ndarray, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    ids, vecs, _ = data
+    index = FaissIndex(DIM, kind="ivf")
+    _, found = index.search(vecs[0], 3)
+    assert (found == -1).all() and len(index) == 0
+    index.add(ids[:5], vecs[:5])  # tiny: one list
+    assert index.params["nlist"] == 1 and len(index) == 5
+    _, found = index.search(vecs[2], 1)
+    assert found[0][0] == ids[2]
+    empty = FaissIndex(DIM, "m", kind="ivf")
+    empty.save(tmp_path)  # nothing to train on: saved as an empty flat index
+    assert read_manifest(tmp_path)["kind"] == "flat"
 
 
 @pytest.fixture(scope="module")
@@ -69,22 +131,41 @@ def test_hnsw_recall_at_10(
     assert recall >= 0.95
 
 
-def test_switch_keeps_ids_and_vectors(data: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_switch_keeps_ids_and_vectors(
+    kind: str, data: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> None:
     ids, vecs, _ = data
     flat = FaissIndex(DIM, "m")
     flat.build(ids[:3000], vecs[:3000])
     flat.remove([ids[5], ids[7]])
-    hnsw = flat.converted("hnsw")
-    assert hnsw.kind == "hnsw" and len(hnsw) == 2998
-    assert np.array_equal(np.sort(hnsw.ids()), np.sort(flat.ids()))
-    hnsw.remove([ids[10]])
-    back = hnsw.converted("flat")
+    other = flat.converted(kind)
+    assert other.kind == kind and len(other) == 2998
+    assert np.array_equal(np.sort(other.ids()), np.sort(flat.ids()))
+    other.remove([ids[10], ids[11]])
+    other.add(ids[11:12], vecs[2999:3000])  # an update after the switch: remove, add again
+    back = other.converted("flat")
     assert set(back.ids().tolist()) == set(ids[:3000].tolist()) - {ids[5], ids[7], ids[10]}
+    got_ids, got_vecs = back.vectors()
+    assert np.array_equal(got_vecs[got_ids == ids[20]][0], vecs[20])
+    assert np.array_equal(got_vecs[got_ids == ids[11]][0], vecs[2999])
     _, found = back.search(vecs[20], 1)
     assert found[0][0] == ids[20]
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_ivf_retrain_keeps_ids(data: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    ids, vecs, _ = data
+    index = FaissIndex(DIM, kind="ivf")
+    index.add(ids[:200], vecs[:200])  # trained on 200 vectors
+    index.add(ids[200:3000], vecs[200:3000])
+    index.remove([ids[1]])
+    assert index.needs_retrain()
+    again = index.converted("ivf")
+    assert not again.needs_retrain() and again.params["nlist"] > index.params["nlist"]
+    assert np.array_equal(np.sort(again.ids()), np.sort(index.ids()))
+
+
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
 def test_remove_update_and_allowed(
     kind: str, data: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> None:
@@ -135,14 +216,13 @@ def test_hnsw_compacts_when_many_deleted(data: tuple[np.ndarray, np.ndarray, np.
     assert set(index.ids().tolist()) == set(ids[300:1000].tolist())
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("kind", ["flat", "ivf", "hnsw"])
 def test_save_load_roundtrip(
     kind: str, tmp_path: Path, data: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> None:
     ids, vecs, _ = data
-    index = FaissIndex(
-        DIM, "model-x", kind=kind, params={"ef_search": 50} if kind == "hnsw" else None
-    )
+    params = {"hnsw": {"ef_search": 50}, "ivf": {"nprobe": 3}}.get(kind)
+    index = FaissIndex(DIM, "model-x", kind=kind, params=params)
     index.build(ids[:500], vecs[:500])
     index.remove([ids[3]])
     index.save(tmp_path)
@@ -195,15 +275,15 @@ def test_workbench_switches_kind_past_flat_max(tmp_path: Path) -> None:
     wb.delete_article(wb.articles()[0].id)
     wb.ingest_drafts(drafts[4:])  # 45 claims: past flat_max, switched on save
     manifest = read_manifest(tmp_path)
-    assert manifest["kind"] == "hnsw" and manifest["params"]["M"] > 0
+    assert manifest["kind"] == "ivf" and manifest["params"]["nlist"] >= 1
     store_ids = set(wb.store.all_claim_ids().tolist())
     assert set(wb.index.ids().tolist()) == store_ids and manifest["count"] == len(store_ids)
-    wb.delete_article(wb.articles()[0].id)  # a tombstone, persisted
+    wb.delete_article(wb.articles()[0].id)  # removed from the IVF lists, persisted
     wb.close()
     reopened = Workbench.open(settings=settings)
     reopened.embedder = _StubEmbedder()
     assert reopened.last_repair == {"added": 0, "removed": 0}
-    assert reopened.index.kind == "hnsw" and set(reopened.index.ids().tolist()) == set(
+    assert reopened.index.kind == "ivf" and set(reopened.index.ids().tolist()) == set(
         reopened.store.all_claim_ids().tolist()
     )
     reopened.close()

@@ -95,14 +95,15 @@ class Workbench:
     def save_index(self) -> None:
         """Save the index, first switching its kind when the setting or its size asks for it.
 
-        Under ``index_kind=auto`` an exact index that grew past ``flat_max`` becomes HNSW here
-        (rebuilt from the vectors it holds, ids and deletions kept), so it happens after an
+        Under ``index_kind=auto`` an exact index that grew past ``flat_max`` becomes IVF here
+        (rebuilt chunk by chunk from the vectors it holds, ids and deletions kept), and an IVF
+        index that outgrew its training (8×) is retrained the same way; so it happens after an
         ingest or a repair, never during a search.
         """
         index = self.index
         wanted = choose_kind(self.settings.index_kind, len(index), self.settings.flat_max, index.kind)
-        if wanted != index.kind:
-            log.info("switching the index in %s from %s to %s (%d claims)", self.data_dir, index.kind, wanted, len(index))
+        if wanted != index.kind or index.needs_retrain():
+            log.info("rebuilding the index in %s from %s as %s (%d claims)", self.data_dir, index.kind, wanted, len(index))
             self._index = index = index.converted(wanted)
         index.save(self.data_dir)
 
