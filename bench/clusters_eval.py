@@ -55,12 +55,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--thresholds", default=",".join(map(str, THRESHOLDS)))
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "clusters_eval.json")
+    ap.add_argument(
+        "--data", type=Path, help="keep the ingested workbench here and reuse it on the next run"
+    )
     args = ap.parse_args()
     if not ITEMS.exists():
         print(f"skipped: {ITEMS} is absent")
         return 0
     from workbench.api import Workbench
-    from workbench.clusters import cluster_of, rebuild
+    from workbench.clusters import cluster_of, clusters, rebuild
     from workbench.records import ArticleDraft
 
     pairs = [
@@ -74,7 +77,10 @@ def main() -> int:
             if item["id"] in wanted:
                 items[item["id"]] = item
     order = sorted(items)
-    with tempfile.TemporaryDirectory() as tmp, Workbench.open(Path(tmp), attribution=False) as wb:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Workbench.open(args.data or Path(tmp), attribution=False) as wb,
+    ):
         drafts = [
             ArticleDraft(
                 text=items[i]["text"],
@@ -84,14 +90,19 @@ def main() -> int:
             )
             for i in order
         ]
-        report = wb.ingest_drafts(drafts)
-        article_of = {i: r.article_id for i, r in zip(order, report.results, strict=True)}
+        known = {a.origin: a.id for a in wb.articles()}
+        if all(i in known for i in order):
+            article_of = {i: known[i] for i in order}
+        else:
+            report = wb.ingest_drafts(drafts)
+            article_of = {i: r.article_id for i, r in zip(order, report.results, strict=True)}
         claims_of = {i: [c.id for c in wb.claims(a)] for i, a in article_of.items() if a}
         out: dict[str, object] = {"pairs": len(pairs), "items": len(items), "by_threshold": {}}
         print(f"{len(pairs)} pairs over {len(items)} items; strict = label 2, lenient = labels 1-2")
-        print("threshold  strict P / R / F1        lenient P / R / F1")
+        print("threshold  strict P / R / F1        lenient P / R / F1     clusters  largest")
         for t in (float(x) for x in args.thresholds.split(",")):
             rebuild(wb, threshold=t)
+            sizes = [c.size for c in clusters(wb)]
             cluster = {c: cluster_of(wb, c) for ids in claims_of.values() for c in ids}
 
             pred = [_same(cluster, claims_of, p["a"], p["b"]) for p in pairs]
@@ -108,10 +119,13 @@ def main() -> int:
                 "strict": strict,
                 "lenient": lenient,
                 "strict_by_stratum": strata,
+                "clusters": len(sizes),
+                "largest": max(sizes, default=0),
             }
             print(
                 f"{t:9.2f}  {strict['precision']:.3f} / {strict['recall']:.3f} / {strict['f1']:.3f}"
                 f"      {lenient['precision']:.3f} / {lenient['recall']:.3f} / {lenient['f1']:.3f}"
+                f"     {len(sizes):8d}  {max(sizes, default=0):7d}"
             )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

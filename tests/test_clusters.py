@@ -70,3 +70,48 @@ def test_deleting_an_article_drops_its_memberships(wb) -> None:
     keep = _claim(wb, r.results[0].article_id, "soldiers")
     wb.delete_article(r.results[1].article_id)
     assert wb.cluster_members(keep) == [keep]
+
+
+SOLDIERS = "Twelve soldiers were killed when militants attacked a checkpoint in North Waziristan."
+
+
+def test_far_apart_dates_do_not_cluster(wb) -> None:
+    """The same wording a month later is another attack, not another version of this one."""
+    r = wb.ingest_drafts(
+        [
+            ArticleDraft(text=SOLDIERS, outlet="Dawn", date="2025-10-28"),
+            ArticleDraft(text=SOLDIERS, outlet="Reuters", date="2025-11-28"),
+        ]
+    )
+    ids = [wb.claims(x.article_id)[0].id for x in r.results]
+    assert wb.cluster_members(ids[0]) == [ids[0]]
+
+
+def test_series_ordinals_and_other_days_figures_do_not_cluster(wb) -> None:
+    r = wb.ingest_drafts(
+        [
+            ArticleDraft(
+                text="The U.S. launches strikes against Iran for a fifth consecutive night.",
+                outlet="Dawn",
+                date="2026-07-15",
+            ),
+            ArticleDraft(
+                text="The U.S. launches strikes against Iran for a seventh consecutive night.",
+                outlet="Reuters",
+                date="2026-07-17",
+            ),
+            ArticleDraft(
+                text="Israeli strikes kill 85 Palestinians in Gaza.",
+                outlet="Dawn",
+                date="2025-05-20",
+            ),
+            ArticleDraft(
+                text="Israeli strikes kill 80 Palestinians in Gaza.",
+                outlet="Reuters",
+                date="2025-05-22",
+            ),
+        ]
+    )
+    ids = [wb.claims(x.article_id)[0].id for x in r.results]
+    assert all(wb.cluster_members(i) == [i] for i in ids)
+    assert clusters.clusters(wb) == []

@@ -20,6 +20,7 @@ threshold), in article date order.
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,13 +28,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.keyterms import extract_key_terms, key_term_conflict
+from workbench.keyterms import extract_key_terms, key_term_conflict, stem
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
 
 NEIGHBOURS = 20  # nearest neighbours looked at per new claim
 REBUILD_CHUNK = 512
+LINK_GAP = 0.12  # every member must reach threshold - LINK_GAP (complete-link floor)
+MAX_DAYS_APART = 7  # dated news claims further apart than this are not one statement
 
 
 @dataclass(slots=True)
@@ -134,6 +137,8 @@ class _Updater:
         self.threshold = threshold
         self.vectors = _Vectors(wb)
         self.report = ClusterUpdate()
+        self.texts: dict[int, str] = {}
+        self.dates: dict[int, int | None] = {}
 
     def _members(self, key: tuple[str, int]) -> list[int]:
         kind, value = key
@@ -143,11 +148,53 @@ class _Updater:
         cid = cluster_of(self.wb, claim_id)
         return ("cluster", cid) if cid is not None else ("claim", int(claim_id))
 
-    def _avg(self, vec: np.ndarray, ids: list[int]) -> float:
-        return float((self.vectors.get(ids) @ vec).mean())
+    def _info(self, ids: list[int]) -> None:
+        todo = [i for i in ids if i not in self.texts]
+        for cid, (claim, row) in self.wb.store.claims_by_ids(todo).items():
+            self.texts[cid] = claim.text
+            self.dates[cid] = _day(row["a_date"])
 
-    def _avg_between(self, a: list[int], b: list[int]) -> float:
-        return float((self.vectors.get(a) @ self.vectors.get(b).T).mean())
+    def compatible(self, a: int, b: int) -> bool:
+        """Not one statement: dated more than MAX_DAYS_APART apart, or naming a different
+        place/party or a different date in otherwise similar wording."""
+        self._info([a, b])
+        da, db = self.dates.get(a), self.dates.get(b)
+        if da is not None and db is not None and abs(da - db) > MAX_DAYS_APART:
+            return False
+        ta, tb = self.texts.get(a), self.texts.get(b)
+        if ta is None or tb is None:
+            return True
+        ka, kb = extract_key_terms(ta), extract_key_terms(tb)
+        conflict = key_term_conflict(ka, kb)
+        if conflict.entities or conflict.dates:
+            return False
+        if not conflict.numbers:
+            return True
+        # "the fifth day of strikes" / "the seventh": a different event of a series
+        kinds = {n.kind for n in (*ka.numbers, *kb.numbers) if n.text in _flat(conflict.numbers)}
+        if "ordinal" in kinds:
+            return False
+        # A different figure on a different day is another day's event ("85 killed in Gaza" /
+        # "80 killed in Gaza") unless one side reports a revised figure ("toll rises to 132").
+        if da is not None and db is not None and da != db:
+            return bool(_REVISION & (ka.words | kb.words))
+        return True
+
+    def _score(self, claim_id: int, vec: np.ndarray, ids: list[int]) -> float | None:
+        """Average cosine to the members, or None when the claim fails the complete-link
+        floor or is incompatible with any member (see ``compatible``)."""
+        sims = self.vectors.get(ids) @ vec
+        if float(sims.min()) < self.threshold - LINK_GAP:
+            return None
+        if not all(self.compatible(claim_id, m) for m in ids):
+            return None
+        return float(sims.mean())
+
+    def _joinable(self, a: list[int], b: list[int]) -> bool:
+        sims = self.vectors.get(a) @ self.vectors.get(b).T
+        if float(sims.mean()) < self.threshold or float(sims.min()) < self.threshold - LINK_GAP:
+            return False
+        return all(self.compatible(x, y) for x in a for y in b)
 
     def _ensure_cluster(self, key: tuple[str, int]) -> int:
         if key[0] == "cluster":
@@ -183,12 +230,15 @@ class _Updater:
     def add(self, claim_id: int, vec: np.ndarray, candidates: list[int]) -> None:
         """Place one claim given its above-threshold neighbours from other articles."""
         self.report.claims += 1
-        groups: dict[tuple[str, int], float] = {}
+        groups: dict[tuple[str, int], float | None] = {}
         for n in candidates:
             key = self._key(n)
             if key not in groups:
-                groups[key] = self._avg(vec, self._members(key))
-        eligible = sorted(((s, k) for k, s in groups.items() if s >= self.threshold), reverse=True)
+                groups[key] = self._score(claim_id, vec, self._members(key))
+        eligible = sorted(
+            ((s, k) for k, s in groups.items() if s is not None and s >= self.threshold),
+            reverse=True,
+        )
         if not eligible:
             return
         own = self._key(claim_id)
@@ -202,7 +252,7 @@ class _Updater:
             key = self._key(key[1]) if key[0] == "claim" else key
             if key == own:
                 continue
-            if self._avg_between(self._members(own), self._members(key)) >= self.threshold:
+            if self._joinable(self._members(own), self._members(key)):
                 self._merge(own[1], key)
 
 
@@ -220,7 +270,8 @@ def add_claims(
     wanted = {int(n) for n in nbrs.ravel() if n >= 0} | set(ids)
     rows = wb.store.claims_by_ids(sorted(wanted))
     article = {cid: row[0].article_id for cid, row in rows.items()}
-    text = {cid: row[0].text for cid, row in rows.items()}
+    updater.texts.update({cid: row[0].text for cid, row in rows.items()})
+    updater.dates.update({cid: _day(row[1]["a_date"]) for cid, row in rows.items()})
     with wb.store.transaction():
         for row, cid in enumerate(ids):
             if cid not in article:
@@ -232,16 +283,30 @@ def add_claims(
                 and s >= threshold
                 and int(n) != cid
                 and article.get(int(n)) not in (None, article[cid])
-                and not _different_names(text[cid], text[int(n)])
+                and updater.compatible(cid, int(n))
             ]
             if cands:
                 updater.add(cid, vecs[row], cands)
     return updater.report
 
 
-def _different_names(a: str, b: str) -> bool:
-    """Same wording about a different place or party ("strike in Arad" / "strike in Dimona")."""
-    return bool(key_term_conflict(extract_key_terms(a), extract_key_terms(b)).entities)
+_REVISION = {
+    stem(w) for w in ["toll", "rises", "increases", "climbs", "revised", "updated", "risen"]
+}
+
+
+def _flat(pairs: list[tuple[str, str]]) -> set[str]:
+    return {x for p in pairs for x in p}
+
+
+def _day(date: str | None) -> int | None:
+    """An article date ("2025-10-28", or a longer ISO stamp) as a day number; None if unknown."""
+    if not date or len(date) < 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return None
 
 
 def rebuild(wb: Workbench, threshold: float | None = None) -> ClusterUpdate:

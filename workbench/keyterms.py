@@ -385,7 +385,10 @@ class _Scan:
                 if spelled and (j := self.spelled(i)) is not None:
                     i = j
                     continue
-                if low in ORDINALS and self.low(i - 1) not in {"a", "per", "one", "every"}:
+                fraction = self.low(i - 1) in {"per", "one", "every"} or (
+                    self.low(i - 1) == "a" and self.low(i + 1) == "of"
+                )  # "a fifth of", "one third"; but "for a fifth consecutive night"
+                if low in ORDINALS and not fraction:
                     self.number(i, i + 1, float(ORDINALS[low]), "ordinal")
                 elif not (tok[0].isupper() or low in STOPWORDS or low in NEGATIONS
                           or low in QUALIFIERS or low.endswith(("n't", "n’t"))):  # fmt: skip
