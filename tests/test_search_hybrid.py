@@ -182,4 +182,4 @@ def test_checkthat2020_dev_hybrid_map5(tmp_path: Path) -> None:
         base / "dev" / "tweet-vclaim-pairs.qrels",
         hybrid_ranker(Embedder(), cache),
     )
-    assert result["map@5"] >= 0.83, result
+    assert result["map@5"] >= 0.85, result  # measured 0.863 (0.861 with fair ties)

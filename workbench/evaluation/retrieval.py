@@ -251,39 +251,54 @@ def bm25_ranker(embedder: Any = None, cache_dir: Path | None = None) -> Ranker:
     return rank
 
 
+def _raw_field(corpus: Collection, name: str) -> list[str] | None:
+    """One field of every document as stored (unstripped, so cached embeddings match)."""
+    if not corpus.fields or not all(f.get(name) for f in corpus.fields):
+        return None
+    return [f[name] for f in corpus.fields]
+
+
 def hybrid_ranker(
     embedder: Any,
     cache_dir: Path | None = None,
     penalty_weight: float | None = None,
     titles: bool = False,
     fair_ties: bool = False,
+    fusion: str = "linear",
+    dense_view: str = "claim",
+    bm25_weight: float | None = None,
 ) -> Ranker:
-    """The live search's scoring on a CheckThat! set: BM25 and dense by RRF, then re-scored.
+    """The live search's scoring on a CheckThat! set: BM25 and dense fused, then re-scored.
 
-    Queries are cleaned (``clean_query``); both sides see the whole document (claim and
-    title). With ``titles``, the dense side takes the better cosine of the whole document and
-    its title alone. Fusion and key-term re-scoring are ``workbench.search.fuse`` and
+    Queries are cleaned (``clean_query``). The dense side embeds the claim text alone
+    (``vclaim``; ``dense_view="doc"`` embeds claim + title instead), as the live index embeds
+    claim texts; BM25 sees the whole document (claim and title). With ``titles``, the dense
+    side takes the better cosine of that view and the title alone. Fusion is
+    ``workbench.search.fuse`` (``fusion="rrf"``: ``fuse_rrf``) and key-term re-scoring
     ``rescore`` over the union of both sides' top candidates, as in the live search; equal
     scores keep corpus order, like ``dense_ranker`` and the live search (older claim first).
     With ``fair_ties`` they are broken by a fixed pseudo-random order instead: CheckThat! 2020
     has duplicate claims and all its judged claims sit in the first 1,000 of 10,375, so
-    corpus order alone wins ties for the gold claim (worth about 0.05 MAP@5).
+    corpus order alone wins ties for the gold claim.
     """
     from workbench.lexical import BM25Index, clean_query
-    from workbench.search import LAMBDA, MIN_CANDIDATES, fuse, rescore
+    from workbench.search import BM25_WEIGHT, LAMBDA, MIN_CANDIDATES, fuse, fuse_rrf, rescore
 
     embed = _model_embed(embedder)
     lam = LAMBDA if penalty_weight is None else penalty_weight
+    weight = BM25_WEIGHT if bm25_weight is None else bm25_weight
 
     def rank(corpus: Collection, queries: Collection, depth: int) -> list[list[str]]:
-        claims = _field(corpus, "vclaim") or corpus.texts
-        views = [cached_embed(embed, corpus.texts, cache_dir)]
+        claims = _raw_field(corpus, "vclaim")
+        dense_texts = claims if dense_view == "claim" and claims is not None else corpus.texts
+        views = [cached_embed(embed, dense_texts, cache_dir)]
         title = _field(corpus, "title") if titles else None
         if title is not None:
             views.append(cached_embed(embed, title, cache_dir))
         cleaned = [clean_query(q) for q in queries.texts]
         qvecs = cached_embed(embed, cleaned, cache_dir)
         index = BM25Index.build(np.arange(len(corpus.ids)), corpus.texts)
+        claim_texts = [c.strip() for c in claims] if claims is not None else corpus.texts
         n = max(MIN_CANDIDATES, depth)
         tie = np.random.default_rng(0).permutation(len(corpus.ids)) if fair_ties else None
         out: list[list[str]] = []
@@ -293,8 +308,11 @@ def hybrid_ranker(
             cand = np.union1d(_top(cos, n), _top(bm25, n))
             if tie is not None:
                 cand = cand[np.argsort(tie[cand])]
-            fused = fuse(cos[cand], bm25[cand])
-            final, _ = rescore(query, [claims[j] for j in cand], fused, cos[cand], weight=lam)
+            if fusion == "rrf":
+                fused = fuse_rrf(cos[cand], bm25[cand])
+            else:
+                fused = fuse(cos[cand], bm25[cand], weight)
+            final, _ = rescore(query, [claim_texts[j] for j in cand], fused, cos[cand], weight=lam)
             order = cand[np.argsort(-final, kind="stable")][:depth]
             out.append([corpus.ids[j] for j in order])
         return out
@@ -315,3 +333,13 @@ def hybrid_fairties_ranker(embedder: Any, cache_dir: Path | None = None) -> Rank
 def hybrid_nopenalty_ranker(embedder: Any, cache_dir: Path | None = None) -> Ranker:
     """``hybrid`` without key-term re-scoring, to see what the re-scoring costs or gains."""
     return hybrid_ranker(embedder, cache_dir, penalty_weight=0.0)
+
+
+def hybrid_rrf_ranker(embedder: Any, cache_dir: Path | None = None) -> Ranker:
+    """The earlier hybrid: reciprocal-rank fusion (k = 60) instead of score-level fusion."""
+    return hybrid_ranker(embedder, cache_dir, fusion="rrf")
+
+
+def hybrid_doc_ranker(embedder: Any, cache_dir: Path | None = None) -> Ranker:
+    """``hybrid`` whose dense side embeds claim + title (the whole document), not the claim."""
+    return hybrid_ranker(embedder, cache_dir, dense_view="doc")
