@@ -183,6 +183,13 @@ def test_istanbul_talks_comparison(afpak) -> None:
     assert ("Agence France-Presse", "France 24", "2025-11-08") in dated  # "… talks … have failed"
     assert result.earliest is not None and result.earliest.first_seen == "2025-10-29"
     assert result.independent_sources >= 3
+    # "collapse and achieve no clear agreement": both say the talks failed
+    reuters = next(r for r in result.outlets if r.outlet == "Reuters" and r.role == "cited")
+    assert reuters.stance != "contradict", reuters
+    texts = [a.text for a in result.appearances]
+    # other news: Iran-US talks (Tasnim) and the earlier round's ceasefire (DW) are not versions
+    assert not any("Tasnim" in t for t in texts)
+    assert not any("extended ceasefire" in t for t in texts)
 
 
 def test_remarks_claim_finds_the_collapse_items(afpak) -> None:

@@ -1,51 +1,33 @@
 """Cross-source comparison of one claim: who carries it, who they attribute it to, where the
 versions differ, which outlets are independent, and who had it first.
 
-Appearances are the focus claim's cluster plus claims that pass a relevance floor. Relevance
-is the best cosine between "views" of the two claims: the whole sentence, the attributed
-content without its frame ("Reports from X indicate that …" -> "…") and its clauses, so a long
-sentence that states two things still meets a short item stating one of them. Claims from
-other articles must also share an *anchor*: a word rare in the store (a place, a name), so
-that two "talks between A and B" sentences about different talks do not pass on embedding
-similarity alone. Other claims of the focus article come in at a lower floor when they carry
-a named source of their own, because those are the article's other versions of the story
-("according to NDTV, …"). Reprints are grouped with ``workbench.syndication`` so N copies of
-one wire story count as one independent source.
+``workbench.appearances`` chooses the versions (cluster, relevance floor, anchors); this
+module labels each with its stance towards the focus (all stance pairs in one
+``predict_many`` batch), drops versions the stance model calls unrelated when their
+relevance is low (``UNRELATED_KEEP``), and assembles the report: outlets table, pairwise
+discrepancies, earliest appearance. Reprints are grouped with ``workbench.syndication`` so N
+copies of one wire story count as one independent source.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from workbench.appearances import select
 from workbench.discrepancy import compare_texts
-from workbench.keyterms import STOPWORDS, stem
 from workbench.records import Article, Attribution, Claim
-from workbench.stance import StanceResult, get_stance_model
+from workbench.stance import StanceResult, get_stance_model, preload
 from workbench.syndication import find_syndicated_groups
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
 
-log = logging.getLogger(__name__)
-
-NAMED = ("outlet", "person", "organization")
-ANCHOR_MIN_DF = 5  # a word in at most this many claims (or 3% of them) is an anchor
-ANCHOR_SHARE = 0.03
-STORY_SHARE = 0.10  # story words (focus + other outlets' versions) may be a little commoner
 MAX_FOCUS_PAIRS = 20
-PREFILTER = 0.3  # whole-sentence cosine below which a candidate is not looked at more closely
-POOL_PER_VIEW = 5  # dense neighbours fetched per focus view: k * this
-_CLAUSE = re.compile(
-    r"\s*(?:[;:—–]|,\s+(?=(?:and|but|while|after|before|which|whereas|amid|following)\b)"
-    r"|\s(?=(?:after|while|before|amid|following|whereas)\b))\s*"
-)
-_TERM = re.compile(r"[^\W\d_]{3,}")
+# A version the stance model calls "unrelated" stays only at this relevance or above (or in
+# the focus's cluster): below it, it is the same story's other news, not a version.
+UNRELATED_KEEP = 0.6
 _VIA = re.compile(r"^(.+?)\s+via\s+(.+)$", re.IGNORECASE)
 
 
@@ -167,45 +149,6 @@ def normalise_outlet(wb: Workbench, name: str | None) -> tuple[str | None, str |
     return (hit.name if hit is not None else name.strip()), None
 
 
-def terms(text: str) -> set[str]:
-    """Crude stems of the content words of ``text``."""
-    return {stem(w) for w in _TERM.findall(text.lower()) if w not in STOPWORDS}
-
-
-def views(text: str, content: str | None = None) -> list[str]:
-    """The sentence, its attributed content and the content's clauses (5+ words)."""
-    out = [text]
-    if content and content != text and len(content.split()) >= 4:
-        out.append(content)
-    for part in _CLAUSE.split(content or text):
-        part = part.strip(" ,.")
-        if len(part.split()) >= 5 and part not in out:
-            out.append(part)
-    return out
-
-
-def _content(article: Article, atts: list[Attribution]) -> str | None:
-    named = [a for a in atts if a.parent is None and a.source_type not in ("publisher",)]
-    if not named:
-        return None
-    a = named[0]
-    return article.text[a.content_start : a.content_end].strip() or None
-
-
-def _anchors(wb: Workbench, words: set[str], share: float = ANCHOR_SHARE) -> set[str]:
-    """Words that few claims contain (document frequency from the store)."""
-    total = wb.store.claim_id_summary()[0]
-    limit = max(ANCHOR_MIN_DF, share * total)
-    out = set()
-    for w in words:
-        df = wb.store.conn.execute(
-            "SELECT count(*) FROM claims WHERE text LIKE ?", (f"%{w}%",)
-        ).fetchone()[0]
-        if df <= limit:
-            out.add(w)
-    return out
-
-
 def _first_seen(article: Article) -> tuple[str, str]:
     return (article.date, "date") if article.date else (article.ingested_at, "ingested")
 
@@ -227,19 +170,6 @@ def _who(atts: list[Attribution], publisher: str | None) -> list[dict[str, Any]]
     return out
 
 
-def _candidates(wb: Workbench, focus_views: np.ndarray, text: str, k: int) -> set[int]:
-    """Claim ids near any focus view (dense) or found by the workbench search."""
-    found: set[int] = set()
-    if len(wb.index):
-        _, ids = wb.index.search(focus_views, k * POOL_PER_VIEW)
-        found |= {int(i) for i in ids.ravel() if i >= 0}
-    try:
-        found |= {h.claim.id for h in wb.search(text, k=k * 2)}
-    except Exception as exc:  # search is optional recall on top of the dense lookup
-        log.warning("search failed (%s); comparing with dense neighbours only", exc)
-    return found
-
-
 # --------------------------------------------------------------------------- comparison
 
 
@@ -256,111 +186,62 @@ def compare(
     same_floor = (
         wb.settings.compare_same_article_floor if same_article_floor is None else same_article_floor
     )
-    focus_claim = _resolve(wb, focus)
-    text = focus_claim.text if focus_claim else str(focus).strip()
-    articles: dict[str, Article] = {}
-
-    def article(aid: str) -> Article:
-        if aid not in articles:
-            articles[aid] = wb.article(aid)
-        return articles[aid]
-
-    cluster = set(wb.cluster_members(focus_claim.id)) if focus_claim else set()
-    focus_atts = wb.attributions([focus_claim.id])[focus_claim.id] if focus_claim else []
-    f_views = views(
-        text, _content(article(focus_claim.article_id), focus_atts) if focus_claim else None
-    )
-    f_vecs = wb.vectors_for(f_views)
-    pool = _candidates(wb, f_vecs, text, k) | cluster
-    if focus_claim:
-        pool |= {c.id for c in wb.store.claims_of(focus_claim.article_id)[:200]}
-        pool.add(focus_claim.id)
-    rows = wb.store.claims_by_ids(sorted(pool))
-    ids = list(rows)
-    whole = (
-        (wb.vectors_for([rows[c][0].text for c in ids]) @ f_vecs.T).max(axis=1)
-        if ids
-        else np.zeros(0)
-    )
-    relevance = {c: float(s) for c, s in zip(ids, whole, strict=True)}
-    rows = {c: r for c, r in rows.items() if relevance[c] >= PREFILTER or c in cluster}
-    atts = wb.attributions(list(rows))
-    cand_views: list[str] = []
-    owner: list[int] = []
-    for cid, (claim, _) in rows.items():
-        for v in views(claim.text, _content(article(claim.article_id), atts[cid]))[1:]:
-            cand_views.append(v)
-            owner.append(cid)
-    sims = (wb.vectors_for(cand_views) @ f_vecs.T).max(axis=1) if cand_views else np.zeros(0)
-    for cid, s in zip(owner, sims, strict=True):
-        relevance[cid] = max(relevance[cid], float(s))
-    anchors = _anchors(wb, terms(text))
-
-    home = focus_claim.article_id if focus_claim else None
-    cross = []
-    for cid, (claim, _) in rows.items():
-        rel = relevance[cid]
-        if cid in cluster and cid != (focus_claim.id if focus_claim else None):
-            cross.append((2.0 + rel, cid))
-        elif claim.article_id != home and rel >= floor and anchors & terms(claim.text):
-            cross.append((rel, cid))
-    chosen = [c for _, c in sorted(cross, reverse=True)[:k]]
-    # The story's words: in two or more versions (focus, other outlets'), and not too common.
-    counts = Counter(w for t in [text, *(rows[c][0].text for c in chosen)] for w in terms(t))
-    story = _anchors(wb, {w for w, n in counts.items() if n >= 2}, STORY_SHARE)
-    same = []
-    for cid, (claim, _) in rows.items():
-        if claim.article_id != home or cid in cluster:
-            continue
-        rel, words = relevance[cid], terms(claim.text)
-        named = any(a.source_type in NAMED for a in atts[cid])
-        if (named and rel >= same_floor and story & words) or (rel >= floor and anchors & words):
-            same.append((named, len(story & words), rel, cid))
-    chosen += [c for *_, c in sorted(same, reverse=True)[: max(4, k // 2)]]
-    if focus_claim:
-        chosen.insert(0, focus_claim.id)
-
+    model = get_stance_model(wb.settings.stance_model)
+    preload(model)  # load spaCy in the background while the embedder and search run
+    sel = select(wb, focus, k, floor, same_floor)
+    focus_claim, text, articles = sel.focus, sel.text, sel.articles
+    focus_id = focus_claim.id if focus_claim else None
     apps = [
         _appearance(
             wb,
-            rows[c][0],
-            article(rows[c][0].article_id),
-            atts[c],
-            relevance.get(c, 0.0),
-            c in cluster,
-            bool(focus_claim) and rows[c][0].article_id == focus_claim.article_id,
+            sel.claims[c],
+            articles[sel.claims[c].article_id],
+            sel.attributions[c],
+            sel.relevance.get(c, 0.0),
+            c in sel.cluster,
+            bool(focus_claim) and sel.claims[c].article_id == focus_claim.article_id,
         )
-        for c in chosen
+        for c in sel.chosen
     ]
-    model = get_stance_model(wb.settings.stance_model)
-    others = [a for a in apps if not (focus_claim and a.claim_id == focus_claim.id)]
-    for a, s in zip(others, model.predict_many([(text, a.text) for a in others]), strict=True):
+    others = [a for a in apps if a.claim_id != focus_id]
+    best = sorted(others, key=lambda a: -a.relevance)[:pairwise_top]
+    among = [(x, y) for i, x in enumerate(best) for y in best[i + 1 :]]
+    stances = model.predict_many(
+        [(text, a.text) for a in others] + [(x.text, y.text) for x, y in among]
+    )
+    for a, s in zip(others, stances, strict=False):
         a.stance = s
+    among_stances = stances[len(others) :]
+    dropped = {
+        a.claim_id
+        for a in others
+        if a.stance
+        and a.stance.label == "unrelated"
+        and a.relevance < UNRELATED_KEEP
+        and not a.in_cluster
+    }
+    apps = [a for a in apps if a.claim_id not in dropped]
+    others = [a for a in others if a.claim_id not in dropped]
+    among_kept = [
+        (x, y, s)
+        for (x, y), s in zip(among, among_stances, strict=True)
+        if x.claim_id not in dropped and y.claim_id not in dropped
+    ]
     groups = _syndication(wb, apps, articles)
     stating = [a for a in apps if a.stance is None or a.stance.label != "unrelated"]
     dated = [a for a in stating if a.first_seen_from == "date"] or stating
     earliest = min(dated, key=lambda a: (a.first_seen, a.claim_id)) if dated else None
     return Comparison(
         focus_text=text,
-        focus_claim_id=focus_claim.id if focus_claim else None,
+        focus_claim_id=focus_id,
         cluster_id=_cluster_id(wb, focus_claim),
         appearances=apps,
         outlets=_table(wb, apps),
         earliest=earliest,
-        pairs=_pairs(model, text, focus_claim, others, pairwise_top),
+        pairs=_pairs(text, focus_claim, others, among_kept),
         syndication=groups,
         independent_sources=len(groups),
     )
-
-
-def _resolve(wb: Workbench, focus: int | str) -> Claim | None:
-    """A claim id (int or digits) or a text equal to a stored claim -> that claim."""
-    if isinstance(focus, int) or (isinstance(focus, str) and focus.strip().isdigit()):
-        return wb.claim(int(focus))
-    row = wb.store.conn.execute(
-        "SELECT id FROM claims WHERE text = ? LIMIT 1", (focus.strip(),)
-    ).fetchone()
-    return wb.claim(int(row[0])) if row else None
 
 
 def _cluster_id(wb: Workbench, claim: Claim | None) -> int | None:
@@ -440,9 +321,12 @@ def _table(wb: Workbench, apps: list[Appearance]) -> list[OutletRow]:
 
 
 def _pairs(
-    model: Any, text: str, focus: Claim | None, others: list[Appearance], top: int
+    text: str,
+    focus: Claim | None,
+    others: list[Appearance],
+    among: list[tuple[Appearance, Appearance, StanceResult]],
 ) -> list[PairReport]:
-    """Focus vs each version (bounded), then every pair among the ``top`` most relevant."""
+    """Focus vs each version (bounded), then every pair among the most relevant ones."""
     out = []
     for a in others[:MAX_FOCUS_PAIRS]:
         d = compare_texts(text, a.text)
@@ -457,10 +341,7 @@ def _pairs(
                 d.to_dict(),
             )
         )
-    best = sorted(others, key=lambda a: -a.relevance)[:top]
-    among = [(x, y) for i, x in enumerate(best) for y in best[i + 1 :]]
-    stances = model.predict_many([(x.text, y.text) for x, y in among]) if among else []
-    for (x, y), s in zip(among, stances, strict=True):
+    for x, y, s in among:
         d = compare_texts(x.text, y.text)
         out.append(
             PairReport(x.claim_id, y.claim_id, x.publisher, y.publisher, d.kinds, s, d.to_dict())

