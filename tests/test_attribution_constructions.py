@@ -117,3 +117,22 @@ def test_selective_parse_keeps_offsets_and_earlier_names(att):
     assert [(x.cue_start, x.content_start, x.content_end) for x in full] == [
         (x.cue_start, x.content_start, x.content_end) for x in att.extract(text)
     ]
+
+
+def test_one_word_speaker_label_line(att):
+    text = "The show aired late.\n\nMatthews: Well, speculation is bad for everyone here.\n"
+    a = find(att.extract(text), ":")
+    assert a.source_text == "Matthews"
+    assert content(text, a) == "Well, speculation is bad for everyone here"
+
+
+def test_reporting_noun_headline_label(att):
+    text = "Report: Half of the minister's meetings were with donors.\n\nThe report came out."
+    a = find(att.extract(text), ":")
+    assert a.source_text == "Report"
+    assert content(text, a) == "Half of the minister's meetings were with donors"
+
+
+def test_one_word_field_label_is_not_a_speaker(att):
+    for text in ("Twitter: @someone.\n", "Q: How did things go for you today?\n"):
+        assert not [a for a in att.extract(text) if a.cue == ":"], text

@@ -172,9 +172,9 @@ def _colon(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     ):
         verbish = any(verb_lemma(t.text) or t.tag_ in ("VBZ", "VBD") for t in before)
         if (
-            any(t.pos_ == "PROPN" for t in before)
+            (any(t.pos_ == "PROPN" for t in before) or _label_word(before))
             and before[0].is_title | before[0].is_upper
-            and not verbish  # a title-case headline ("X Warns Y, Says …"), not a speaker
+            and (not verbish or _label_word(before))  # "X Warns Y, Says …" is a headline
         ):
             source = before
     elif after_q is not None and tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN":
@@ -189,7 +189,19 @@ def _colon(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     content = trim(text, tok.idx + 1, end)
     if content[1] - content[0] < 8:
         return None
+    if len(source) == 1 and len(text[content[0] : content[1]].split()) < 3:
+        return None  # "Twitter: @handle", "Byline: Jane Roe": a field, not a statement
     return Cand("indirect", (tok.idx, tok.idx + 1), content, source, confidence=0.6)
+
+
+def _label_word(before: Any) -> bool:
+    """A one-word line label the tagger calls a noun or adjective: a speaker in a transcript
+    ("MATTHEWS:", "Lopez:") or a reporting noun in a headline ("Poll:", "Report:"). Not
+    a single letter ("Q:", "A:"), nor a participle or interjection ("Breaking:", "Wow:")."""
+    return len(before) == 1 and len(before[0]) > 1 and before[0].tag_ in _LABEL_TAGS
+
+
+_LABEL_TAGS = ("NN", "NNS", "NNP", "NNPS", "JJ")
 
 
 def _hedge_adverb(tok: Any) -> Cand:
