@@ -52,10 +52,10 @@ def test_choose_kind() -> None:
 
 
 def test_ivf_sizes() -> None:
-    assert index_mod.ivf_nlist(1_000_000) == 4000
+    assert index_mod.ivf_nlist(1_000_000) == 2000
     assert index_mod.ivf_nlist(100) == 2  # at least 39 training points per list
     assert index_mod.ivf_nlist(0) == 1
-    assert 16 <= index_mod.ivf_nprobe(4000) <= 4000
+    assert 16 <= index_mod.ivf_nprobe(2000) <= 2000
 
 
 @pytest.fixture(scope="module")
