@@ -42,7 +42,7 @@ class Settings:
     search_k: int = 10
     search_mode: str = "hybrid"
     index_kind: str = "auto"
-    flat_max: int = 200_000
+    flat_max: int = 50_000
     cluster_threshold: float = 0.70
     compare_floor: float = 0.55
     compare_same_article_floor: float = 0.45
