@@ -240,16 +240,26 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
     query = clean_query(query)
     if not query or not len(wb.index):
         return []
-    allowed = wb.store.filter_claim_ids(
-        filters.outlet,
-        filters.date_from,
-        filters.date_to,
-        filters.exclude_article,
-        filters.source_type,
+    only_exclude = filters.exclude_article and not any(
+        (filters.outlet, filters.date_from, filters.date_to, filters.source_type)
     )
+    # Leaving one article out keeps almost every claim: over-fetch and drop its claims
+    # rather than hand FAISS an allow-list of the whole store.
+    excluded: set[int] = set()
+    if only_exclude:
+        excluded = {c.id for c in wb.store.claims_of(str(filters.exclude_article))}
+        allowed = None
+    else:
+        allowed = wb.store.filter_claim_ids(
+            filters.outlet,
+            filters.date_from,
+            filters.date_to,
+            filters.exclude_article,
+            filters.source_type,
+        )
     if allowed is not None and not len(allowed):
         return []
-    depth = max(MIN_CANDIDATES, 2 * k)
+    depth = max(MIN_CANDIDATES, 2 * k) + len(excluded)
     vec = wb.embedder.encode_query(query)
     with _one_thread():
         cosine = dict(dense_candidates(wb, vec, depth, allowed))
@@ -259,7 +269,7 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
         every = lexical.scores(query)
         bm25 = dict(lexical.top_of(every, depth, allowed))
         bm25.update(lexical.values_at(every, [c for c in cosine if c not in bm25]))
-    ids = sorted(set(cosine) | set(bm25))
+    ids = sorted((set(cosine) | set(bm25)) - excluded)
     rows = wb.store.claims_by_ids(ids)
     ids = [c for c in ids if c in rows]  # index ahead of store: skip until repaired
     with _one_thread():
@@ -312,4 +322,9 @@ def search(
     ranking with its parts (cosine, BM25, penalty) for display and debugging.
     """
     scored = rank(wb, query, k, filters or Filters())
-    return hits_for(wb, [(s.claim_id, s.score) for s in scored])
+    hits = hits_for(wb, [(s.claim_id, s.score) for s in scored])
+    parts = {s.claim_id: s for s in scored}
+    for hit in hits:
+        p = parts[hit.claim.id]
+        hit.parts = {"cosine": p.cosine, "bm25": p.bm25, "penalty": p.penalty}
+    return hits

@@ -277,30 +277,37 @@ class Store:
         exclude_article: str | None = None,
         source_type: str | None = None,
     ) -> np.ndarray | None:
-        """Claim ids passing the filters, or None when no filter is set (all pass)."""
-        where: list[str] = []
+        """Claim ids passing the filters, or None when no filter is set (all pass).
+
+        Article-level conditions select article ids through the outlet and date indexes first,
+        so a filter costs in proportion to what it keeps, not to the size of the store.
+        """
+        art_where: list[str] = []
         args: list[Any] = []
         if outlet:
-            where.append(
-                "(a.outlet = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM article_sources s"
-                " WHERE s.article_id = a.id AND s.outlet = ? COLLATE NOCASE))"
+            art_where.append(
+                "id IN (SELECT id FROM articles WHERE outlet = ? COLLATE NOCASE"
+                " UNION SELECT article_id FROM article_sources WHERE outlet = ? COLLATE NOCASE)"
             )
             args += [outlet, outlet]
         if date_from:
-            where.append("a.date >= ?")
+            art_where.append("date >= ?")
             args.append(date_from)
         if date_to:
-            where.append("substr(a.date, 1, 10) <= ?")
+            art_where.append("substr(date, 1, 10) <= ?")
             args.append(date_to[:10])
         if exclude_article:
-            where.append("a.id <> ?")
+            art_where.append("id <> ?")
             args.append(exclude_article)
+        where: list[str] = []
+        if art_where:
+            where.append(f"c.article_id IN (SELECT id FROM articles WHERE {' AND '.join(art_where)})")
         if source_type:
-            where.append("EXISTS (SELECT 1 FROM attributions t WHERE t.claim_id = c.id AND t.source_type = ?)")
+            where.append("c.id IN (SELECT claim_id FROM attributions WHERE source_type = ?)")
             args.append(source_type)
         if not where:
             return None
-        sql = "SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id WHERE " + " AND ".join(where)
+        sql = "SELECT c.id FROM claims c WHERE " + " AND ".join(where)
         return np.array([r[0] for r in self.conn.execute(sql, args)], dtype=np.int64)
 
 
