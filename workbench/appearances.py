@@ -60,6 +60,7 @@ class Selection:
     relevance: dict[int, float]
     cluster: set[int]
     articles: dict[str, Article] = field(default_factory=dict)
+    anchor_hits: dict[int, int] = field(default_factory=dict)  # shared anchors per claim
 
 
 def terms(text: str) -> set[str]:

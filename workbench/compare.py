@@ -212,14 +212,7 @@ def compare(
     for a, s in zip(others, stances, strict=False):
         a.stance = s
     among_stances = stances[len(others) :]
-    dropped = {
-        a.claim_id
-        for a in others
-        if a.stance
-        and a.stance.label == "unrelated"
-        and a.relevance < UNRELATED_KEEP
-        and not a.in_cluster
-    }
+    dropped = {a.claim_id for a in others if _weak(a, sel.anchor_hits.get(a.claim_id, 0))}
     apps = [a for a in apps if a.claim_id not in dropped]
     others = [a for a in others if a.claim_id not in dropped]
     among_kept = [
@@ -242,6 +235,18 @@ def compare(
         syndication=groups,
         independent_sources=len(groups),
     )
+
+
+def _weak(a: Appearance, anchors: int) -> bool:
+    """Below ``UNRELATED_KEEP`` (and outside the cluster) a version must show it states the
+    focus's content: not "unrelated", and an "agree" from another article needs two shared
+    anchors, not just the place ("talks in Istanbul … agree to an extended ceasefire" is the
+    same talks, not the same statement). Contradictions always stay."""
+    if a.in_cluster or a.relevance >= UNRELATED_KEEP or a.stance is None:
+        return False
+    if a.stance.label == "unrelated":
+        return True
+    return a.stance.label == "agree" and not a.same_article and anchors < 2
 
 
 def _cluster_id(wb: Workbench, claim: Claim | None) -> int | None:
