@@ -136,3 +136,11 @@ def test_reporting_noun_headline_label(att):
 def test_one_word_field_label_is_not_a_speaker(att):
     for text in ("Twitter: @someone.\n", "Q: How did things go for you today?\n"):
         assert not [a for a in att.extract(text) if a.cue == ":"], text
+
+
+def test_call_x_y_with_object_folded_into_predicate(att):
+    text = "Hillary Clinton called the Republican frontrunner “ISIS’ best recruiter.”"
+    a = find(att.extract(text), "called")
+    assert a.kind == "described_as"
+    assert a.source_text == "Hillary Clinton"
+    assert content(text, a).startswith("the Republican frontrunner")

@@ -49,7 +49,7 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
         subj is None and tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in children)
     )
     frame = verb_frame(tok)
-    narrow = subj is not None and is_narrow_cue(lemma, frame)
+    narrow = subj is not None and (is_narrow_cue(lemma, frame) or _calls_it(tok, lemma))
     if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
         return None
     doc = tok.doc
@@ -124,8 +124,9 @@ def _content(
     near = [*tok.children, *(obj.children if obj is not None else ())]
     as_prep = next((c for c in near if c.dep_ in ("prep", "oprd") and c.lower_ == "as"), None)
     oprd = next((c for c in tok.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
-    if lemma == "call" and obj is not None and oprd is not None:
-        start, end = subtree_span(obj).start_char, subtree_span(oprd).end_char
+    if lemma == "call" and oprd is not None and (obj is not None or _calls_it(tok, lemma)):
+        first = subtree_span(obj) if obj is not None else subtree_span(oprd)
+        start, end = first.start_char, subtree_span(oprd).end_char
         start, end = extend_to_quotes(start, end, quotes, blocked)
         return (*trim(text, start, end), "described_as")
     if lemma in ("describe", "call", "label", "brand", "characterize") and as_prep is not None:
@@ -253,3 +254,13 @@ def _inherited_subject(tok: Any) -> Any | None:
         if subjects:
             return min(subjects, key=lambda c: abs(c.i - cur.i))
     return None
+
+
+def _calls_it(tok: Any, lemma: str) -> bool:
+    """ "Clinton called the frontrunner “ISIS' best recruiter”" parsed with the object folded
+    into the predicate noun (an ``oprd`` and no ``dobj``): still "call X Y"."""
+    return (
+        lemma == "call"
+        and any(c.dep_ == "oprd" and c.i > tok.i for c in tok.children)
+        and not any(c.dep_ in ("dobj", "obj", "ccomp", "xcomp") for c in tok.children)
+    )
