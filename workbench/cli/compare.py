@@ -8,6 +8,9 @@ import typer
 
 from workbench.cli import JsonOpt, app, emit, fail, open_workbench
 
+# Discrepancy kind -> the field prefix of its per-side lists ("entity" -> "entities_a").
+_FIELD = {"number": "numbers", "date": "dates", "entity": "entities", "negation": "negation"}
+
 
 @app.command()
 def compare(
@@ -54,9 +57,7 @@ def compare(
     for p in flagged:
         d = p.discrepancy
         parts = [
-            f"{kind}: {d[kind + 's_a' if kind != 'negation' else 'negation_a']} vs "
-            f"{d[kind + 's_b' if kind != 'negation' else 'negation_b']}"
-            for kind in p.kinds
+            f"{kind}: {d[_FIELD[kind] + '_a']} vs {d[_FIELD[kind] + '_b']}" for kind in p.kinds
         ]
         stance = f"{p.stance.label} ({'; '.join(p.stance.reasons[:2])})" if p.stance else ""
         typer.echo(f"- [{p.a_claim}] vs [{p.b_claim}]: {'; '.join(parts) or 'wording'} · {stance}")
