@@ -144,3 +144,10 @@ def test_call_x_y_with_object_folded_into_predicate(att):
     assert a.kind == "described_as"
     assert a.source_text == "Hillary Clinton"
     assert content(text, a).startswith("the Republican frontrunner")
+
+
+def test_gerund_cue_after_by_inherits_the_subject(att):
+    text = "Sanders has risen in the polls by saying that the system is rigged."
+    a = find(att.extract(text), "saying")
+    assert a.source_text == "Sanders"
+    assert content(text, a) == "that the system is rigged"

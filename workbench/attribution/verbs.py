@@ -35,6 +35,10 @@ from workbench.attribution.spans import (
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _REPORT_PREPS = ("from", "by", "of", "in")
 INFINITIVE_DEPS = ("xcomp",)
+# Links from a subjectless cue up to the verb whose subject it shares; "pcomp" + "prep":
+# "X soared in the polls by saying that …", "She followed that by saying, “…”".
+_INHERIT_DEPS = ("advcl", "xcomp", "conj", "ccomp", "pcomp", "prep")
+_GERUND_PREPS = ("by", "after", "before", "while", "without")
 
 
 def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
@@ -247,7 +251,9 @@ def _inherited_subject(tok: Any) -> Any | None:
     """Subject of the governing verb for "…, adding that …" or "X said … and warned …"."""
     cur = tok
     for _ in range(3):
-        if cur.dep_ not in ("advcl", "xcomp", "conj", "ccomp") or cur.head.i == cur.i:
+        if cur.dep_ not in _INHERIT_DEPS or cur.head.i == cur.i:
+            return None
+        if cur.dep_ == "prep" and cur.lower_ not in _GERUND_PREPS:
             return None
         cur = cur.head
         subjects = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
