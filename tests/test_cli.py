@@ -112,3 +112,16 @@ def test_every_printing_command_takes_json() -> None:
 
     walk(group, [])
     assert not missing, missing
+
+
+def test_compare_and_citations_json(data: Path) -> None:
+    hits = json.loads(run(data, "search", "Pakistan walked out of the Istanbul negotiations", "-k", "1", "--json").stdout)
+    result = run(data, "compare", str(hits[0]["claim_id"]), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert "independent_sources" in json.dumps(report)
+    result = run(data, "citations", "--claim", str(hits[0]["claim_id"]), "--json")
+    assert result.exit_code == 0, result.output
+    graph = json.loads(result.stdout)
+    assert {"nodes", "edges"} <= set(graph)
+    assert any(n.get("label") == "Ariana News" for n in graph["nodes"])
