@@ -18,7 +18,10 @@ def eval_retrieval(
     corpus: Annotated[Path, typer.Option(help="Documents: TSV (id, text columns…) or a folder/.tar.gz of JSON claims.")],
     queries: Annotated[Path, typer.Option(help="Queries TSV (id, text columns…).")],
     qrels: Annotated[Path, typer.Option(help="Judgements: lines 'qid 0 docid 1'.")],
-    mode: Annotated[str | None, typer.Option(help="dense, or another ranker the search module offers.")] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(help="hybrid (default: the search_mode setting), dense (plain baseline), bm25, or another ranker."),
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Keep corpus embeddings in DATA/cache for reruns.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
@@ -29,7 +32,7 @@ def eval_retrieval(
     s = settings()
     embedder = Embedder(s.model, s.device, s.batch_size, s.torch_threads)
     cache_dir = s.data / "cache" if cache else None
-    chosen = mode or "dense"
+    chosen = mode or s.search_mode
     ranker = None
     if chosen != "dense":
         from workbench.evaluation import retrieval as retrieval_mod
