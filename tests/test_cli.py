@@ -106,9 +106,10 @@ def test_every_printing_command_takes_json() -> None:
         if isinstance(cmd, click.Group):
             for name, sub in cmd.commands.items():
                 walk(sub, [*path, name])
-        elif path and path[-1] != "serve":
-            if not any("--json" in p.opts for p in cmd.params if isinstance(p, click.Option)):
-                missing.append(" ".join(path))
+        elif path and path[-1] != "serve" and not any(
+            "--json" in p.opts for p in cmd.params if isinstance(p, click.Option)
+        ):
+            missing.append(" ".join(path))
 
     walk(group, [])
     assert not missing, missing
