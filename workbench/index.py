@@ -21,7 +21,6 @@ params, build time) atomically beside the store; ``load`` restores whichever kin
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
@@ -32,14 +31,20 @@ from typing import Any, Protocol
 import numpy as np
 
 from workbench.errors import MissingDependency, WorkbenchError
+from workbench.index_policy import (
+    KINDS,
+    MANIFEST_FILE,
+    ivf_nlist,
+    ivf_nprobe,
+    read_manifest,
+    write_json_atomic,
+    write_tombstones,
+)
 
 INDEX_FILE = "claims.faiss"
-MANIFEST_FILE = "claims.manifest.json"
 TOMBSTONE_FILE = "claims.tombstones.npy"
-KINDS = ("flat", "ivf", "hnsw")
 HNSW_DEFAULTS: dict[str, int] = {"M": 32, "ef_construction": 64, "ef_search": 96}
 IVF_TRAIN_PER_LIST = 50  # k-means sample: at most this many vectors per list
-IVF_MIN_PER_LIST = 39  # FAISS's own floor: fewer training points per list than this → fewer lists
 IVF_RETRAIN_GROWTH = 8  # retrain (on save) once the index holds this many times its training size
 CHUNK = 50_000
 COMPACT_FRACTION = 0.2  # rebuild an HNSW index once this share of its entries is deleted
@@ -87,37 +92,6 @@ class VectorIndex(Protocol):
     def ids(self) -> np.ndarray: ...
     def save(self, directory: Path) -> None: ...
     def __len__(self) -> int: ...
-
-
-def choose_kind(setting: str, count: int, flat_max: int, current: str | None = None) -> str:
-    """The index kind for ``count`` claims: the setting, or under ``auto`` flat up to ``flat_max``
-    and IVF above it.
-
-    Going back from IVF to flat under ``auto`` waits until the count falls below half of
-    ``flat_max``, so an index near the threshold does not flip on every ingest.
-    """
-    if setting in KINDS:
-        return setting
-    if setting != "auto":
-        raise WorkbenchError(f"index_kind must be auto, {', '.join(KINDS)}; not {setting!r}")
-    if current == "ivf" and count >= flat_max // 2:
-        return "ivf"
-    return "flat" if count <= flat_max else "ivf"
-
-
-def ivf_nlist(count: int) -> int:
-    """Lists for ``count`` vectors: ≈ 2·sqrt(N), but at least 39 training points per list.
-
-    4·sqrt(N) (4000 lists at 1M) spent 156 s in k-means alone on the loaded 2-core bench
-    machine; k-means and list assignment cost grow with nlist, search cost with N/nlist·nprobe,
-    which stays far below the 20 ms target at 2·sqrt(N)."""
-    return int(max(1, min(round(2 * np.sqrt(max(count, 1))), count // IVF_MIN_PER_LIST)))
-
-
-def ivf_nprobe(nlist: int) -> int:
-    """Lists scanned per query: recall@10 ≥ 0.95 on perturbed real claim embeddings (bench;
-    16 of 632 lists gave 0.948 at 100k)."""
-    return int(min(nlist, max(32, nlist // 32)))
 
 
 class FaissIndex:
@@ -493,7 +467,7 @@ class FaissIndex:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        _write_tombstones(directory / TOMBSTONE_FILE, self.tombstones)
+        write_tombstones(directory / TOMBSTONE_FILE, self.tombstones)
         ids = self.ids()
         self.manifest.update(
             {
@@ -533,41 +507,3 @@ class FaissIndex:
             params=manifest.get("params") or None,
             tombstones=tombstones,
         )
-
-
-def _write_tombstones(path: Path, tombstones: set[int]) -> None:
-    if not tombstones:
-        if path.exists():
-            path.unlink()
-        return
-    fd, tmp = tempfile.mkstemp(prefix=".claims.", suffix=".npy.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, np.array(sorted(tombstones), dtype=np.int64))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def read_manifest(directory: Path) -> dict[str, Any] | None:
-    path = directory / MANIFEST_FILE
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
