@@ -59,7 +59,8 @@ def chunks(bases: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarra
 
 def child(size: int, kind: str, flat_max: int, vectors: Path) -> dict[str, Any]:
     from workbench.embed import Embedder
-    from workbench.index import IVF_TRAIN_PER_LIST, FaissIndex, choose_kind, ivf_nlist
+    from workbench.index import IVF_TRAIN_PER_LIST, FaissIndex
+    from workbench.index_policy import choose_kind, ivf_nlist
 
     real = np.load(vectors)
     bases, qv = real[:BASES], np.ascontiguousarray(real[BASES : BASES + QUERIES])

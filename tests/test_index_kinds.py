@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from workbench import index as index_mod
-from workbench.index import TOMBSTONE_FILE, FaissIndex, choose_kind, read_manifest
+from workbench.index import TOMBSTONE_FILE, FaissIndex
+from workbench.index_policy import choose_kind, read_manifest
 
 DIM = 384
 

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from workbench.api import Workbench
-from workbench.index import MANIFEST_FILE, FaissIndex, read_manifest
+from workbench.index import FaissIndex
+from workbench.index_policy import MANIFEST_FILE, read_manifest
 from workbench.migrations import MIGRATIONS
 from workbench.store import STORE_FILE, Store
 

@@ -19,7 +19,8 @@ import numpy as np
 
 from workbench.embed import Embedder, text_hash
 from workbench.errors import WorkbenchError
-from workbench.index import FaissIndex, choose_kind, read_manifest
+from workbench.index import FaissIndex
+from workbench.index_policy import choose_kind, read_manifest
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
 from workbench.settings import Settings
 from workbench.store import STORE_FILE, Store

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.index import write_json_atomic
+from workbench.index_policy import write_json_atomic
 from workbench.keyterms import STOPWORDS
 
 if TYPE_CHECKING:
