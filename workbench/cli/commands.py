@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -167,6 +166,8 @@ def serve(
     env["WORKBENCH_DATA"] = str(settings().data)
     env.setdefault("HF_HUB_OFFLINE", "1")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path()), "--server.port", str(port),
-           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--client.toolbarMode", "viewer"]
     typer.echo(f"serving on http://{address}:{port} (data: {env['WORKBENCH_DATA']})")
-    raise typer.Exit(subprocess.call(cmd, env=env, cwd=str(Path(app_path()).parent)))
+    # Run from the caller's directory, so a project's .streamlit/config.toml applies.
+    raise typer.Exit(subprocess.call(cmd, env=env))
