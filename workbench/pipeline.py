@@ -204,11 +204,10 @@ class Pipeline:
         t0 = time.perf_counter()
         texts = [s.text for p in prepared for s in p.spans]
         hashes = [text_hash(t) for t in texts]
-        vectors = wb.vectors_for(texts, hashes)
+        vectors = wb.vectors_for(texts, hashes)  # also caches new embeddings in the store
         t0 = self._tick("embed", t0)
         all_ids: list[int] = []
         with wb.store.transaction():
-            wb.store.put_embeddings(wb.embedder.model_name, zip(hashes, vectors, strict=True))
             pos = 0
             for p in prepared:
                 wb.store.insert_article(p.article)
