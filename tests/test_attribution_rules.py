@@ -93,3 +93,12 @@ def test_as_x_reported_takes_the_host_clause(att):
     text = "As reported by The Daily Ledger, the mayor will resign in May."
     a = find(att.extract(text), "reported")
     assert source(text, a) == "The Daily Ledger"
+
+
+def test_title_case_headline_is_not_a_name_source(att: Attributor) -> None:
+    text = (
+        "Minister Warns Rivals, Says Any Attack On The Border Will Be A Big Mistake\n\n"
+        "Pakistan has made the issue a precondition for any agreement, demanding that Kabul act."
+    )
+    for a in att.extract(text):
+        assert "Warns" not in a.source, a

@@ -133,6 +133,11 @@ def _name_tags(toks: Any) -> list[str]:
     """IOB PERSON tags for runs of capitalised words that look like a person's name: the
     last two or three words of a run, after any leading title ("Finance Minister …")."""
     tags = ["O"] * len(toks)
+    # Title case capitalises function words too ("Any Act Of Aggression Against …"); in such a
+    # headline, runs of capitalised words are not names.
+    stops = [t for t in toks if t.is_alpha and t.is_stop and t.i > 0]
+    if len(stops) >= 2 and sum(t.is_title for t in stops) >= 0.8 * len(stops):
+        return tags
     i = 0
     while i < len(toks):
         j = i

@@ -59,7 +59,7 @@ class SourceTracker:
         for ent in doc.ents:
             if ent.end_char > upto:
                 break
-            if ent.label_ != "PERSON" or ent.start_char in seen:
+            if ent.label_ != "PERSON" or ent.start_char in seen or _in_headline(ent):
                 continue
             name = _clean_name(ent.text)
             if not name:
@@ -254,3 +254,14 @@ def _inside_relcl(tok: Any, root: Any) -> bool:
             return True
         tok = tok.head
     return False
+
+
+def _in_headline(ent: Any) -> bool:
+    """Whether ``ent`` sits in a title-case headline, whose capitalised runs are not names
+    ("Haqqani Warns Pakistan, Says Any Act Of …"): title case capitalises function words too."""
+    try:
+        sent = ent.sent
+    except ValueError:  # no sentence boundaries on this doc
+        return False
+    stops = [t for t in sent if t.is_alpha and t.is_stop and t.i > sent.start]
+    return len(stops) >= 2 and sum(t.is_title for t in stops) >= 0.8 * len(stops)
