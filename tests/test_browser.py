@@ -235,6 +235,8 @@ def screenshots(data: Path, out: Path, claim: int = 5) -> list[Path]:
 
 if __name__ == "__main__":
     for shot in screenshots(
-        Path(sys.argv[1]), Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
+        Path(sys.argv[1]),
+        Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots"),
+        int(sys.argv[3]) if len(sys.argv) > 3 else 5,
     ):
         print(shot)
