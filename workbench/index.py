@@ -30,16 +30,19 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from workbench.errors import MissingDependency, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.index_policy import (
     KINDS,
     MANIFEST_FILE,
+    SMALL_BATCH,
     ivf_nlist,
     ivf_nprobe,
     read_manifest,
     write_json_atomic,
     write_tombstones,
 )
+from workbench.index_policy import faiss_module as _faiss
+from workbench.index_policy import omp_threads as _threads
 
 INDEX_FILE = "claims.faiss"
 TOMBSTONE_FILE = "claims.tombstones.npy"
@@ -49,33 +52,6 @@ IVF_RETRAIN_GROWTH = 8  # retrain (on save) once the index holds this many times
 CHUNK = 50_000
 COMPACT_FRACTION = 0.2  # rebuild an HNSW index once this share of its entries is deleted
 EXACT_ALLOWED_MAX = 20_000  # an ``allowed`` set this small is searched exactly, whatever the kind
-
-
-SMALL_BATCH = 16  # up to this many queries run on one OpenMP thread
-_omp_default: int | None = None
-
-
-def _faiss() -> Any:
-    try:
-        import faiss
-    except ImportError as exc:
-        raise MissingDependency("the vector index", "faiss-cpu") from exc
-    return faiss
-
-
-def _threads(small: bool) -> None:
-    """One OpenMP thread for a few queries, all of them for bulk work.
-
-    A single query gains nothing from threads, and OpenMP's spin-waiting on a busy machine
-    made one 10k-vector flat search take ~100 ms on two threads vs ~0.4 ms on one.
-    """
-    global _omp_default
-    faiss = _faiss()
-    if _omp_default is None:
-        _omp_default = max(1, int(faiss.omp_get_max_threads()))
-    want = 1 if small else _omp_default
-    if faiss.omp_get_max_threads() != want:
-        faiss.omp_set_num_threads(want)
 
 
 class VectorIndex(Protocol):
