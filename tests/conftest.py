@@ -65,3 +65,16 @@ def wb(tmp_path: Path) -> Iterator:
     wb = Workbench.open(tmp_path / "empty-data")
     yield wb
     wb.close()
+
+
+@pytest.fixture(scope="session")
+def rule_attributor():
+    """An Attributor on the bundled spaCy model, without the outlet registry (rules alone)."""
+    from workbench.attribution import Attributor
+    from workbench.attribution.model import load_nlp
+
+    try:
+        nlp = load_nlp()
+    except Exception as exc:  # model not installed on this machine
+        pytest.skip(f"spaCy model unavailable: {exc}")
+    return Attributor(nlp=nlp, use_default_matcher=False)

@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.attribution_support import content, cue, find
 from workbench.attribution import Attributor
 from workbench.attribution.fastparse import chunks
-from workbench.records import Attribution
 
 
-@pytest.fixture(scope="module")
-def att() -> Attributor:
-    from workbench.attribution.model import load_nlp
-
-    try:
-        nlp = load_nlp()
-    except Exception as exc:  # model not installed on this machine
-        pytest.skip(f"spaCy model unavailable: {exc}")
-    return Attributor(nlp=nlp, use_default_matcher=False)
-
-
-def content(text: str, a: Attribution) -> str:
-    return text[a.content_start : a.content_end]
-
-
-def cue(text: str, a: Attribution) -> str:
-    assert a.cue_start is not None and a.cue_end is not None
-    return text[a.cue_start : a.cue_end]
-
-
-def find(atts: list[Attribution], word: str) -> Attribution:
-    hits = [a for a in atts if word in a.cue]
-    assert hits, f"no cue with {word!r}: {[a.cue for a in atts]}"
-    return hits[0]
+@pytest.fixture()
+def att(rule_attributor):
+    return rule_attributor
 
 
 def test_prep_frame_cue_includes_preposition(att):

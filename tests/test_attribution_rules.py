@@ -4,35 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.attribution_support import content, find, source
 from workbench.attribution import Attributor
 from workbench.attribution.quotes import find_quotes
-from workbench.records import Attribution
 
 
-@pytest.fixture(scope="module")
-def att() -> Attributor:
-    from workbench.attribution.model import load_nlp
-
-    try:
-        nlp = load_nlp()
-    except Exception as exc:  # model not installed on this machine
-        pytest.skip(f"spaCy model unavailable: {exc}")
-    return Attributor(nlp=nlp, use_default_matcher=False)
-
-
-def content(text: str, a: Attribution) -> str:
-    return text[a.content_start : a.content_end]
-
-
-def source(text: str, a: Attribution) -> str:
-    assert a.source_start is not None and a.source_end is not None
-    return text[a.source_start : a.source_end]
-
-
-def find(atts: list[Attribution], word: str) -> Attribution:
-    hits = [a for a in atts if word in a.cue]
-    assert hits, f"no cue with {word!r}: {[a.cue for a in atts]}"
-    return hits[0]
+@pytest.fixture()
+def att(rule_attributor):
+    return rule_attributor
 
 
 def quoted(text: str) -> list[str]:
