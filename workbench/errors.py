@@ -24,6 +24,10 @@ class MissingDependency(WorkbenchError):
         self.package = package
 
 
+class InvalidOption(WorkbenchError, ValueError):
+    """An option or setting value the workbench does not know (e.g. a search mode)."""
+
+
 class NotFound(WorkbenchError):
     """A claim, article or note id that the store does not hold."""
 

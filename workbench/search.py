@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from workbench.errors import InvalidOption
 from workbench.keyterms import KeyTerms, extract_key_terms, key_term_conflict
 from workbench.lexical import clean_query, lexical_index
 from workbench.records import Claim, SearchHit
@@ -236,7 +237,7 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
     """
     mode = filters.mode or getattr(wb.settings, "search_mode", "hybrid") or "hybrid"
     if mode not in MODES:
-        raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+        raise InvalidOption(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
     query = clean_query(query)
     if not query or not len(wb.index):
         return []

@@ -57,12 +57,14 @@ def search(
     exclude_article: Annotated[str | None, typer.Option(help="Leave out this article id (e.g. the query's own).")] = None,
     source_type: Annotated[str | None, typer.Option(help="outlet, person, organization, unnamed or publisher.")] = None,
     min_score: Annotated[float | None, typer.Option(help="Drop results scoring below this.")] = None,
+    mode: Annotated[str | None, typer.Option(help="hybrid (BM25 + dense, the default) or dense.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Claims similar to TEXT across all ingested articles."""
     with open_workbench() as wb:
         hits = wb.search(text, k=k, outlet=outlet, date_from=date_from, date_to=date_to,
-                         exclude_article=exclude_article, source_type=source_type, min_score=min_score)
+                         exclude_article=exclude_article, source_type=source_type, min_score=min_score,
+                         mode=mode)
         data = [h.to_dict() for h in hits]
     if as_json:
         emit(data, True)
