@@ -86,6 +86,8 @@ def citations(
     if sum(x is not None for x in (claim, cluster, query)) > 1:
         fail("use at most one of --claim, --cluster, --query")
     with open_workbench() as wb:
+        if claim is not None:
+            wb.claim(claim)  # an unknown id is an error, not an empty graph
         graph = run(wb, claim_id=claim, cluster_id=cluster, query=query)
     if as_json:
         emit(graph.to_dict(), True)
