@@ -75,13 +75,14 @@ def sentences(text: str, start: int, end: int, language: str = "en") -> list[tup
             continue
         found = chunk.find(stripped, pos)
         if found < 0:  # the splitter changed the text: fall back to the whole block
-            return [_trim(text, start, end)]
+            return [trim_span(text, start, end)]
         spans.append((start + found, start + found + len(stripped)))
         pos = found + len(stripped)
     return spans
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+def trim_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """``(s, e)`` narrowed so the span neither starts nor ends with white space."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():

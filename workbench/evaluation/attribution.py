@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.records import Attribution
+from workbench.segment import trim_span
 
 SPAN_TYPES: tuple[str, ...] = ("source", "cue", "content")
 Span = tuple[tuple[int, int], ...]
@@ -93,7 +94,7 @@ def predicted_spans(atts: list[Attribution], text: str) -> dict[str, set[Span]]:
     contents: list[list[tuple[int, int]]] = []
     last_by_source: dict[str, int] = {}
     for a in sorted(atts, key=lambda x: x.content_start):
-        frag = _strip(text, a.content_start, a.content_end)
+        frag = trim_span(text, a.content_start, a.content_end)
         if a.kind == "quote_continuation":
             host = last_by_source.get(a.source_text or a.source)
             if host is not None:
@@ -102,23 +103,15 @@ def predicted_spans(atts: list[Attribution], text: str) -> dict[str, set[Span]]:
         contents.append([frag])
         last_by_source[a.source_text or a.source] = len(contents) - 1
         if a.source_start is not None and a.source_end is not None:
-            pred["source"].add((_strip(text, a.source_start, a.source_end),))
+            pred["source"].add((trim_span(text, a.source_start, a.source_end),))
         if a.cue_start is not None and a.cue_end is not None:
-            pred["cue"].add((_strip(text, a.cue_start, a.cue_end),))
+            pred["cue"].add((trim_span(text, a.cue_start, a.cue_end),))
     pred["content"] = {tuple(sorted(c)) for c in contents}
     return pred
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _norm(span: Span, text: str) -> Span:
-    return tuple(_strip(text, s, e) for s, e in span)
+    return tuple(trim_span(text, s, e) for s, e in span)
 
 
 def _shared(a: Span, b: Span) -> int:
