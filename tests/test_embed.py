@@ -62,3 +62,40 @@ def test_onnx_agrees_with_torch(tmp_path, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_backends_listed() -> None:
     assert BACKENDS[0] == "torch" and set(BACKENDS) >= {"torch", "torch-int8", "onnx"}
+
+
+def test_quotes_are_normalised_before_embedding() -> None:
+    from workbench.embed import normalize_quotes
+
+    assert normalize_quotes("Pakistan’s “red line”") == 'Pakistan\'s "red line"'
+    assert normalize_quotes("Trump ‘crashed’ a wedding") == 'Trump "crashed" a wedding'
+    assert normalize_quotes("He said 'no' twice") == 'He said "no" twice'
+    # apostrophes in words and plural possessives stay apostrophes
+    assert (
+        normalize_quotes("the soldiers' families and Ali's car")
+        == "the soldiers' families and Ali's car"
+    )
+    assert normalize_quotes("« non » and ''yes''") == '" non " and "yes"'
+
+
+def test_embedding_text_adds_the_headline_unless_it_is_the_claim() -> None:
+    from workbench.embed import embed_key, embedding_text
+    from workbench.errors import WorkbenchError
+
+    claim = "The talks collapsed on Friday."
+    assert embedding_text(claim, "Istanbul talks end", "title") == f"{claim} Istanbul talks end"
+    assert embedding_text(claim, "Istanbul talks end", "none") == claim
+    assert embedding_text(claim, None, "title") == claim
+    assert embedding_text("Istanbul talks end without a deal", "istanbul talks end", "title") == (
+        "Istanbul talks end without a deal"
+    )
+    assert embed_key("a") != embed_key("b") and embed_key("a") == embed_key("a")
+    with pytest.raises(WorkbenchError, match="embed_context"):
+        embedding_text(claim, "x", "body")
+
+
+def test_embedder_gives_one_vector_per_wording() -> None:
+    a, b = Embedder(device="cpu").encode(
+        ["Pakistan’s army “withdrew”", 'Pakistan\'s army "withdrew"']
+    )
+    assert float(a @ b) > 0.9999

@@ -170,16 +170,31 @@ def test_filters_apply_to_both_sides(small: Workbench) -> None:
 @pytest.mark.skipif(
     os.environ.get("WORKBENCH_SLOW_TESTS") != "1", reason="set WORKBENCH_SLOW_TESTS=1"
 )
-def test_checkthat2020_dev_hybrid_map5(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("parts", "files", "floor"),
+    [
+        # measured 0.871 (2020) and 0.962 (2021 2A) with embed_context=title
+        (
+            ("checkthat2020-task2", "v3.0"),
+            ("verified_claims.docs.tsv", "dev/tweets.queries.tsv", "dev/tweet-vclaim-pairs.qrels"),
+            0.83,
+        ),
+        (
+            ("checkthat2021-task2a-english",),
+            ("vclaims.tar.gz", "tweets-train-dev.tsv", "qrels-dev.tsv"),
+            0.96,
+        ),
+    ],
+)
+def test_checkthat_dev_hybrid_map5(
+    tmp_path: Path, parts: tuple[str, ...], files: tuple[str, str, str], floor: float
+) -> None:
     from workbench.embed import Embedder
     from workbench.evaluation.retrieval import evaluate_retrieval, hybrid_ranker
 
-    base = shared_path("checkthat2020-task2", "v3.0")
+    base = shared_path(*parts)
     cache = Path(os.environ.get("WORKBENCH_DATA", tmp_path)) / "cache"
     result = evaluate_retrieval(
-        base / "verified_claims.docs.tsv",
-        base / "dev" / "tweets.queries.tsv",
-        base / "dev" / "tweet-vclaim-pairs.qrels",
-        hybrid_ranker(Embedder(), cache),
+        *(base / f for f in files), hybrid_ranker(Embedder(), cache, context="title")
     )
-    assert result["map@5"] >= 0.85, result  # measured 0.863 (0.861 with fair ties)
+    assert result["map@5"] >= floor, result

@@ -27,7 +27,9 @@ def test_schema_version_wal_and_foreign_keys(tmp_path: Path) -> None:
     assert store.schema_version == MIGRATIONS[-1].version
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    names = [r[0] for r in store.conn.execute("SELECT name FROM schema_migrations ORDER BY version")]
+    names = [
+        r[0] for r in store.conn.execute("SELECT name FROM schema_migrations ORDER BY version")
+    ]
     assert names == [m.name for m in MIGRATIONS]
     assert store.migrate() == []  # idempotent
     with pytest.raises(sqlite3.IntegrityError), store.transaction():
@@ -53,10 +55,14 @@ def test_index_interface_roundtrip(tmp_path: Path) -> None:
     assert 103 not in index.search(vecs[3], 5)[1][0]
     index.save(tmp_path)
     manifest = read_manifest(tmp_path)
-    assert manifest["model"] == "test-model" and manifest["dimension"] == 8 and manifest["count"] == 48
+    assert (
+        manifest["model"] == "test-model" and manifest["dimension"] == 8 and manifest["count"] == 48
+    )
     assert manifest["kind"] == "flat" and "build_time" in manifest
     again = FaissIndex.load(tmp_path)
-    assert len(again) == 48 and sorted(again.ids().tolist()) == sorted(set(ids.tolist()) - {103, 104})
+    assert len(again) == 48 and sorted(again.ids().tolist()) == sorted(
+        set(ids.tolist()) - {103, 104}
+    )
 
 
 def test_seed_lookup_top_hit_is_ariana_news_sentence(seeded: Workbench) -> None:
@@ -85,16 +91,28 @@ def test_filters(seeded: Workbench, tmp_path: Path) -> None:
     from workbench.records import ArticleDraft, CitedSource
 
     seeded.ingest_drafts(
-        [ArticleDraft(text="Pakistan walked out of the talks in Istanbul on Tuesday, officials said.",
-                      title="Talks", outlet="Example Times", date="2025-10-28", origin="paste",
-                      sources=[CitedSource("Reuters", "https://reuters.com/x")])]
+        [
+            ArticleDraft(
+                text="Pakistan walked out of the talks in Istanbul on Tuesday, officials said.",
+                title="Talks",
+                outlet="Example Times",
+                date="2025-10-28",
+                origin="paste",
+                sources=[CitedSource("Reuters", "https://reuters.com/x")],
+            )
+        ]
     )
     seed_id = seeded.articles(outlet=None)[0].id
     other = seeded.search(QUERY, k=5, exclude_article=seed_id)
     assert other and all(h.claim.article_id != seed_id for h in other)
-    assert [h.outlet for h in seeded.search(QUERY, k=5, outlet="example times")] == ["Example Times"]
+    assert [h.outlet for h in seeded.search(QUERY, k=5, outlet="example times")] == [
+        "Example Times"
+    ]
     assert seeded.search(QUERY, k=5, outlet="Reuters")[0].outlet == "Example Times"
-    assert seeded.search(QUERY, k=5, date_from="2025-10-01", date_to="2025-10-31")[0].date == "2025-10-28"
+    assert (
+        seeded.search(QUERY, k=5, date_from="2025-10-01", date_to="2025-10-31")[0].date
+        == "2025-10-28"
+    )
     assert seeded.search(QUERY, k=5, date_from="2026-01-01") == []
     assert all(h.score >= 0.5 for h in seeded.search(QUERY, k=30, min_score=0.5))
 
@@ -136,7 +154,9 @@ def test_killed_ingest_is_detected_repaired_and_resumed(tmp_path: Path) -> None:
     env = {**os.environ, "WORKBENCH_DATA": str(data), "WORKBENCH_ATTRIBUTION": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "workbench", "ingest", str(src), "--no-progress"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 300
     committed = 0
@@ -161,3 +181,24 @@ def test_killed_ingest_is_detected_repaired_and_resumed(tmp_path: Path) -> None:
         assert report.failed == 0
         assert wb.stats()["articles"] == 400
         assert set(wb.index.ids().tolist()) == set(wb.store.all_claim_ids().tolist())
+
+
+def test_changing_embed_context_rebuilds_the_index(seeded: Workbench) -> None:
+    """Vectors built from other inputs are never mixed with new ones: the manifest records
+    what was embedded, and opening with another ``embed_context`` re-embeds every claim."""
+    data = seeded.data_dir
+    assert read_manifest(data)["embed_input"] == seeded.embed_input
+    assert seeded.embed_input.endswith(":title")
+    count = len(seeded.index)
+    seeded.close()
+    other = Workbench.open(data, embed_context="none")
+    try:
+        assert other.last_repair == {"added": count, "removed": count}
+        assert read_manifest(data)["embed_input"].endswith(":none")
+        hits = other.search(QUERY, k=1)
+        assert "Ariana News" in hits[0].claim.text
+    finally:
+        other.close()
+    again = Workbench.open(data, embed_context="none")
+    assert again.last_repair == {"added": 0, "removed": 0}
+    again.close()

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.embed import Embedder, text_hash
+from workbench.embed import EMBED_INPUT_VERSION, Embedder, embed_key, embedding_text
 from workbench.errors import WorkbenchError
 from workbench.index import FaissIndex
 from workbench.index_policy import choose_kind, read_manifest
@@ -39,7 +39,10 @@ class Workbench:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir / STORE_FILE)
         self.embedder = embedder or Embedder(
-            settings.model, settings.device, settings.batch_size, settings.torch_threads,
+            settings.model,
+            settings.device,
+            settings.batch_size,
+            settings.torch_threads,
             backend=settings.embed_backend,
         )
         self._index: FaissIndex | None = None
@@ -48,7 +51,9 @@ class Workbench:
         self.last_repair: dict[str, int] | None = None
 
     @classmethod
-    def open(cls, data: str | Path | None = None, settings: Settings | None = None, **overrides: Any) -> Workbench:
+    def open(
+        cls, data: str | Path | None = None, settings: Settings | None = None, **overrides: Any
+    ) -> Workbench:
         """Open (creating if needed) a data directory and repair any store/index mismatch."""
         settings = settings or Settings.from_env(**overrides)
         if data is not None:
@@ -77,7 +82,11 @@ class Workbench:
     def index(self) -> FaissIndex:
         if self._index is None:
             manifest = read_manifest(self.data_dir)
-            if manifest is not None and manifest.get("model") not in (None, "", self.embedder.model_name):
+            if manifest is not None and manifest.get("model") not in (
+                None,
+                "",
+                self.embedder.model_name,
+            ):
                 raise WorkbenchError(
                     f"the index in {self.data_dir} was built with {manifest['model']!r}, not "
                     f"{self.embedder.model_name!r}; use another data directory or re-ingest"
@@ -85,7 +94,9 @@ class Workbench:
             try:
                 self._index = FaissIndex.load(self.data_dir) if manifest else None
             except Exception as exc:
-                log.warning("index in %s unreadable (%s); rebuilding from the store", self.data_dir, exc)
+                log.warning(
+                    "index in %s unreadable (%s); rebuilding from the store", self.data_dir, exc
+                )
                 self._index = None
             if self._index is None:
                 count, _ = self.store.claim_id_summary()
@@ -102,20 +113,63 @@ class Workbench:
         ingest or a repair, never during a search.
         """
         index = self.index
-        wanted = choose_kind(self.settings.index_kind, len(index), self.settings.flat_max, index.kind)
+        wanted = choose_kind(
+            self.settings.index_kind, len(index), self.settings.flat_max, index.kind
+        )
         if wanted != index.kind or index.needs_retrain():
-            log.info("rebuilding the index in %s from %s as %s (%d claims)", self.data_dir, index.kind, wanted, len(index))
+            log.info(
+                "rebuilding the index in %s from %s as %s (%d claims)",
+                self.data_dir,
+                index.kind,
+                wanted,
+                len(index),
+            )
             self._index = index = index.converted(wanted)
+        index.manifest["embed_input"] = self.embed_input
         index.save(self.data_dir)
+
+    @property
+    def embed_input(self) -> str:
+        """What the index's vectors embed (input version and ``embed_context``), kept in its
+        manifest so an index built from other inputs is rebuilt rather than mixed."""
+        return f"v{EMBED_INPUT_VERSION}:{self.settings.embed_context}"
+
+    def embedding_inputs(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str], list[str]]:
+        """(ids found, texts to embed, their cache keys) for stored claims, in id order."""
+        rows = self.store.claims_by_ids(list(ids))
+        found = np.array(sorted(int(i) for i in rows), dtype=np.int64)
+        texts = [
+            embedding_text(
+                rows[int(i)][0].text, rows[int(i)][1]["a_title"], self.settings.embed_context
+            )
+            for i in found
+        ]
+        return found, texts, [embed_key(t) for t in texts]
 
     def check_and_repair(self) -> dict[str, int]:
         """Make the index hold exactly the store's claims; re-embeds only what is not cached."""
         count, id_sum = self.store.claim_id_summary()
         manifest = read_manifest(self.data_dir) or {}
+        if count and manifest and manifest.get("embed_input") != self.embed_input:
+            log.warning(
+                "the index in %s embeds %s, not %s; rebuilding it (%d claims)",
+                self.data_dir,
+                manifest.get("embed_input", "older inputs"),
+                self.embed_input,
+                count,
+            )
+            removed = int(manifest.get("count") or 0)
+            self.last_repair = {"added": self.rebuild_index(), "removed": removed}
+            return self.last_repair
         index_file = (self.data_dir / "claims.faiss").exists()
         kind = manifest.get("kind") or "flat"
         kind_ok = choose_kind(self.settings.index_kind, count, self.settings.flat_max, kind) == kind
-        if index_file and kind_ok and manifest.get("count") == count and manifest.get("id_sum") == id_sum:
+        if (
+            index_file
+            and kind_ok
+            and manifest.get("count") == count
+            and manifest.get("id_sum") == id_sum
+        ):
             self.last_repair = {"added": 0, "removed": 0}
             return self.last_repair
         if not index_file and count == 0:
@@ -127,24 +181,18 @@ class Workbench:
         missing = np.setdiff1d(store_ids, index_ids)
         removed = self.index.remove(stale.tolist()) if len(stale) else 0
         if len(missing):
-            ids, hashes = self.store.claim_vectors(self.embedder.model_name, missing.tolist())
-            texts = self._texts_for(ids) if ids.size else []
-            vectors = self.vectors_for(texts, hashes)
-            self.index.add(ids, vectors)
+            ids, texts, keys = self.embedding_inputs(missing.tolist())
+            self.index.add(ids, self.vectors_for(texts, keys))
         self.save_index()
         self.last_repair = {"added": len(missing), "removed": int(removed)}
         if len(missing) or removed:
             log.warning("repaired index in %s: %s", self.data_dir, self.last_repair)
         return self.last_repair
 
-    def _texts_for(self, ids: np.ndarray) -> list[str]:
-        rows = self.store.claims_by_ids(ids.tolist())
-        return [rows[int(i)][0].text for i in ids]
-
     def rebuild_index(self) -> int:
         """Rebuild the whole index from the store (and the embedding cache)."""
-        ids, hashes = self.store.claim_vectors(self.embedder.model_name)
-        vectors = self.vectors_for(self._texts_for(ids) if ids.size else [], hashes)
+        ids, texts, keys = self.embedding_inputs(self.store.all_claim_ids().tolist())
+        vectors = self.vectors_for(texts, keys)
         kind = choose_kind(self.settings.index_kind, len(ids), self.settings.flat_max)
         self._index = FaissIndex(self.dimension, self.embedder.model_name, kind=kind)
         self._index.build(ids, vectors)
@@ -152,8 +200,9 @@ class Workbench:
         return len(ids)
 
     def vectors_for(self, texts: Sequence[str], hashes: Sequence[str] | None = None) -> np.ndarray:
-        """Embeddings for ``texts``, from the cache when the same text was embedded before."""
-        hashes = list(hashes) if hashes is not None else [text_hash(t) for t in texts]
+        """Embeddings for ``texts``, from the cache when the same text was embedded before;
+        ``hashes`` are their cache keys (``embed_key`` of each text when omitted)."""
+        hashes = list(hashes) if hashes is not None else [embed_key(t) for t in texts]
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         cached = self.store.get_embeddings(self.embedder.model_name, hashes)
@@ -169,7 +218,9 @@ class Workbench:
                 self.store.put_embeddings(self.embedder.model_name, zip(unique, fresh, strict=True))
             else:
                 with self.store.transaction():
-                    self.store.put_embeddings(self.embedder.model_name, zip(unique, fresh, strict=True))
+                    self.store.put_embeddings(
+                        self.embedder.model_name, zip(unique, fresh, strict=True)
+                    )
         return np.stack([cached[h] for h in hashes]).astype(np.float32)
 
     # --- ingest ----------------------------------------------------------------------------
@@ -231,7 +282,9 @@ class Workbench:
             except ImportError:
                 return None
             registry = self.outlets()
-            self._attributor = Attributor(outlet_matcher=(lambda n: _name(registry.match(n))) if registry else None)
+            self._attributor = Attributor(
+                outlet_matcher=(lambda n: _name(registry.match(n))) if registry else None
+            )
         return self._attributor
 
     def outlets(self) -> Any:
@@ -270,7 +323,9 @@ class Workbench:
         if registry is None:
             raise WorkbenchError("the outlet registry is not installed")
         try:
-            outlet = registry.add(name, aliases, country=country, language=language, kind=kind, domains=domains)
+            outlet = registry.add(
+                name, aliases, country=country, language=language, kind=kind, domains=domains
+            )
         except ValueError as exc:
             raise WorkbenchError(str(exc)) from exc
         registry.save_user(self.data_dir / "outlets.user.json")
@@ -286,8 +341,14 @@ class Workbench:
         except ValueError as exc:
             raise WorkbenchError(str(exc)) from exc
         for e in entries:
-            self.add_outlet(e["name"], e.get("aliases", []), e.get("domains", []), e.get("country"),
-                            e.get("language"), e.get("kind"))
+            self.add_outlet(
+                e["name"],
+                e.get("aliases", []),
+                e.get("domains", []),
+                e.get("country"),
+                e.get("language"),
+                e.get("kind"),
+            )
         return len(entries)
 
     def outlet_for_url(self, url: str | None) -> str | None:

@@ -121,9 +121,8 @@ class _Vectors:
     def get(self, ids: Sequence[int]) -> np.ndarray:
         todo = [int(i) for i in ids if int(i) not in self.cache]
         if todo:
-            got, hashes = self.wb.store.claim_vectors(self.wb.embedder.model_name, todo)
-            rows = self.wb.store.claims_by_ids(got.tolist())
-            vecs = self.wb.vectors_for([rows[int(i)][0].text for i in got], hashes)
+            got, texts, keys = self.wb.embedding_inputs(todo)
+            vecs = self.wb.vectors_for(texts, keys)
             self.cache.update({int(i): v for i, v in zip(got, vecs, strict=True)})
         return np.stack([self.cache[int(i)] for i in ids]) if ids else np.zeros((0, 1), np.float32)
 

@@ -8,6 +8,11 @@ Runtimes (setting ``embed_backend``): ``torch`` (sentence-transformers), ``torch
 same model with its Linear layers dynamically quantised to int8) and ``onnx`` (the bundled
 weights exported once, offline, to ONNX and run by onnxruntime; see :mod:`workbench.onnx_embed`).
 Every runtime sorts texts by length before batching, so padding stays small.
+
+What is embedded (``embedding_text``): typographic quotes and apostrophes are made plain, so
+"Pakistan’s" and "Pakistan's" give one vector, and with the ``embed_context`` setting a
+claim is embedded together with its article's headline, as dense retrievers embed a passage
+with its title: a sentence such as "the talks collapsed" then carries which talks.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,9 +47,43 @@ def _default_threads() -> int:
     return _DEFAULT_THREADS[0]
 
 
+EMBED_CONTEXTS = ("title", "none")
+# Bumped whenever what is embedded for a text changes, so cached vectors and indexes built
+# from the older inputs are recognised as stale (see ``embed_key`` and the index manifest).
+EMBED_INPUT_VERSION = 2
+_SINGLE_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "`": "'"})
+_DOUBLE_QUOTES = re.compile(r"[“”„‟«»″]|''")
+_SINGLE_QUOTED = re.compile(r"(?<![\w'])'((?:[^'\n]|(?<=\w)'(?=\w)){1,300}?)'(?!\w)")
+
+
 def text_hash(text: str) -> str:
-    """Key of the embedding cache: the exact claim text."""
+    """Identity of a claim's wording (claims carry it; notes follow claims by it)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def embed_key(text: str) -> str:
+    """Key of the embedding cache: the text as given, and the input version."""
+    return hashlib.sha1(f"v{EMBED_INPUT_VERSION}\x1f{text}".encode()).hexdigest()
+
+
+def normalize_quotes(text: str) -> str:
+    """Curly and angle quotes as plain ``"``, apostrophes as ``'``, a passage in single
+    quotation marks in double ones: one spelling per wording, whichever outlet typed it."""
+    text = _DOUBLE_QUOTES.sub('"', text.translate(_SINGLE_QUOTES))
+    return _SINGLE_QUOTED.sub(r'"\1"', text)
+
+
+def embedding_text(text: str, title: str | None = None, context: str = "title") -> str:
+    """What is embedded for a claim: its text and, with ``context="title"``, the headline of
+    its article when the headline is not the claim itself."""
+    if context not in EMBED_CONTEXTS:
+        raise WorkbenchError(
+            f"unknown embed_context {context!r}; use one of {', '.join(EMBED_CONTEXTS)}"
+        )
+    title = (title or "").strip()
+    if context == "title" and title and title.lower() not in text.lower():
+        return f"{text} {title}"
+    return text
 
 
 def resolve_model_path(model: str) -> Path:
@@ -186,7 +226,8 @@ class Embedder:
         return int(getter())
 
     def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Vectors for ``texts`` (rows in the same order); batches are sorted by text length."""
+        """Vectors for ``texts`` (rows in the same order), quotes normalised
+        (``normalize_quotes``); batches are sorted by text length."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self.model
@@ -194,7 +235,7 @@ class Embedder:
         # made one query take ~1 s on 2 threads vs ~90 ms on 1 (bench/README.md).
         set_threads(self.threads or (1 if len(texts) <= SMALL_BATCH else _default_threads()))
         vectors = model.encode(
-            list(texts),
+            [normalize_quotes(t) for t in texts],
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,

@@ -222,30 +222,42 @@ def lexical_index(wb: Workbench) -> BM25Index:
         except Exception as exc:  # a broken BM25 folder is rebuilt from the store
             log.warning("BM25 index in %s unreadable (%s); rebuilding", directory, exc)
             index = None
-    if index is None or not _current(index, count, id_sum):
+    if index is None or not _current(index, count, id_sum, wb.settings.embed_context):
         index = rebuild_lexical(wb)
     _OPEN[wb] = (_fingerprint(wb), index)
     return index
 
 
-def _current(index: BM25Index, count: int, id_sum: int) -> bool:
+def _current(index: BM25Index, count: int, id_sum: int, context: str) -> bool:
     m = index.manifest
     return (
         m.get("tokenizer") == TOKENIZER_VERSION
+        and m.get("context", "none") == context
         and m.get("count") == count
         and m.get("id_sum") == id_sum
     )
 
 
 def rebuild_lexical(wb: Workbench) -> BM25Index:
-    """Build the BM25 index over every claim in the store and save it to DATA/bm25."""
+    """Build the BM25 index over every claim in the store and save it to DATA/bm25.
+
+    Each claim is indexed as it is embedded (``embedding_text``: with ``embed_context=title``
+    followed by its article's headline), so both sides of the hybrid search see one text.
+    """
+    from workbench.embed import embedding_text
+
     started = time.perf_counter()
-    rows = wb.store.conn.execute("SELECT id, text FROM claims ORDER BY id").fetchall()
+    context = wb.settings.embed_context
+    rows = wb.store.conn.execute(
+        "SELECT c.id, c.text, a.title FROM claims c JOIN articles a ON a.id = c.article_id"
+        " ORDER BY c.id"
+    ).fetchall()
     ids = np.array([r[0] for r in rows], dtype=np.int64)
-    index = BM25Index.build(ids, [r[1] for r in rows])
+    index = BM25Index.build(ids, [embedding_text(r[1], r[2], context) for r in rows])
     seconds = round(time.perf_counter() - started, 3)
     index.save(
         Path(wb.data_dir) / BM25_DIR,
+        context=context,
         id_sum=int(ids.sum()) if len(ids) else 0,
         build_seconds=seconds,
         build_time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

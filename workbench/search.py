@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from workbench.embed import embed_key, embedding_text
 from workbench.errors import InvalidOption
 from workbench.keyterms import KeyTerms, extract_key_terms, key_term_conflict
 from workbench.lexical import clean_query, lexical_index
@@ -221,7 +222,12 @@ def _cosines_for(
     out = _stored_cosines(wb.index, vec, ids)
     rest = [c for c in ids if c not in out]
     if rest:
-        hashes = {c: rows[c][1]["text_hash"] for c in rest if c in rows}
+        context = wb.settings.embed_context
+        hashes = {
+            c: embed_key(embedding_text(rows[c][0].text, rows[c][1]["a_title"], context))
+            for c in rest
+            if c in rows
+        }
         cached = wb.store.get_embeddings(wb.embedder.model_name, list(hashes.values()))
         out.update({c: float(cached[h] @ vec) for c, h in hashes.items() if h in cached})
         rest = [c for c in rest if c not in out]

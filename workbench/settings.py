@@ -37,6 +37,7 @@ class Settings:
     batch_size: int = 64
     torch_threads: int = 0
     embed_backend: str = "onnx"
+    embed_context: str = "title"
     max_file_mb: float = 20.0
     min_claim_words: int = 4
     search_k: int = 10

@@ -29,7 +29,9 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.conn = sqlite3.connect(
+            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+        )
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -94,44 +96,87 @@ class Store:
     # --- writes (call inside a transaction) -----------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            is not None
+        )
 
     def insert_article(self, article: Article) -> None:
         self.conn.execute(
             "INSERT INTO articles (id, title, outlet, date, url, language, text, origin, ingested_at, meta)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article.id, article.title, article.outlet, article.date, article.url, article.language,
-             article.text, article.origin, article.ingested_at, json.dumps(article.meta, ensure_ascii=False)),
+            (
+                article.id,
+                article.title,
+                article.outlet,
+                article.date,
+                article.url,
+                article.language,
+                article.text,
+                article.origin,
+                article.ingested_at,
+                json.dumps(article.meta, ensure_ascii=False),
+            ),
         )
         self.conn.executemany(
             "INSERT INTO article_sources (article_id, position, outlet, url) VALUES (?, ?, ?, ?)",
             [(article.id, n, s.outlet, s.url) for n, s in enumerate(article.sources)],
         )
 
-    def insert_claims(self, article_id: str, spans: Sequence[ClaimSpan], hashes: Sequence[str]) -> list[int]:
+    def insert_claims(
+        self, article_id: str, spans: Sequence[ClaimSpan], hashes: Sequence[str]
+    ) -> list[int]:
         ids = []
         for span, digest in zip(spans, hashes, strict=True):
             cur = self.conn.execute(
                 "INSERT INTO claims (article_id, idx, paragraph, start_char, end_char, text, text_hash,"
                 " checkworthiness) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, span.index, span.paragraph, span.start, span.end, span.text, digest,
-                 span.checkworthiness),
+                (
+                    article_id,
+                    span.index,
+                    span.paragraph,
+                    span.start,
+                    span.end,
+                    span.text,
+                    digest,
+                    span.checkworthiness,
+                ),
             )
             ids.append(int(cur.lastrowid))
         return ids
 
-    def insert_attributions(self, claim_id: int, article_id: str, attributions: Sequence[Attribution]) -> list[int]:
+    def insert_attributions(
+        self, claim_id: int, article_id: str, attributions: Sequence[Attribution]
+    ) -> list[int]:
         """Store one claim's attributions; ``parent`` is an index into ``attributions``."""
         ids: list[int] = []
         for att in attributions:
-            parent_id = ids[att.parent] if att.parent is not None and 0 <= att.parent < len(ids) else None
+            parent_id = (
+                ids[att.parent] if att.parent is not None and 0 <= att.parent < len(ids) else None
+            )
             cur = self.conn.execute(
                 "INSERT INTO attributions (claim_id, article_id, parent_id, source_text, source, source_type,"
                 " role, cue, kind, hedged, source_start, source_end, cue_start, cue_end, content_start,"
                 " content_end, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (claim_id, article_id, parent_id, att.source_text, att.source, att.source_type, att.role,
-                 att.cue, att.kind, int(att.hedged), att.source_start, att.source_end, att.cue_start,
-                 att.cue_end, att.content_start, att.content_end, att.confidence),
+                (
+                    claim_id,
+                    article_id,
+                    parent_id,
+                    att.source_text,
+                    att.source,
+                    att.source_type,
+                    att.role,
+                    att.cue,
+                    att.kind,
+                    int(att.hedged),
+                    att.source_start,
+                    att.source_end,
+                    att.cue_start,
+                    att.cue_end,
+                    att.content_start,
+                    att.content_end,
+                    att.confidence,
+                ),
             )
             ids.append(int(cur.lastrowid))
         return ids
@@ -139,12 +184,18 @@ class Store:
     def put_embeddings(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
         self.conn.executemany(
             "INSERT OR IGNORE INTO embeddings (text_hash, model, dim, vector) VALUES (?, ?, ?, ?)",
-            [(h, model, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for h, v in items],
+            [
+                (h, model, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
+                for h, v in items
+            ],
         )
 
     def delete_article(self, article_id: str) -> list[int]:
         """Delete an article and (by cascade) its claims; returns the claim ids removed."""
-        ids = [r[0] for r in self.conn.execute("SELECT id FROM claims WHERE article_id = ?", (article_id,))]
+        ids = [
+            r[0]
+            for r in self.conn.execute("SELECT id FROM claims WHERE article_id = ?", (article_id,))
+        ]
         cur = self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         if not cur.rowcount:
             raise NotFound(f"no article {article_id!r}")
@@ -164,21 +215,6 @@ class Store:
             ):
                 found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
         return found
-
-    def claim_vectors(self, model: str, claim_ids: Sequence[int] | None = None) -> tuple[np.ndarray, list[str]]:
-        """(claim ids, text hashes) in id order; vectors are fetched by the caller from the cache."""
-        if claim_ids is None:
-            rows = self.conn.execute("SELECT id, text_hash FROM claims ORDER BY id").fetchall()
-        else:
-            rows = []
-            ids = list(claim_ids)
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                rows += self.conn.execute(
-                    f"SELECT id, text_hash FROM claims WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
-                    chunk,
-                ).fetchall()
-        return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows]
 
     def claim_id_summary(self) -> tuple[int, int]:
         row = self.conn.execute("SELECT count(*), coalesce(sum(id), 0) FROM claims").fetchone()
@@ -202,13 +238,22 @@ class Store:
         sources = [
             CitedSource(outlet=r["outlet"], url=r["url"])
             for r in self.conn.execute(
-                "SELECT outlet, url FROM article_sources WHERE article_id = ? ORDER BY position", (row["id"],)
+                "SELECT outlet, url FROM article_sources WHERE article_id = ? ORDER BY position",
+                (row["id"],),
             )
         ]
         return Article(
-            id=row["id"], text=row["text"], title=row["title"], outlet=row["outlet"], date=row["date"],
-            url=row["url"], language=row["language"], ingested_at=row["ingested_at"], origin=row["origin"],
-            sources=sources, meta=json.loads(row["meta"] or "{}"),
+            id=row["id"],
+            text=row["text"],
+            title=row["title"],
+            outlet=row["outlet"],
+            date=row["date"],
+            url=row["url"],
+            language=row["language"],
+            ingested_at=row["ingested_at"],
+            origin=row["origin"],
+            sources=sources,
+            meta=json.loads(row["meta"] or "{}"),
         )
 
     def articles(self, limit: int | None = None, outlet: str | None = None) -> list[Article]:
@@ -223,7 +268,9 @@ class Store:
         return [self._article(r) for r in self.conn.execute(sql, args)]
 
     def claims_of(self, article_id: str) -> list[Claim]:
-        rows = self.conn.execute("SELECT * FROM claims WHERE article_id = ? ORDER BY idx", (article_id,))
+        rows = self.conn.execute(
+            "SELECT * FROM claims WHERE article_id = ? ORDER BY idx", (article_id,)
+        )
         return [_claim(r) for r in rows]
 
     def claim(self, claim_id: int) -> Claim:
@@ -252,7 +299,8 @@ class Store:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             for r in self.conn.execute(
-                f"SELECT * FROM attributions WHERE claim_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk
+                f"SELECT * FROM attributions WHERE claim_id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                chunk,
             ):
                 out[int(r["claim_id"])].append(_attribution(r))
         return out
@@ -264,8 +312,10 @@ class Store:
             "claims": int(q("SELECT count(*) FROM claims").fetchone()[0]),
             "attributions": int(q("SELECT count(*) FROM attributions").fetchone()[0]),
             "outlets": int(
-                q("SELECT count(DISTINCT lower(o)) FROM (SELECT outlet AS o FROM articles WHERE outlet IS NOT NULL"
-                  " UNION ALL SELECT outlet FROM article_sources)").fetchone()[0]
+                q(
+                    "SELECT count(DISTINCT lower(o)) FROM (SELECT outlet AS o FROM articles WHERE outlet IS NOT NULL"
+                    " UNION ALL SELECT outlet FROM article_sources)"
+                ).fetchone()[0]
             ),
         }
 
@@ -301,7 +351,9 @@ class Store:
             args.append(exclude_article)
         where: list[str] = []
         if art_where:
-            where.append(f"c.article_id IN (SELECT id FROM articles WHERE {' AND '.join(art_where)})")
+            where.append(
+                f"c.article_id IN (SELECT id FROM articles WHERE {' AND '.join(art_where)})"
+            )
         if source_type:
             where.append("c.id IN (SELECT claim_id FROM attributions WHERE source_type = ?)")
             args.append(source_type)
@@ -313,19 +365,36 @@ class Store:
 
 def _claim(row: sqlite3.Row) -> Claim:
     return Claim(
-        id=int(row["id"]), article_id=row["article_id"], index=int(row["idx"]), paragraph=int(row["paragraph"]),
-        start=int(row["start_char"]), end=int(row["end_char"]), text=row["text"],
+        id=int(row["id"]),
+        article_id=row["article_id"],
+        index=int(row["idx"]),
+        paragraph=int(row["paragraph"]),
+        start=int(row["start_char"]),
+        end=int(row["end_char"]),
+        text=row["text"],
         checkworthiness=float(row["checkworthiness"]),
     )
 
 
 def _attribution(r: sqlite3.Row) -> Attribution:
     return Attribution(
-        source_text=r["source_text"], source=r["source"], source_type=r["source_type"], cue=r["cue"],
-        content_start=r["content_start"], content_end=r["content_end"], kind=r["kind"], role=r["role"],
-        hedged=bool(r["hedged"]), source_start=r["source_start"], source_end=r["source_end"],
-        cue_start=r["cue_start"], cue_end=r["cue_end"], parent=r["parent_id"], confidence=r["confidence"],
-        id=int(r["id"]), claim_id=int(r["claim_id"]),
+        source_text=r["source_text"],
+        source=r["source"],
+        source_type=r["source_type"],
+        cue=r["cue"],
+        content_start=r["content_start"],
+        content_end=r["content_end"],
+        kind=r["kind"],
+        role=r["role"],
+        hedged=bool(r["hedged"]),
+        source_start=r["source_start"],
+        source_end=r["source_end"],
+        cue_start=r["cue_start"],
+        cue_end=r["cue_end"],
+        parent=r["parent_id"],
+        confidence=r["confidence"],
+        id=int(r["id"]),
+        claim_id=int(r["claim_id"]),
     )
 
 

@@ -9,24 +9,33 @@ import typer
 
 from workbench.cli import JsonOpt, app, emit, settings
 
-eval_app = typer.Typer(help="Measure retrieval and attribution quality on labelled data.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure retrieval and attribution quality on labelled data.", no_args_is_help=True
+)
 app.add_typer(eval_app, name="eval")
 
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    corpus: Annotated[Path, typer.Option(help="Documents: TSV (id, text columns…) or a folder/.tar.gz of JSON claims.")],
+    corpus: Annotated[
+        Path,
+        typer.Option(help="Documents: TSV (id, text columns…) or a folder/.tar.gz of JSON claims."),
+    ],
     queries: Annotated[Path, typer.Option(help="Queries TSV (id, text columns…).")],
     qrels: Annotated[Path, typer.Option(help="Judgements: lines 'qid 0 docid 1'.")],
     mode: Annotated[
         str | None,
-        typer.Option(help="hybrid (default: the search_mode setting), dense (plain baseline), bm25, or another ranker."),
+        typer.Option(
+            help="hybrid (default: the search_mode setting), dense (plain baseline), bm25, or another ranker."
+        ),
     ] = None,
-    cache: Annotated[bool, typer.Option(help="Keep corpus embeddings in DATA/cache for reruns.")] = True,
+    cache: Annotated[
+        bool, typer.Option(help="Keep corpus embeddings in DATA/cache for reruns.")
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """MAP@1, MAP@5, MAP@10 and MRR of similar-claim lookup on a CheckThat!-format set."""
-    from workbench.embed import Embedder
+    from workbench.embed import EMBED_INPUT_VERSION, Embedder
     from workbench.evaluation.retrieval import dense_ranker, evaluate_retrieval, format_report
 
     s = settings()
@@ -42,10 +51,13 @@ def eval_retrieval(
             raise typer.BadParameter(f"unknown mode {chosen!r}", param_hint="--mode")
         ranker = factory(embedder, cache_dir)
     else:
+
         def embed(texts: list[str]):
             return embedder.encode(texts)
 
-        embed.__qualname__ = f"dense:{s.model}" + ("" if embedder.backend == "torch" else f":{embedder.backend}")
+        embed.__qualname__ = f"dense:{s.model}:v{EMBED_INPUT_VERSION}" + (
+            "" if embedder.backend == "torch" else f":{embedder.backend}"
+        )
         ranker = dense_ranker(embed, cache_dir)
     result = evaluate_retrieval(corpus, queries, qrels, ranker)
     result["mode"] = chosen
@@ -54,7 +66,10 @@ def eval_retrieval(
 
 @eval_app.command("attribution")
 def eval_attribution(
-    brat: Annotated[Path, typer.Option(help="Folder of brat standoff: text/ + attributions/, or .txt + .ann files.")],
+    brat: Annotated[
+        Path,
+        typer.Option(help="Folder of brat standoff: text/ + attributions/, or .txt + .ann files."),
+    ],
     limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
     as_json: JsonOpt = False,
 ) -> None:

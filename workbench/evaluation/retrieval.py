@@ -221,10 +221,12 @@ def format_report(result: dict[str, Any]) -> str:
 def _model_embed(embedder: Any) -> Callable[[list[str]], np.ndarray]:
     """The embedder as a plain function, named so its cache files match ``dense`` mode's."""
 
+    from workbench.embed import EMBED_INPUT_VERSION
+
     def embed(texts: list[str]) -> np.ndarray:
         return embedder.encode(texts)
 
-    embed.__qualname__ = f"dense:{embedder.model_name}"
+    embed.__qualname__ = f"dense:{embedder.model_name}:v{EMBED_INPUT_VERSION}"
     return embed
 
 
@@ -269,17 +271,19 @@ def hybrid_ranker(
     titles: bool = False,
     fair_ties: bool = False,
     fusion: str = "linear",
-    dense_view: str = "claim",
+    context: str | None = None,
     bm25_weight: float | None = None,
     rerank_weight: float = 0.0,
     rerank_entities: bool = False,
 ) -> Ranker:
     """The live search's scoring on a CheckThat! set: BM25 and dense fused, then re-scored.
 
-    Queries are cleaned (``clean_query``). The dense side embeds the claim text alone
-    (``vclaim``; ``dense_view="doc"`` embeds claim + title instead), as the live index embeds
-    claim texts; BM25 sees the whole document (claim and title). With ``titles``, the dense
-    side takes the better cosine of that view and the title alone. Fusion is
+    Queries are cleaned (``clean_query``). Each document is a claim (``vclaim``) under a
+    headline (``title``), and both sides see what the live search sees for a claim in an
+    article: ``embedding_text`` with the ``embed_context`` setting (``context`` overrides it),
+    i.e. claim + title, or the claim alone with ``"none"``. A corpus without those fields
+    (plain TSV) is used whole. With ``titles``, the dense side takes the better cosine of that
+    view and the title alone. Fusion is
     ``workbench.search.fuse`` (``fusion="rrf"``: ``fuse_rrf``) and key-term re-scoring
     ``rescore`` over the union of both sides' top candidates, as in the live search; equal
     scores keep corpus order, like ``dense_ranker`` and the live search (older claim first).
@@ -292,6 +296,7 @@ def hybrid_ranker(
     query's words found in the claim text; with ``rerank_entities`` averaged with the share of
     the query's numbers and entities the claim agrees on).
     """
+    from workbench.embed import embedding_text
     from workbench.lexical import BM25Index, clean_query, tokenize
     from workbench.search import (
         BM25_WEIGHT,
@@ -302,21 +307,28 @@ def hybrid_ranker(
         fuse_rrf,
         rescore,
     )
+    from workbench.settings import Settings
 
     embed = _model_embed(embedder)
     lam = LAMBDA if penalty_weight is None else penalty_weight
     weight = BM25_WEIGHT if bm25_weight is None else bm25_weight
+    ctx = context or Settings.from_env().embed_context
 
     def rank(corpus: Collection, queries: Collection, depth: int) -> list[list[str]]:
         claims = _raw_field(corpus, "vclaim")
-        dense_texts = claims if dense_view == "claim" and claims is not None else corpus.texts
-        views = [cached_embed(embed, dense_texts, cache_dir)]
+        heads = _raw_field(corpus, "title") or [""] * len(corpus.ids)
+        docs = (
+            [embedding_text(c.strip(), h.strip(), ctx) for c, h in zip(claims, heads, strict=True)]
+            if claims is not None
+            else corpus.texts
+        )
+        views = [cached_embed(embed, docs, cache_dir)]
         title = _field(corpus, "title") if titles else None
         if title is not None:
             views.append(cached_embed(embed, title, cache_dir))
         cleaned = [clean_query(q) for q in queries.texts]
         qvecs = cached_embed(embed, cleaned, cache_dir)
-        index = BM25Index.build(np.arange(len(corpus.ids)), corpus.texts)
+        index = BM25Index.build(np.arange(len(corpus.ids)), docs)
         claim_texts = [c.strip() for c in claims] if claims is not None else corpus.texts
         n = max(MIN_CANDIDATES, depth)
         tie = np.random.default_rng(0).permutation(len(corpus.ids)) if fair_ties else None
@@ -414,9 +426,9 @@ def hybrid_rrf_ranker(embedder: Any, cache_dir: Path | None = None) -> Ranker:
     return hybrid_ranker(embedder, cache_dir, fusion="rrf")
 
 
-def hybrid_doc_ranker(embedder: Any, cache_dir: Path | None = None) -> Ranker:
-    """``hybrid`` whose dense side embeds claim + title (the whole document), not the claim."""
-    return hybrid_ranker(embedder, cache_dir, dense_view="doc")
+def hybrid_notitle_ranker(embedder: Any, cache_dir: Path | None = None) -> Ranker:
+    """``hybrid`` with ``embed_context=none``: claims embedded and indexed without headlines."""
+    return hybrid_ranker(embedder, cache_dir, context="none")
 
 
 def hybrid_rerank_ranker(embedder: Any, cache_dir: Path | None = None) -> Ranker:
