@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.attribution.cues import verb_lemma
 from workbench.attribution.resolve import Resolved, SourceTracker
 from workbench.attribution.spans import doc_text
 from workbench.records import Attribution
 
+_RAISING = frozenset(["seem", "appear"])
 _CONTINUE_FROM = ("direct_quote", "quote_continuation", "indirect", "told", "according_to")
 
 
@@ -32,6 +34,8 @@ class Cand:
 def finish(cand: Cand, doc: Any, tracker: SourceTracker, publisher: str | None) -> Attribution:
     """Resolve the candidate's source and build the record."""
     text = doc_text(doc)
+    if _raising_cue(cand, doc):
+        cand.source, cand.hedged, cand.kind = None, True, "hedged"
     if cand.source is not None and len(cand.source) > 0:
         res = tracker.resolve(cand.source)
         src_text = cand.source.text
@@ -57,6 +61,13 @@ def finish(cand: Cand, doc: Any, tracker: SourceTracker, publisher: str | None) 
         cue_end=cand.cue[1],
         confidence=cand.confidence,
     )
+
+
+def _raising_cue(cand: Cand, doc: Any) -> bool:
+    """ "X seems/appears to …": a raising verb hedges in the writer's voice; its subject is
+    what the content is about, not who says it (PolNeAR: an attribution with no source)."""
+    words = doc_text(doc)[cand.cue[0] : cand.cue[1]].lower().split()
+    return any(verb_lemma(w) in _RAISING for w in words)
 
 
 def _closing_comma(text: str, source: Any) -> int:
