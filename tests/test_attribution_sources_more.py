@@ -29,3 +29,30 @@ def test_speech_verb_keeps_its_subject(att):
     text = "The governor said she was unwilling to sign the budget bill."
     a = find(att.extract(text), "said")
     assert a.source_text == "The governor"
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        (
+            "Ann Ruiz said on Monday that she will try to form a government and insisted that "
+            "her party was still strong.",
+            "insisted",
+        ),
+        (
+            "The mayor said he would order a review of the budget and warned against new taxes.",
+            "warned",
+        ),
+        (
+            "Mayor Tom Bright said the new stadium would cost too much, adding that voters "
+            "had rejected it twice.",
+            "adding",
+        ),
+    ],
+)
+def test_cue_hung_on_reported_clause_belongs_to_outer_speaker(att, text, word):
+    atts = att.extract(text)
+    outer = find(atts, "said")
+    inner = find(atts, word)
+    assert inner.source_text == outer.source_text
+    assert (inner.source_start, inner.source_end) == (outer.source_start, outer.source_end)

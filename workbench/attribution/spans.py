@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.attribution.cues import verb_lemma
+
 _TRIM = " \t\n,;:—–-"
 
 
@@ -88,3 +90,28 @@ def extend_to_quotes(
 
 def is_quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
     return any(qs <= start and end <= qe and (end - start) >= 0.8 * (qe - qs) for qs, qe in quotes)
+
+
+def implicit_source(tok: Any, inherited: Any | None) -> Any | None:
+    """Source span of a cue verb with no subject of its own, given ``inherited``, the subject
+    of the verb it hangs on (or None): "…, adding that …", "X said … and warned …"."""
+    if inherited is None:
+        return None
+    outer = _outer_speaker(tok, inherited)
+    return subtree_span(outer if outer is not None else inherited)
+
+
+def _outer_speaker(tok: Any, inherited: Any) -> Any | None:
+    """ "X said Y was wrong and warned …" / "X said Y was wrong, adding …": a cue verb hung on
+    the verb of another cue's reported clause belongs to the outer speaker X, not to Y (the
+    parser attaches it to the nearest verb)."""
+    if tok.dep_ not in ("conj", "advcl") or inherited.head.i != tok.head.i:
+        return None
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    reporting = verb.head
+    if verb.dep_ != "ccomp" or reporting.i > verb.i or verb_lemma(reporting.text) is None:
+        return None
+    subjects = [c for c in reporting.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return min(subjects, key=lambda c: abs(c.i - reporting.i)) if subjects else None

@@ -26,6 +26,7 @@ from workbench.attribution.spans import (
     cue_span,
     doc_text,
     extend_to_quotes,
+    implicit_source,
     is_quote,
     source_span,
     subtree_span,
@@ -87,10 +88,9 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
                 cue = (subj.idx, cue[1])
                 cue_text = f"{subj.text} … {doc_text(doc)[tok.idx : cue[1]]}"
     else:
-        inherited = _inherited_subject(tok)
-        if inherited is None:
+        source = implicit_source(tok, _inherited_subject(tok))
+        if source is None:
             return None
-        source = subtree_span(inherited)
     if lemma == "report" and kind == "indirect":
         kind = "nominal_report"
     elif lemma == "tell":
