@@ -56,3 +56,9 @@ def test_cue_hung_on_reported_clause_belongs_to_outer_speaker(att, text, word):
     inner = find(atts, word)
     assert inner.source_text == outer.source_text
     assert (inner.source_start, inner.source_end) == (outer.source_start, outer.source_end)
+
+
+def test_object_of_lead_is_the_speaker_of_its_infinitive(att):
+    text = "The surprise defeat led many Republicans to say that the party needed a new leader."
+    a = find(att.extract(text), "say")
+    assert a.source_text == "many Republicans"

@@ -97,6 +97,9 @@ def implicit_source(tok: Any, inherited: Any | None) -> Any | None:
     of the verb it hangs on (or None): "…, adding that …", "X said … and warned …"."""
     if inherited is None:
         return None
+    obj = _controller_object(tok)
+    if obj is not None:
+        return subtree_span(obj)
     outer = _outer_speaker(tok, inherited)
     return subtree_span(outer if outer is not None else inherited)
 
@@ -115,3 +118,18 @@ def _outer_speaker(tok: Any, inherited: Any) -> Any | None:
         return None
     subjects = [c for c in reporting.children if c.dep_ in ("nsubj", "nsubjpass")]
     return min(subjects, key=lambda c: abs(c.i - reporting.i)) if subjects else None
+
+
+# Object-control verbs: "The loss led party leaders to say …". Only "lead" has >= 5 train hits
+# (prompt, force, leave: 2-3 each, kept out by the word-list rule).
+_CONTROL_FORMS = frozenset(["lead", "leads", "led", "leading"])
+
+
+def _controller_object(tok: Any) -> Any | None:
+    """ "The defeat led many Republicans to say …": the object of the verb a to-infinitive cue
+    completes is the one who speaks (object control), not that verb's subject."""
+    head = tok.head
+    if tok.dep_ != "xcomp" or head.i > tok.i or head.lower_ not in _CONTROL_FORMS:
+        return None
+    objs = [c for c in head.children if c.dep_ in ("dobj", "obj") and c.i < tok.i]
+    return objs[-1] if objs else None
