@@ -62,3 +62,25 @@ def test_object_of_lead_is_the_speaker_of_its_infinitive(att):
     text = "The surprise defeat led many Republicans to say that the party needed a new leader."
     a = find(att.extract(text), "say")
     assert a.source_text == "many Republicans"
+
+
+@pytest.mark.parametrize(
+    "text, word, speaker",
+    [
+        ("The senator was quick to add that the wall would be built.", "add", "The senator"),
+        ("Mr. Ruiz is likely to argue that rates must rise.", "argue", "Mr. Ruiz"),
+        (
+            "Senator Ann Ruiz erred in saying that the figure came from the State Department.",
+            "saying",
+            "Senator Ann Ruiz",
+        ),
+    ],
+)
+def test_subjectless_cue_under_adjective_or_preposition(att, text, word, speaker):
+    a = find(att.extract(text), word)
+    assert a.source_text == speaker
+
+
+def test_expletive_it_is_not_a_speaker(att):
+    text = "It is too early to say whether the plan will work."
+    assert not [a for a in att.extract(text) if a.source_text.lower() == "it"]

@@ -94,7 +94,10 @@ def is_quote(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> 
 
 def implicit_source(tok: Any, inherited: Any | None) -> Any | None:
     """Source span of a cue verb with no subject of its own, given ``inherited``, the subject
-    of the verb it hangs on (or None): "…, adding that …", "X said … and warned …"."""
+    of the verb it hangs on (or None): "…, adding that …", "X said … and warned …", "X was
+    quick to add …", "X erred in saying …"."""
+    if inherited is None:
+        inherited = _predicate_subject(tok)
     if inherited is None:
         return None
     obj = _controller_object(tok)
@@ -133,3 +136,25 @@ def _controller_object(tok: Any) -> Any | None:
         return None
     objs = [c for c in head.children if c.dep_ in ("dobj", "obj") and c.i < tok.i]
     return objs[-1] if objs else None
+
+
+_CLIMB_DEPS = ("advcl", "xcomp", "conj", "ccomp", "pcomp", "prep", "acomp")
+_CLIMB_PREPS = ("by", "after", "before", "while", "without", "in", "upon", "on")
+
+
+def _predicate_subject(tok: Any) -> Any | None:
+    """The subject of the clause a subjectless cue completes through an adjective or a gerund
+    under a preposition ("Trump was quick to add …", "Yellen is likely to stress …", "Clinton
+    erred in saying …", "upon saying …"); not an expletive ("It is too early to say …")."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ not in _CLIMB_DEPS or cur.head.i == cur.i:
+            return None
+        if cur.dep_ == "prep" and cur.lower_ not in _CLIMB_PREPS:
+            return None
+        cur = cur.head
+        subjects = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            subj = min(subjects, key=lambda c: abs(c.i - cur.i))
+            return None if subj.lower_ in ("it", "there") else subj
+    return None
