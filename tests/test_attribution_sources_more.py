@@ -84,3 +84,23 @@ def test_subjectless_cue_under_adjective_or_preposition(att, text, word, speaker
 def test_expletive_it_is_not_a_speaker(att):
     text = "It is too early to say whether the plan will work."
     assert not [a for a in att.extract(text) if a.source_text.lower() == "it"]
+
+
+@pytest.mark.parametrize(
+    "text, word, speaker",
+    [
+        (
+            "“It is his race to lose at this point,” added another New Hampshire Democrat.",
+            "added",
+            "another New Hampshire Democrat",
+        ),
+        (
+            "“How big is that wall?” asked the boy, who was wearing a red hat.",
+            "asked",
+            "the boy, who was wearing a red hat",
+        ),
+    ],
+)
+def test_inverted_speaker_after_closing_quote(att, text, word, speaker):
+    a = find(att.extract(text), word)
+    assert a.source_text == speaker

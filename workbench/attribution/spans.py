@@ -99,7 +99,7 @@ def implicit_source(tok: Any, inherited: Any | None) -> Any | None:
     if inherited is None:
         inherited = _predicate_subject(tok)
     if inherited is None:
-        return None
+        return _inverted_subject(tok)
     obj = _controller_object(tok)
     if obj is not None:
         return subtree_span(obj)
@@ -158,3 +158,21 @@ def _predicate_subject(tok: Any) -> Any | None:
             subj = min(subjects, key=lambda c: abs(c.i - cur.i))
             return None if subj.lower_ in ("it", "there") else subj
     return None
+
+
+_NOMINAL = ("NOUN", "PROPN", "PRON")
+
+
+def _inverted_subject(tok: Any) -> Any | None:
+    """ "“…,” said Jane Roe, a spokeswoman." / "“…,” added a Democrat.": a cue verb right
+    after a closing quote, with no subject before it, is followed by its speaker."""
+    doc = tok.doc
+    if tok.dep_ not in ("ROOT", "parataxis", "ccomp", "dep"):
+        return None
+    prev = doc[max(0, tok.i - 2) : tok.i]
+    if not len(prev) or not (
+        prev[-1].is_quote or (prev[-1].text == "," and len(prev) == 2 and prev[0].is_quote)
+    ):
+        return None
+    nxt = next((c for c in tok.children if c.i > tok.i and c.pos_ in _NOMINAL), None)
+    return subtree_span(nxt) if nxt is not None else None
