@@ -104,3 +104,23 @@ def test_expletive_it_is_not_a_speaker(att):
 def test_inverted_speaker_after_closing_quote(att, text, word, speaker):
     a = find(att.extract(text), word)
     assert a.source_text == speaker
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Senator Ann Ruiz said the governor wants to raise taxes next year.", "want"),
+        ("Ann Ruiz argued that voters believe the plan will fail.", "believe"),
+    ],
+)
+def test_stance_inside_a_report_is_the_reporters_claim(att, text, word):
+    atts = att.extract(text)
+    assert not [a for a in atts if word in a.cue]
+    assert len(atts) == 1
+
+
+def test_report_inside_a_report_stays_nested(att):
+    text = "The mayor said the police chief had said that crime was falling."
+    atts = att.extract(text)
+    inner = [a for a in atts if a.source_text == "the police chief"]
+    assert inner and inner[0].parent is not None

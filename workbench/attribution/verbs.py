@@ -21,7 +21,7 @@ from workbench.attribution.cues import (
     verb_frame,
     verb_lemma,
 )
-from workbench.attribution.document import Cand
+from workbench.attribution.document import Cand, nested_stance
 from workbench.attribution.spans import (
     cue_span,
     doc_text,
@@ -56,6 +56,8 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     frame = verb_frame(tok)
     narrow = subj is not None and (is_narrow_cue(lemma, frame) or _calls_it(tok, lemma))
     if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
+        return None
+    if nested_stance(tok, lemma):
         return None
     doc = tok.doc
     cue = _extend_cue(tok, cue_span(tok), frame)
