@@ -21,11 +21,12 @@ from workbench.attribution.cues import (
     verb_frame,
     verb_lemma,
 )
-from workbench.attribution.document import Cand
+from workbench.attribution.document import Cand, nested_stance
 from workbench.attribution.spans import (
     cue_span,
     doc_text,
     extend_to_quotes,
+    implicit_source,
     is_quote,
     source_span,
     subtree_span,
@@ -55,6 +56,8 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     frame = verb_frame(tok)
     narrow = subj is not None and (is_narrow_cue(lemma, frame) or _calls_it(tok, lemma))
     if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
+        return None
+    if nested_stance(tok, lemma):
         return None
     doc = tok.doc
     cue = _extend_cue(tok, cue_span(tok), frame)
@@ -87,10 +90,9 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
                 cue = (subj.idx, cue[1])
                 cue_text = f"{subj.text} … {doc_text(doc)[tok.idx : cue[1]]}"
     else:
-        inherited = _inherited_subject(tok)
-        if inherited is None:
+        source = implicit_source(tok, _inherited_subject(tok))
+        if source is None:
             return None
-        source = subtree_span(inherited)
     if lemma == "report" and kind == "indirect":
         kind = "nominal_report"
     elif lemma == "tell":
