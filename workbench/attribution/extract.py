@@ -10,10 +10,11 @@ Rules are general: nothing here knows any particular outlet, person or sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from workbench.attribution.cues import HEDGE_ADVERBS, verb_lemma
+from workbench.attribution.cues import HEDGE_ADVERBS, _words, verb_lemma
 from workbench.attribution.document import Cand, continuations, finish, set_parents
 from workbench.attribution.fastparse import PARSED_KEY, parse_selective
 from workbench.attribution.model import load_nlp
@@ -102,10 +103,11 @@ class Attributor:
         tracker = SourceTracker(self.outlet_matcher)
         out: list[Attribution] = []
         parsed = doc.user_data.get(PARSED_KEY)
+        signed = dash_signatures(doc, quotes)
         for sent in doc.sents:
-            if parsed is not None and not any(s <= sent.start_char < e for s, e in parsed):
-                continue  # tokenized only: no attribution cue in it
-            cands = _sentence_cands(sent, quotes)
+            cands = [c for c in signed if sent.start_char <= c.cue[0] < sent.end_char]
+            if parsed is None or any(s <= sent.start_char < e for s, e in parsed):
+                cands += _sentence_cands(sent, quotes)  # else tokenized only: no verb cue
             cands.sort(key=lambda c: c.cue[0])
             for cand in cands:
                 out.append(finish(cand, doc, tracker, publisher))
@@ -138,6 +140,55 @@ def _sentence_cands(sent: Any, quotes: list[tuple[int, int]]) -> list[Cand]:
         if cand is not None and cand.content[1] > cand.content[0]:
             cands.append(cand)
     return cands
+
+
+# "“…” ― Jane Roe" or a line "- Jane Roe." under a quoted paragraph: a dash before a short
+# capitalised name signs the quote it follows. (An embedded tweet's "… — Jane Roe (@jroe)
+# July 5, 2016" with no quote marks is not taken: PolNeAR train precision 0.36, 4 hits.)
+_SIGN_DASH = re.compile(
+    r"(?:(?<=[”\"’'])[ \t\u00a0]*|^[ \t\u00a0]*|(?<=\S)[ \t\u00a0]+)(―|—|–|--?)[ \t\u00a0]*"
+    r"(?P<name>[A-Z][\w.’'-]*(?:[ \u00a0][A-Z][\w.’'-]*){0,4})"
+    r"(?P<handle>[ \u00a0]*\(@\w+\))?",
+    re.M,
+)
+_SIGN_END = re.compile(r"[ \t\u00a0]*(?:$|[.,](?:\s|$)|</)", re.M)
+
+
+def dash_signatures(doc: Any, quotes: list[tuple[int, int]]) -> list[Cand]:
+    """Quotes signed with a dash and a name: cue = the dash, source = the name, content =
+    the quote that ends right before the dash, or at the end of the line before it."""
+    text = doc_text(doc)
+    out: list[Cand] = []
+    for m in _SIGN_DASH.finditer(text):
+        dash_s, dash_e = m.span(1)
+        name_s, name_e = m.span("name")
+        if m.group("handle") is None and not _SIGN_END.match(text, name_e):
+            continue
+        name = text[name_s:name_e].rstrip(".")
+        if not name or name.split()[0].lower() in _NOT_NAMES:
+            continue
+        line_start = text.rfind("\n", 0, dash_s) + 1
+        before = text[line_start:dash_s]
+        if before.strip():
+            quote = next((q for q in quotes if 0 <= dash_s - q[1] <= 2), None)
+        else:  # the dash opens its line: it signs the quote that ends the line before
+            prev = text[:line_start].rstrip()
+            quote = next((q for q in quotes if q[1] == len(prev)), None)
+        if quote is None or quote[1] - quote[0] < 8:
+            continue
+        source = doc.char_span(name_s, name_s + len(name), alignment_mode="expand")
+        if source is None or not len(source):
+            continue
+        out.append(Cand("direct_quote", (dash_s, dash_e), quote, source, confidence=0.8))
+    return out
+
+
+_NOT_NAMES = _words(
+    """
+    the a an and but or so if in on at for to of by with from as this that these those it
+    he she they we i you his her their our my its update updated photo photos video
+    """
+)
 
 
 def _according_to(tok: Any, sent: Any) -> Cand | None:
