@@ -42,3 +42,26 @@ def test_dash_line_signs_the_quote_above(att):
 def test_dash_without_a_quote_is_not_a_signature(att):
     text = "The convoy left Kabul on Monday — Ahmad Shah.\n- Reuters reports on the talks."
     assert not _dash(att.extract(text))
+
+
+def test_all_caps_transcript_speakers(att):
+    text = (
+        "Partial transcript as follows:\n\n"
+        "TAPPER: Will the border crossing reopen this week?\n\n"
+        "FALLIN: Well, I think the talks need more time.\n\n"
+        '"KATE BOLDEN: Why not meet in Doha?\n\n'
+        "TAPPER: Thank you."
+    )
+    atts = [a for a in att.extract(text) if a.cue == ":"]
+    assert [source(text, a) for a in atts] == ["TAPPER", "FALLIN", "KATE BOLDEN", "TAPPER"]
+    assert content(text, atts[1]) == "Well, I think the talks need more time"
+
+
+def test_lone_all_caps_kicker_is_not_a_speaker(att):
+    text = "UPDATE: The border crossing at Torkham reopened on Tuesday after talks."
+    assert not [a for a in att.extract(text) if a.cue == ":"]
+
+
+def test_question_and_answer_letters_are_not_transcript_speakers(att):
+    text = "Q: Will it reopen?\n\nA: Not this week, I think.\n\nQ: Why?\n\nA: The talks stalled."
+    assert not [a for a in att.extract(text) if a.cue == ":"]

@@ -104,10 +104,11 @@ class Attributor:
         out: list[Attribution] = []
         parsed = doc.user_data.get(PARSED_KEY)
         signed = dash_signatures(doc, quotes)
+        speakers = transcript_speakers(doc_text(doc))
         for sent in doc.sents:
             cands = [c for c in signed if sent.start_char <= c.cue[0] < sent.end_char]
             if parsed is None or any(s <= sent.start_char < e for s, e in parsed):
-                cands += _sentence_cands(sent, quotes)  # else tokenized only: no verb cue
+                cands += _sentence_cands(sent, quotes, speakers)  # else tokenized only
             cands.sort(key=lambda c: c.cue[0])
             for cand in cands:
                 out.append(finish(cand, doc, tracker, publisher))
@@ -120,15 +121,22 @@ class Attributor:
 # -- sentence rules -----------------------------------------------------------------------
 
 
-def _sentence_cands(sent: Any, quotes: list[tuple[int, int]]) -> list[Cand]:
+def _sentence_cands(
+    sent: Any, quotes: list[tuple[int, int]], speakers: dict[int, tuple[int, int]] | None = None
+) -> list[Cand]:
     cands: list[Cand] = []
     in_quote = [q for q in quotes if q[0] < sent.end_char and q[1] > sent.start_char]
+    speakers = speakers or {}
     for tok in sent:
+        if tok.idx in speakers:
+            cand = _speaker(tok, speakers[tok.idx])
+            cands.extend([cand] if cand is not None else [])
+            continue
         if any(q[0] < tok.idx < q[1] for q in in_quote):
             continue  # cues inside quoted speech belong to the quoted speaker's story
         low = tok.lower_
         if tok.text == ":" and not tok.is_space:
-            cand = _colon(tok, sent, quotes)
+            cand = _colon(tok, sent, quotes, bool(speakers))
         elif low == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
             cand = _according_to(tok, sent)
         elif low in HEDGE_ADVERBS:
@@ -206,7 +214,38 @@ def _according_to(tok: Any, sent: Any) -> Cand | None:
     return Cand("according_to", (tok.idx, to.idx + len(to)), content, src)
 
 
-def _colon(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
+# A transcript line: "TAPPER: …", "JAKE TAPPER: …", or '"PENCE: …' when a whole transcript
+# is quoted one paragraph at a time.
+_SPEAKER_LINE = re.compile(
+    r"^[ \t]*[\"“]?([A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,3})(:)[ \t]*\S", re.M
+)
+
+
+def transcript_speakers(text: str) -> dict[int, tuple[int, int]]:
+    """Colon offset -> (start, end) of the speaker label of each transcript line, when the
+    article has at least three lines that open with an ALL-CAPS label (a transcript; a lone
+    "UPDATE:" or "EXCLUSIVE:" is a kicker). The tagger often takes a capitalised surname for
+    an adverb or a verb ("FALLIN:"), so the layout decides, not the part of speech."""
+    lines = [m for m in _SPEAKER_LINE.finditer(text) if len(m.group(1).replace(".", "")) > 1]
+    if len(lines) < 3:
+        return {}
+    return {m.start(2): m.span(1) for m in lines}
+
+
+def _speaker(tok: Any, label: tuple[int, int]) -> Cand | None:
+    doc = tok.doc
+    text = doc_text(doc)
+    source = doc.char_span(*label, alignment_mode="expand")
+    end = text.find("\n", tok.idx)
+    content = trim(text, tok.idx + 1, len(text) if end < 0 else end)
+    if source is None or content[1] - content[0] < 2:
+        return None
+    return Cand("indirect", (tok.idx, tok.idx + 1), content, source, confidence=0.6)
+
+
+def _colon(
+    tok: Any, sent: Any, quotes: list[tuple[int, int]], transcript: bool = False
+) -> Cand | None:
     """ "Name: content" headlines/transcripts and "… pollster Jane Roe: “quote”"."""
     doc = tok.doc
     text = doc_text(doc)
@@ -233,6 +272,9 @@ def _colon(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
         source = doc[prev.left_edge.i : prev.i + 1]
     if source is None:
         return None
+    label = [t for t in source if t.is_alpha]
+    if not transcript and all(t.is_upper for t in label) and sum(len(t) for t in label) >= 4:
+        return None  # "UPDATE:", "EXCLUSIVE:", "BOOM:": a kicker outside a transcript
     end = text.find("\n", tok.idx)
     end = len(text) if end < 0 else end
     if after_q is not None and source.start_char > line_start:
