@@ -65,3 +65,30 @@ def test_lone_all_caps_kicker_is_not_a_speaker(att):
 def test_question_and_answer_letters_are_not_transcript_speakers(att):
     text = "Q: Will it reopen?\n\nA: Not this week, I think.\n\nQ: Why?\n\nA: The talks stalled."
     assert not [a for a in att.extract(text) if a.cue == ":"]
+
+
+def test_was_asked_about_has_no_source(att):
+    text = "Mujahid was asked about the border closure during the news conference."
+    a = next(x for x in att.extract(text) if "asked" in x.cue)
+    assert cue(text, a) == "was asked about"
+    assert content(text, a) == "the border closure during the news conference"
+    assert a.source_start is None
+
+
+def test_was_asked_whether(att):
+    text = "The minister was asked whether the talks would resume in Doha."
+    a = next(x for x in att.extract(text) if "asked" in x.cue)
+    assert content(text, a) == "whether the talks would resume in Doha"
+
+
+def test_is_seen_as(att):
+    text = "The ceasefire is widely seen as a test for the new government."
+    a = next(x for x in att.extract(text) if "seen" in x.cue)
+    assert content(text, a).startswith("The ceasefire")
+    assert content(text, a).endswith("a test for the new government")
+    assert a.source_start is None
+
+
+def test_passive_with_a_plain_verb_is_no_cue(att):
+    text = "The convoy was stopped at the border crossing near Torkham."
+    assert not att.extract(text)

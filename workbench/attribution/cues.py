@@ -321,6 +321,19 @@ NARROW_CUES: dict[str, frozenset[str]] = {
 }
 
 
+# Passives with no agent that are cues by themselves: "X was asked whether …", "X is seen as
+# …", "X was charged with …", "X is considered …". No source; the content is the question
+# for "ask", else the clause (subject and complement). Chosen on PolNeAR train like the
+# frame lexicons: (lemma, frame) with no "by" agent, precision >= 0.35 and >= 5 gold hits.
+PASSIVE_CUES: dict[str, frozenset[str]] = {
+    "ccomp": _words("ask"),
+    "xcomp": _words("ask"),
+    "dobj": _words("ask"),
+    "prep": _words("ask see view charge name criticize accuse"),
+    "none": _words("ask consider declare know"),
+}
+
+
 def is_narrow_cue(lemma: str, frame: str) -> bool:
     """Whether a belief/stance verb counts as a cue in this frame when it has a subject."""
     return lemma in NARROW_CUES.get(frame, frozenset())

@@ -12,6 +12,7 @@ from typing import Any
 from workbench.attribution.cues import (
     CUE_FORMS,
     MEDIUM_NOUNS,
+    PASSIVE_CUES,
     PASSIVE_HEDGE_VERBS,
     REPORT_NOUNS,
     REPORT_VERBS,
@@ -54,7 +55,8 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     )
     frame = verb_frame(tok)
     narrow = subj is not None and (is_narrow_cue(lemma, frame) or _calls_it(tok, lemma))
-    if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
+    bare_passive = passive and lemma in PASSIVE_CUES.get(frame, ()) and not _has_agent(tok)
+    if not (is_cue(lemma, frame) or narrow or bare_passive) or _bare_infinitive(tok, children):
         return None
     doc = tok.doc
     cue = _extend_cue(tok, cue_span(tok), frame)
@@ -71,6 +73,8 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
             source = subtree_span(pobj)
         elif lemma in PASSIVE_HEDGE_VERBS:
             hedged, kind = True, "hedged"
+        elif bare_passive:
+            return _bare_passive(tok, lemma, subj, cue)
         else:
             return None
     elif subj is not None:
@@ -175,6 +179,34 @@ def _content(
         last = subtree_span(xcomp)
         return (*trim(text, first.start_char, last.end_char), None)
     return None
+
+
+def _has_agent(tok: Any) -> bool:
+    return any(c.dep_ == "agent" for c in tok.children)
+
+
+def _bare_passive(tok: Any, lemma: str, subj: Any | None, cue: tuple[int, int]) -> Cand | None:
+    """ "X was asked whether …" (content: the question), "X is seen as …", "X was charged
+    with …" (content: the clause without its cue). No source: the asker / viewer is unsaid."""
+    text = doc_text(tok.doc)
+    comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "dobj", "prep", "oprd")]
+    comps = [c for c in comps if c.i > tok.i]
+    if lemma == "ask":
+        if not comps:
+            return None
+        start = subtree_span(comps[0]).start_char
+        end = subtree_span(comps[-1]).end_char
+        if comps[0].dep_ == "prep" and comps[0].lower_ in ("about", "on", "for"):
+            cue = (cue[0], comps[0].idx + len(comps[0]))
+            start = comps[0].idx + len(comps[0])
+    else:
+        first = subtree_span(subj).start_char if subj is not None else cue[1]
+        last = subtree_span(comps[-1]).end_char if comps else tok.idx + len(tok)
+        start, end = first, last
+    start, end = trim(text, start, end)
+    if end - start < 3:
+        return None
+    return Cand("indirect", cue, (start, end), None, confidence=0.6)
 
 
 def _bare_infinitive(tok: Any, children: list[Any]) -> bool:
