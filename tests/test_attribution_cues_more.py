@@ -92,3 +92,10 @@ def test_is_seen_as(att):
 def test_passive_with_a_plain_verb_is_no_cue(att):
     text = "The convoy was stopped at the border crossing near Torkham."
     assert not att.extract(text)
+
+
+def test_gerund_modifying_a_noun_is_a_cue_without_source(att):
+    text = "The ministry issued a statement saying the crossing would reopen on Monday."
+    a = next(x for x in att.extract(text) if "saying" in x.cue)
+    assert content(text, a) == "the crossing would reopen on Monday"
+    assert a.source_start is None

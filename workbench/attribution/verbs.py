@@ -54,6 +54,7 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
         subj is None and tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in children)
     )
     frame = verb_frame(tok)
+    host = _acl_host(tok) if subj is None and frame in ("ccomp", "dobj") else None
     narrow = subj is not None and (is_narrow_cue(lemma, frame) or _calls_it(tok, lemma))
     bare_passive = passive and lemma in PASSIVE_CUES.get(frame, ()) and not _has_agent(tok)
     if not (is_cue(lemma, frame) or narrow or bare_passive) or _bare_infinitive(tok, children):
@@ -90,6 +91,8 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
                 source = subtree_span(pobj)
                 cue = (subj.idx, cue[1])
                 cue_text = f"{subj.text} … {doc_text(doc)[tok.idx : cue[1]]}"
+    elif host is not None:
+        source = None  # the noun is often a medium ("ads attacking X"), not who speaks
     else:
         inherited = _inherited_subject(tok)
         if inherited is None:
@@ -179,6 +182,15 @@ def _content(
         last = subtree_span(xcomp)
         return (*trim(text, first.start_char, last.end_char), None)
     return None
+
+
+def _acl_host(tok: Any) -> Any | None:
+    """ "a statement saying …", "voters saying they …", "a group backing X": the noun phrase
+    a gerund cue modifies is its source (the noun and the words before it)."""
+    head = tok.head
+    if tok.dep_ != "acl" or tok.tag_ != "VBG" or head.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    return tok.doc[head.left_edge.i : head.i + 1]
 
 
 def _has_agent(tok: Any) -> bool:
