@@ -99,3 +99,13 @@ def test_gerund_modifying_a_noun_is_a_cue_without_source(att):
     a = next(x for x in att.extract(text) if "saying" in x.cue)
     assert content(text, a) == "the crossing would reopen on Monday"
     assert a.source_start is None
+
+
+def test_speaker_after_an_apposition_the_parser_drops(att):
+    text = (
+        "In a statement to Tolo News, her senior policy adviser, Jake Sullivan, said: "
+        "“The talks will resume next week in Doha.”"
+    )
+    a = next(x for x in att.extract(text) if "said" in x.cue)
+    assert "Sullivan" in source(text, a) or "adviser" in source(text, a)
+    assert content(text, a) == "“The talks will resume next week in Doha.”"

@@ -95,9 +95,13 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
         source = None  # the noun is often a medium ("ads attacking X"), not who speaks
     else:
         inherited = _inherited_subject(tok)
-        if inherited is None:
-            return None
-        source = subtree_span(inherited)
+        if inherited is not None:
+            source = subtree_span(inherited)
+        else:
+            source = _stray_subject(tok)
+            if source is None:
+                return None
+            source = source if len(source) else None
     if lemma == "report" and kind == "indirect":
         kind = "nominal_report"
     elif lemma == "tell":
@@ -182,6 +186,43 @@ def _content(
         last = subtree_span(xcomp)
         return (*trim(text, first.start_char, last.end_char), None)
     return None
+
+
+def _stray_subject(tok: Any) -> Any | None:
+    """The speaker of a finite cue verb the parser left without a subject, which happens
+    after an apposition ("…, her adviser, Jake Sullivan, said: …") or after a quote ("“…,”
+    said Robin Maynard"): the noun phrase that ends at the comma before the verb, or the
+    noun right after a verb that follows a quote. An empty span: a cue with no source."""
+    if tok.dep_ != "ROOT" or tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.i == 0:
+        return None
+    doc = tok.doc
+    prev = doc[tok.i - 1]
+    if prev.text in ("”", "’", "'", '"', "''") or (
+        prev.text == "," and tok.i > 1 and doc[tok.i - 2].text in ("”", "’", "'", '"', "''")
+    ):
+        after = next(
+            (c for c in tok.rights if c.pos_ in ("PROPN", "NOUN") and c.dep_ != "ccomp"), None
+        )
+        if after is None or after.i > tok.i + 4:
+            return None
+        return doc[after.left_edge.i : after.i + 1]
+    if prev.text != "," or tok.i < 2:
+        return None
+    left = [
+        c
+        for c in tok.lefts
+        if c.pos_ in ("PROPN", "NOUN") and c.dep_ not in ("prep", "advmod", "npadvmod")
+    ]
+    if left:  # "Trump, appearing at the forum, cited …": a noun the parser hung on the verb
+        first = left[-1]
+        ends = [first.i] + [c.right_edge.i for c in first.children if c.dep_ == "appos"]
+        return doc[first.left_edge.i : max(ends) + 1]
+    last = doc[tok.i - 2]
+    if last.pos_ not in ("PROPN", "NOUN") or last.sent.start > last.left_edge.i:
+        return None
+    if last.dep_ == "pobj":  # "…, appearing at the forum, cited": a cue, speaker unknown
+        return doc[tok.i : tok.i]
+    return doc[last.left_edge.i : last.i + 1]
 
 
 def _acl_host(tok: Any) -> Any | None:
