@@ -109,3 +109,21 @@ def test_speaker_after_an_apposition_the_parser_drops(att):
     a = next(x for x in att.extract(text) if "said" in x.cue)
     assert "Sullivan" in source(text, a) or "adviser" in source(text, a)
     assert content(text, a) == "“The talks will resume next week in Doha.”"
+
+
+def test_spoke_about_is_a_cue_spoke_to_is_not(att):
+    text = "Ahmad Shah spoke about the refugee crisis at length."
+    a = next(x for x in att.extract(text) if "spoke" in x.cue)
+    assert cue(text, a) == "spoke about"
+    assert content(text, a) == "the refugee crisis"
+    assert source(text, a) == "Ahmad Shah"
+    assert not att.extract("Ahmad Shah spoke to the crowd in Jalalabad.")
+
+
+def test_condemned_and_cast_doubt(att):
+    text = "The foreign ministry condemned the attack on the border post."
+    a = next(x for x in att.extract(text) if "condemned" in x.cue)
+    assert content(text, a) == "the attack on the border post"
+    text = "Mina Khan cast doubt on the ceasefire."
+    a = next(x for x in att.extract(text) if "cast" in x.cue)
+    assert source(text, a) == "Mina Khan"

@@ -57,7 +57,9 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     host = _acl_host(tok) if subj is None and frame in ("ccomp", "dobj") else None
     narrow = subj is not None and (is_narrow_cue(lemma, frame) or _calls_it(tok, lemma))
     bare_passive = passive and lemma in PASSIVE_CUES.get(frame, ()) and not _has_agent(tok)
-    if not (is_cue(lemma, frame) or narrow or bare_passive) or _bare_infinitive(tok, children):
+    prep = _next_prep(tok) if frame == "prep" else None
+    listed = is_cue(lemma, frame, prep.lower_ if prep is not None else None)
+    if not (listed or narrow or bare_passive) or _bare_infinitive(tok, children):
         return None
     doc = tok.doc
     cue = _extend_cue(tok, cue_span(tok), frame)
