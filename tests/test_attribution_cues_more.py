@@ -127,3 +127,9 @@ def test_condemned_and_cast_doubt(att):
     text = "Mina Khan cast doubt on the ceasefire."
     a = next(x for x in att.extract(text) if "cast" in x.cue)
     assert source(text, a) == "Mina Khan"
+
+
+def test_colon_at_paragraph_end_introduces_the_next_quote(att):
+    text = "In a speech in Kabul, he declared:\n\n“The border will not be closed again.”"
+    a = next(x for x in att.extract(text) if "declared" in x.cue)
+    assert content(text, a) == "“The border will not be closed again.”"

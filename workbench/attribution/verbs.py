@@ -326,7 +326,9 @@ def _adjacent_quote(
         if qe - qs <= 12 or any(qs < b[1] and b[0] < qe for b in blocked):
             continue
         gap = text[qe:lo] if qe <= lo else text[hi:qs] if qs >= hi else None
-        if gap is None or "\n" in gap or len(gap.split()) > 5:
+        if gap is None or len(gap.split()) > 5:
+            continue
+        if "\n" in gap and not (qs >= hi and gap.strip() == ":"):  # "He declared:\n\n“…”"
             continue
         dist = len(gap)
         if best is None or dist < best[0]:
