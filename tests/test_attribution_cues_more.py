@@ -133,3 +133,11 @@ def test_colon_at_paragraph_end_introduces_the_next_quote(att):
     text = "In a speech in Kabul, he declared:\n\n“The border will not be closed again.”"
     a = next(x for x in att.extract(text) if "declared" in x.cue)
     assert content(text, a) == "“The border will not be closed again.”"
+
+
+def test_passive_with_agent_takes_the_clause_as_content(att):
+    text = "The deal was criticized by Mina Khan for ignoring the refugees."
+    a = next(x for x in att.extract(text) if "criticized" in x.cue)
+    assert source(text, a) == "Mina Khan"
+    assert content(text, a).startswith("The deal")
+    assert content(text, a).endswith("for ignoring the refugees")

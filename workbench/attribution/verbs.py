@@ -109,6 +109,9 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     elif lemma == "tell":
         kind = "told"
     content = _content(tok, lemma, ccomp, source, cue, quotes, frame)
+    if content is None and passive and source is not None:
+        clause = _passive_clause(tok, subj, cue)  # "X was criticized by Y (for …)"
+        content = (*clause, None) if clause is not None else None
     if content is None:
         return None
     start, end, ckind = content
@@ -255,13 +258,28 @@ def _bare_passive(tok: Any, lemma: str, subj: Any | None, cue: tuple[int, int]) 
             cue = (cue[0], comps[0].idx + len(comps[0]))
             start = comps[0].idx + len(comps[0])
     else:
-        first = subtree_span(subj).start_char if subj is not None else cue[1]
-        last = subtree_span(comps[-1]).end_char if comps else tok.idx + len(tok)
-        start, end = first, last
+        clause = _passive_clause(tok, subj, cue)
+        if clause is None:
+            return None
+        start, end = clause
     start, end = trim(text, start, end)
     if end - start < 3:
         return None
     return Cand("indirect", cue, (start, end), None, confidence=0.6)
+
+
+def _passive_clause(tok: Any, subj: Any | None, cue: tuple[int, int]) -> tuple[int, int] | None:
+    """Content of a passive cue: its subject through its last complement, agent left out
+    when it comes last ("X was criticized by Y for Z" -> "X … for Z")."""
+    comps = [
+        c
+        for c in tok.children
+        if c.i > tok.i and c.dep_ in ("ccomp", "xcomp", "dobj", "prep", "oprd")
+    ]
+    first = subtree_span(subj).start_char if subj is not None else cue[1]
+    last = subtree_span(comps[-1]).end_char if comps else tok.idx + len(tok)
+    start, end = trim(doc_text(tok.doc), first, last)
+    return (start, end) if end - start >= 3 else None
 
 
 def _bare_infinitive(tok: Any, children: list[Any]) -> bool:
