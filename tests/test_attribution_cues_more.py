@@ -141,3 +141,10 @@ def test_passive_with_agent_takes_the_clause_as_content(att):
     assert source(text, a) == "Mina Khan"
     assert content(text, a).startswith("The deal")
     assert content(text, a).endswith("for ignoring the refugees")
+
+
+def test_likely_to_say_takes_the_subject_of_the_adjective(att):
+    text = "Rural voters were more likely to say that the talks had failed."
+    a = next(x for x in att.extract(text) if "say" in x.cue)
+    assert source(text, a) == "Rural voters"
+    assert content(text, a) == "that the talks had failed"

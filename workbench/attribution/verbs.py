@@ -38,7 +38,7 @@ _REPORT_PREPS = ("from", "by", "of", "in")
 INFINITIVE_DEPS = ("xcomp",)
 # Links from a subjectless cue up to the verb whose subject it shares; "pcomp" + "prep":
 # "X soared in the polls by saying that …", "She followed that by saying, “…”".
-_INHERIT_DEPS = ("advcl", "xcomp", "conj", "ccomp", "pcomp", "prep")
+_INHERIT_DEPS = ("advcl", "xcomp", "conj", "ccomp", "pcomp", "prep", "acomp")
 _GERUND_PREPS = ("by", "after", "before", "while", "without")
 
 
