@@ -148,3 +148,15 @@ def test_likely_to_say_takes_the_subject_of_the_adjective(att):
     a = next(x for x in att.extract(text) if "say" in x.cue)
     assert source(text, a) == "Rural voters"
     assert content(text, a) == "that the talks had failed"
+
+
+def test_nominal_cue_with_that_clause(att):
+    text = "Mina Khan repeated her claim that the refugees were forced back across the border."
+    a = next(x for x in att.extract(text) if x.cue == "claim")
+    assert source(text, a) == "her"
+    assert "the refugees were forced back across the border" in content(text, a)
+
+
+def test_noun_without_clause_is_no_cue(att):
+    text = "The claim was filed in a Peshawar court on Monday."
+    assert not [a for a in att.extract(text) if a.cue == "claim"]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from workbench.attribution.cues import HEDGE_ADVERBS, _words, verb_lemma
+from workbench.attribution.cues import HEDGE_ADVERBS, NOUN_CUES, NOUN_FORMS, _words, verb_lemma
 from workbench.attribution.document import Cand, continuations, finish, set_parents
 from workbench.attribution.fastparse import PARSED_KEY, parse_selective
 from workbench.attribution.model import load_nlp
@@ -143,6 +143,8 @@ def _sentence_cands(
             cand = _hedge_adverb(tok)
         elif tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB"):
             cand = verb_cue(tok, sent, quotes)
+        elif tok.pos_ == "NOUN" and low in NOUN_FORMS:
+            cand = _noun_cue(tok, NOUN_CUES[NOUN_FORMS[low]])
         else:
             cand = None
         if cand is not None and cand.content[1] > cand.content[0]:
@@ -197,6 +199,27 @@ _NOT_NAMES = _words(
     he she they we i you his her their our my its update updated photo photos video
     """
 )
+
+
+def _noun_cue(tok: Any, frames: frozenset[str]) -> Cand | None:
+    """ "his claim that …", "a promise to …": cue = the noun, content = its clause, source =
+    the possessor (else none)."""
+    comp = next(
+        (c for c in tok.children if c.i > tok.i and c.dep_ in ("acl", "relcl", "ccomp")), None
+    )
+    if comp is None:
+        return None
+    marks = {c.lower_ for c in comp.children if c.dep_ in ("mark", "aux")}
+    clause = "that" if "that" in marks else "to" if "to" in marks else None
+    if clause not in frames:
+        return None
+    span = subtree_span(comp)
+    content = trim(doc_text(tok.doc), span.start_char, span.end_char)
+    if content[1] - content[0] < 3:
+        return None
+    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+    source = subtree_span(poss) if poss is not None else None
+    return Cand("indirect", (tok.idx, tok.idx + len(tok)), content, source, confidence=0.6)
 
 
 def _according_to(tok: Any, sent: Any) -> Cand | None:
