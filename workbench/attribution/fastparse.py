@@ -15,14 +15,20 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from workbench.attribution.cues import CUE_FORMS, HEDGE_ADVERBS, ORG_DESCRIPTORS, _words
+from workbench.attribution.cues import (
+    CUE_FORMS,
+    HEDGE_ADVERBS,
+    NOUN_FORMS,
+    ORG_DESCRIPTORS,
+    _words,
+)
 
 PARSED_KEY = "_wb_parsed"  # doc.user_data: [(start_char, end_char)] of fully parsed chunks
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[”\"’')\]]*[ \t]+(?=[“\"‘(\[A-Z0-9])|\n\s*")
 _WORD = re.compile(r"[A-Za-z]+")
 _MARKS = re.compile(r"[“”\"«»―]|''|:(?=\s|[“\"])|—\s*$")
-TRIGGERS: frozenset[str] = CUE_FORMS | HEDGE_ADVERBS | {"according"}
+TRIGGERS: frozenset[str] = CUE_FORMS | HEDGE_ADVERBS | frozenset(NOUN_FORMS) | {"according"}
 _ABBREV = _words(
     """
     mr mrs ms dr rev rep reps sen sens gov lt gen col st jr sr sgt capt prof gov atty supt

@@ -12,6 +12,7 @@ from typing import Any
 from workbench.attribution.cues import (
     CUE_FORMS,
     MEDIUM_NOUNS,
+    PASSIVE_CUES,
     PASSIVE_HEDGE_VERBS,
     REPORT_NOUNS,
     REPORT_VERBS,
@@ -54,8 +55,12 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
         subj is None and tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in children)
     )
     frame = verb_frame(tok)
+    host = _acl_host(tok) if subj is None and frame in ("ccomp", "dobj") else None
     narrow = subj is not None and (is_narrow_cue(lemma, frame) or _calls_it(tok, lemma))
-    if not (is_cue(lemma, frame) or narrow) or _bare_infinitive(tok, children):
+    bare_passive = passive and lemma in PASSIVE_CUES.get(frame, ()) and not _has_agent(tok)
+    prep = _next_prep(tok) if frame == "prep" else None
+    listed = is_cue(lemma, frame, prep.lower_ if prep is not None else None)
+    if not (listed or narrow or bare_passive) or _bare_infinitive(tok, children):
         return None
     if nested_stance(tok, lemma):
         return None
@@ -74,6 +79,8 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
             source = subtree_span(pobj)
         elif lemma in PASSIVE_HEDGE_VERBS:
             hedged, kind = True, "hedged"
+        elif bare_passive:
+            return _bare_passive(tok, lemma, subj, cue)
         else:
             return None
     elif subj is not None:
@@ -89,15 +96,23 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
                 source = subtree_span(pobj)
                 cue = (subj.idx, cue[1])
                 cue_text = f"{subj.text} … {doc_text(doc)[tok.idx : cue[1]]}"
+    elif host is not None:
+        source = None  # the noun is often a medium ("ads attacking X"), not who speaks
     else:
         source = implicit_source(tok, _inherited_subject(tok))
         if source is None:
-            return None
+            source = _stray_subject(tok)
+            if source is None:
+                return None
+            source = source if len(source) else None
     if lemma == "report" and kind == "indirect":
         kind = "nominal_report"
     elif lemma == "tell":
         kind = "told"
     content = _content(tok, lemma, ccomp, source, cue, quotes, frame)
+    if content is None and passive and source is not None:
+        clause = _passive_clause(tok, subj, cue)  # "X was criticized by Y (for …)"
+        content = (*clause, None) if clause is not None else None
     if content is None:
         return None
     start, end, ckind = content
@@ -179,6 +194,95 @@ def _content(
     return None
 
 
+def _stray_subject(tok: Any) -> Any | None:
+    """The speaker of a finite cue verb the parser left without a subject, which happens
+    after an apposition ("…, her adviser, Jake Sullivan, said: …") or after a quote ("“…,”
+    said Robin Maynard"): the noun phrase that ends at the comma before the verb, or the
+    noun right after a verb that follows a quote. An empty span: a cue with no source."""
+    if tok.dep_ != "ROOT" or tok.tag_ not in ("VBD", "VBZ", "VBP") or tok.i == 0:
+        return None
+    doc = tok.doc
+    prev = doc[tok.i - 1]
+    if prev.text in ("”", "’", "'", '"', "''") or (
+        prev.text == "," and tok.i > 1 and doc[tok.i - 2].text in ("”", "’", "'", '"', "''")
+    ):
+        after = next(
+            (c for c in tok.rights if c.pos_ in ("PROPN", "NOUN") and c.dep_ != "ccomp"), None
+        )
+        if after is None or after.i > tok.i + 4:
+            return None
+        return doc[after.left_edge.i : after.i + 1]
+    if prev.text != "," or tok.i < 2:
+        return None
+    left = [
+        c
+        for c in tok.lefts
+        if c.pos_ in ("PROPN", "NOUN") and c.dep_ not in ("prep", "advmod", "npadvmod")
+    ]
+    if left:  # "Trump, appearing at the forum, cited …": a noun the parser hung on the verb
+        first = left[-1]
+        ends = [first.i] + [c.right_edge.i for c in first.children if c.dep_ == "appos"]
+        return doc[first.left_edge.i : max(ends) + 1]
+    last = doc[tok.i - 2]
+    if last.pos_ not in ("PROPN", "NOUN") or last.sent.start > last.left_edge.i:
+        return None
+    if last.dep_ == "pobj":  # "…, appearing at the forum, cited": a cue, speaker unknown
+        return doc[tok.i : tok.i]
+    return doc[last.left_edge.i : last.i + 1]
+
+
+def _acl_host(tok: Any) -> Any | None:
+    """ "a statement saying …", "voters saying they …", "a group backing X": the noun phrase
+    a gerund cue modifies is its source (the noun and the words before it)."""
+    head = tok.head
+    if tok.dep_ != "acl" or tok.tag_ != "VBG" or head.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    return tok.doc[head.left_edge.i : head.i + 1]
+
+
+def _has_agent(tok: Any) -> bool:
+    return any(c.dep_ == "agent" for c in tok.children)
+
+
+def _bare_passive(tok: Any, lemma: str, subj: Any | None, cue: tuple[int, int]) -> Cand | None:
+    """ "X was asked whether …" (content: the question), "X is seen as …", "X was charged
+    with …" (content: the clause without its cue). No source: the asker / viewer is unsaid."""
+    text = doc_text(tok.doc)
+    comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp", "dobj", "prep", "oprd")]
+    comps = [c for c in comps if c.i > tok.i]
+    if lemma == "ask":
+        if not comps:
+            return None
+        start = subtree_span(comps[0]).start_char
+        end = subtree_span(comps[-1]).end_char
+        if comps[0].dep_ == "prep" and comps[0].lower_ in ("about", "on", "for"):
+            cue = (cue[0], comps[0].idx + len(comps[0]))
+            start = comps[0].idx + len(comps[0])
+    else:
+        clause = _passive_clause(tok, subj, cue)
+        if clause is None:
+            return None
+        start, end = clause
+    start, end = trim(text, start, end)
+    if end - start < 3:
+        return None
+    return Cand("indirect", cue, (start, end), None, confidence=0.6)
+
+
+def _passive_clause(tok: Any, subj: Any | None, cue: tuple[int, int]) -> tuple[int, int] | None:
+    """Content of a passive cue: its subject through its last complement, agent left out
+    when it comes last ("X was criticized by Y for Z" -> "X … for Z")."""
+    comps = [
+        c
+        for c in tok.children
+        if c.i > tok.i and c.dep_ in ("ccomp", "xcomp", "dobj", "prep", "oprd")
+    ]
+    first = subtree_span(subj).start_char if subj is not None else cue[1]
+    last = subtree_span(comps[-1]).end_char if comps else tok.idx + len(tok)
+    start, end = trim(doc_text(tok.doc), first, last)
+    return (start, end) if end - start >= 3 else None
+
+
 def _bare_infinitive(tok: Any, children: list[Any]) -> bool:
     """ "expected to show", "declined to comment": a to-infinitive under another verb is that
     verb's complement, not a cue of its own (PolNeAR train: ~300 false positives)."""
@@ -241,7 +345,9 @@ def _adjacent_quote(
         if qe - qs <= 12 or any(qs < b[1] and b[0] < qe for b in blocked):
             continue
         gap = text[qe:lo] if qe <= lo else text[hi:qs] if qs >= hi else None
-        if gap is None or "\n" in gap or len(gap.split()) > 5:
+        if gap is None or len(gap.split()) > 5:
+            continue
+        if "\n" in gap and not (qs >= hi and gap.strip() == ":"):  # "He declared:\n\n“…”"
             continue
         dist = len(gap)
         if best is None or dist < best[0]:
