@@ -198,3 +198,50 @@ def test_remarks_claim_finds_the_collapse_items(afpak) -> None:
     assert ("Reuters", "2025-10-29") in cited
     texts = " ".join(a.text for a in result.appearances)
     assert "Ariana News" in texts
+
+
+def test_only_an_attribution_framing_the_sentence_gives_its_content() -> None:
+    """'Reports from X indicate that …' states its content; a side clause ('…, underscoring
+    Y's readiness') leaves the whole sentence as what the claim states."""
+    from workbench.appearances import content_of
+    from workbench.records import Article, Attribution, Claim
+
+    framed = "Reports from Ariana News indicate that the talks in Istanbul collapsed."
+    side = (
+        "The remarks came days after the talks in Istanbul collapsed without any result, "
+        "and Asif warned Kabul, underscoring Islamabad's readiness to respond."
+    )
+    text = f"{framed} {side}"
+    article = Article("a1", text, "T", None, None, None, "en", "2025-11-01T00:00:00Z")
+    start2 = len(framed) + 1
+    c1 = Claim(1, "a1", 0, 0, 0, len(framed), framed, 0.5)
+    c2 = Claim(2, "a1", 1, 0, start2, len(text), side, 0.5)
+    cue = framed.index("indicate")
+    a1 = Attribution(
+        "Ariana News",
+        "Ariana News",
+        "outlet",
+        "Reports … indicate",
+        framed.index("the talks"),
+        len(framed) - 1,
+        source_start=framed.index("Ariana"),
+        source_end=framed.index(" indicate"),
+        cue_start=0,
+        cue_end=cue + len("indicate"),
+    )
+    u = text.index("underscoring")
+    a2 = Attribution(
+        "Asif",
+        "Khawaja Asif",
+        "person",
+        "underscoring",
+        u + len("underscoring "),
+        len(text) - 1,
+        source_start=text.index("Asif"),
+        source_end=text.index("Asif") + 4,
+        cue_start=u,
+        cue_end=u + len("underscoring"),
+    )
+    assert content_of(article, [a1], c1) == "the talks in Istanbul collapsed"
+    assert content_of(article, [a2], c2) is None
+    assert content_of(article, [a2]) == "Islamabad's readiness to respond"

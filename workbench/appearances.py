@@ -39,6 +39,7 @@ NAMED = ("outlet", "person", "organization")
 ANCHOR_MIN_DF = 5  # a word in at most this many claims (or 3% of them) is an anchor
 ANCHOR_SHARE = 0.03
 STORY_SHARE = 0.10  # story words (focus + other outlets' versions) may be a little commoner
+FRAME_SHARE = 0.5  # an attribution framing at least half of a sentence says what it states
 PREFILTER = 0.3  # whole-sentence cosine below which a candidate is not looked at more closely
 POOL_PER_VIEW = 5  # dense neighbours fetched per focus view: k * this
 _CLAUSE = re.compile(
@@ -85,12 +86,31 @@ def views(text: str, content: str | None = None) -> list[str]:
     return out
 
 
-def content_of(article: Article, atts: list[Attribution]) -> str | None:
-    """The attributed content of a claim with a named (non-publisher) source, else None."""
+def content_of(article: Article, atts: list[Attribution], claim: Claim | None = None) -> str | None:
+    """The attributed content of a claim with a named (non-publisher) source, else None.
+
+    With ``claim`` given, only an attribution that frames the sentence counts: its source, cue
+    and content cover at least ``FRAME_SHARE`` of the claim ("Reports from X indicate that
+    …"). One that frames a side clause ("…, underscoring Islamabad's readiness …") leaves the
+    sentence itself as what the claim states.
+    """
     named = [a for a in atts if a.parent is None and a.source_type not in ("publisher",)]
     if not named:
         return None
     a = named[0]
+    if claim is not None and claim.end > claim.start:
+        spans = [(a.content_start, a.content_end), (a.cue_start, a.cue_end)]
+        if a.source_start is not None and a.source_end is not None:
+            spans.append((a.source_start, a.source_end))
+        inside = {
+            i
+            for s, e in spans
+            if s is not None and e is not None
+            for i in range(max(s, claim.start), min(e, claim.end))
+        }
+        covered = len(inside)
+        if covered < FRAME_SHARE * (claim.end - claim.start):
+            return None
     return article.text[a.content_start : a.content_end].strip() or None
 
 
@@ -153,7 +173,11 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
     focus_id = focus_claim.id if focus_claim else None
     cluster = set(wb.cluster_members(focus_claim.id)) if focus_claim else set()
     focus_atts = wb.attributions([focus_claim.id])[focus_claim.id] if focus_claim else []
-    content = content_of(article(focus_claim.article_id), focus_atts) if focus_claim else None
+    content = (
+        content_of(article(focus_claim.article_id), focus_atts, focus_claim)
+        if focus_claim
+        else None
+    )
     f_views = views(text, content)
     f_vecs = wb.vectors_for(f_views)
     pool = candidates(wb, f_vecs, text, k) | cluster
@@ -169,7 +193,7 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
     cand_views: list[str] = []
     owner: list[int] = []
     for cid, claim in rows.items():
-        for v in views(claim.text, content_of(article(claim.article_id), atts[cid]))[1:]:
+        for v in views(claim.text, content_of(article(claim.article_id), atts[cid], claim))[1:]:
             cand_views.append(v)
             owner.append(cid)
     sims = (wb.vectors_for(cand_views) @ f_vecs.T).max(axis=1) if cand_views else np.zeros(0)
