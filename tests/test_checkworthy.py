@@ -14,7 +14,9 @@ def test_scores_are_bounded_and_explainable() -> None:
     assert feats["number"] == 1.0 and feats["attribution"] == 1.0
     assert 0.0 <= checkworthy.score(text) <= 1.0
     assert checkworthy.score("Click here to subscribe") < 0.3
-    assert checkworthy.score("Do you really think so?") < checkworthy.score("The bridge cost $2 billion.")
+    assert checkworthy.score("Do you really think so?") < checkworthy.score(
+        "The bridge cost $2 billion."
+    )
 
 
 def test_ranking_quality_on_claimbuster() -> None:

@@ -29,15 +29,21 @@ def data(seeded_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_help_is_fast_and_lists_commands() -> None:
-    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "workbench", "--help"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "workbench", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "search" in out.stdout and "ingest" in out.stdout
     for heavy in ("torch", "spacy", "faiss", "streamlit", "sentence_transformers"):
         assert f" {heavy}\n" not in out.stderr and f"| {heavy}\n" not in out.stderr, heavy
 
 
 def test_search_json(data: Path) -> None:
-    result = run(data, "search", "Pakistan walked out of the Istanbul negotiations", "-k", "3", "--json")
+    result = run(
+        data, "search", "Pakistan walked out of the Istanbul negotiations", "-k", "3", "--json"
+    )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
     assert len(hits) == 3
@@ -88,8 +94,13 @@ def test_articles_claims_attributions_json(data: Path) -> None:
 
 
 def test_unknown_article_is_a_one_line_error(data: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "workbench", "claims", "nope"], capture_output=True, text=True,
-                         env={"WORKBENCH_DATA": str(data), "PATH": ""}, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "workbench", "claims", "nope"],
+        capture_output=True,
+        text=True,
+        env={"WORKBENCH_DATA": str(data), "PATH": ""},
+        cwd=ROOT,
+    )
     assert out.returncode == 2
     assert out.stderr.strip() == "error: no article 'nope'"
 
@@ -106,8 +117,10 @@ def test_every_printing_command_takes_json() -> None:
         if isinstance(cmd, click.Group):
             for name, sub in cmd.commands.items():
                 walk(sub, [*path, name])
-        elif path and path[-1] != "serve" and not any(
-            "--json" in p.opts for p in cmd.params if isinstance(p, click.Option)
+        elif (
+            path
+            and path[-1] != "serve"
+            and not any("--json" in p.opts for p in cmd.params if isinstance(p, click.Option))
         ):
             missing.append(" ".join(path))
 
@@ -116,7 +129,11 @@ def test_every_printing_command_takes_json() -> None:
 
 
 def test_compare_and_citations_json(data: Path) -> None:
-    hits = json.loads(run(data, "search", "Pakistan walked out of the Istanbul negotiations", "-k", "1", "--json").stdout)
+    hits = json.loads(
+        run(
+            data, "search", "Pakistan walked out of the Istanbul negotiations", "-k", "1", "--json"
+        ).stdout
+    )
     result = run(data, "compare", str(hits[0]["claim_id"]), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)

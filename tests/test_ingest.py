@@ -58,11 +58,21 @@ def test_html_boilerplate_removed(tmp_path: Path) -> None:
 
 
 def test_json_jsonl_csv_records_with_sources(tmp_path: Path) -> None:
-    rec = {"title": "T", "outlet": "Wikipedia", "date": "2025-10-29", "url": "https://x.org/1",
-           "text": BODY, "sources": [{"outlet": "Reuters", "url": "https://reuters.com/a"}, {"outlet": "DW"}]}
+    rec = {
+        "title": "T",
+        "outlet": "Wikipedia",
+        "date": "2025-10-29",
+        "url": "https://x.org/1",
+        "text": BODY,
+        "sources": [{"outlet": "Reuters", "url": "https://reuters.com/a"}, {"outlet": "DW"}],
+    }
     (tmp_path / "one.json").write_text(json.dumps([rec, {**rec, "text": BODY + " Again."}]))
-    (tmp_path / "many.jsonl").write_text(json.dumps(rec) + "\n{not json\n" + json.dumps({**rec, "text": "x y z w v"}) + "\n")
-    (tmp_path / "rows.csv").write_text('headline,body,when\n"A",' + f'"{BODY}",2025-01-02\n"B","",2025-01-03\n"C","oops"\n')
+    (tmp_path / "many.jsonl").write_text(
+        json.dumps(rec) + "\n{not json\n" + json.dumps({**rec, "text": "x y z w v"}) + "\n"
+    )
+    (tmp_path / "rows.csv").write_text(
+        'headline,body,when\n"A",' + f'"{BODY}",2025-01-02\n"B","",2025-01-03\n"C","oops"\n'
+    )
     ok, bad = drafts(tmp_path / "one.json", tmp_path / "many.jsonl")
     assert len(ok) == 4 and len(bad) == 1
     assert "many.jsonl:2" in bad[0].origin and "malformed JSON" in bad[0].reason
@@ -108,13 +118,19 @@ def test_folder_in_stable_order_skips_hidden(tmp_path: Path) -> None:
     [
         ("empty.txt", b"", "empty file"),
         ("blob.txt", bytes(range(256)) * 4, "binary"),
-        ("cp1252.txt", "Caf\u00e9 owners said prices rose by 12 per cent.".encode("cp1252"), "not UTF-8"),
+        (
+            "cp1252.txt",
+            "Caf\u00e9 owners said prices rose by 12 per cent.".encode("cp1252"),
+            "not UTF-8",
+        ),
         ("utf16.txt", "Officials said prices rose.".encode("utf-16"), "UTF-16"),
         ("page.html", b"<html><body><nav>Home</nav></body></html>", "no article"),
         ("broken.json", b'{"text": "abc", ', "malformed JSON"),
     ],
 )
-def test_bad_files_get_a_reason_naming_the_file(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+def test_bad_files_get_a_reason_naming_the_file(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
     f = tmp_path / name
     f.write_bytes(content)
     ok, bad = drafts(f)
@@ -144,8 +160,12 @@ def test_missing_path() -> None:
 
 def test_url_from_local_server(tmp_path: Path) -> None:
     para = " ".join([BODY] * 3)
-    (tmp_path / "story.html").write_text(f"<html><body><article><h1>Kabul blast</h1><p>{para}</p></article></body></html>")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    (tmp_path / "story.html").write_text(
+        f"<html><body><article><h1>Kabul blast</h1><p>{para}</p></article></body></html>"
+    )
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,7 +10,9 @@ from workbench.settings import Settings, setting_names
 
 def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
-    missing = [n for n in setting_names() if f"`WORKBENCH_{n.upper()}`" not in doc or f"`{n}`" not in doc]
+    missing = [
+        n for n in setting_names() if f"`WORKBENCH_{n.upper()}`" not in doc or f"`{n}`" not in doc
+    ]
     assert not missing, f"undocumented settings: {missing}"
 
 

@@ -52,14 +52,18 @@ _ATTRIBUTION = re.compile(
     r"announced|confirmed|reportedly|allegedly)\b",
     re.I,
 )
-_COMPARATIVE = re.compile(r"\b(more|less|fewer|most|least|highest|lowest|largest|biggest|first|only)\b", re.I)
+_COMPARATIVE = re.compile(
+    r"\b(more|less|fewer|most|least|highest|lowest|largest|biggest|first|only)\b", re.I
+)
 _OPINION = re.compile(
     r"\b(i think|i believe|i feel|in my (view|opinion)|should|must|ought|hope|wish|great|terrible|"
     r"wonderful|amazing|beautiful|disgrace|shame|love|hate)\b",
     re.I,
 )
 _FIRST_PERSON = re.compile(r"\b(i|me|my|we|us|our)\b", re.I)
-_CHROME = re.compile(r"^(click|subscribe|sign up|follow|share|read more|watch|listen|download)\b", re.I)
+_CHROME = re.compile(
+    r"^(click|subscribe|sign up|follow|share|read more|watch|listen|download)\b", re.I
+)
 _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
 
 
@@ -75,7 +79,9 @@ def features(text: str) -> dict[str, float]:
         "factual_verb": float(bool(_FACTUAL.search(text))),
         "attribution": float(bool(_ATTRIBUTION.search(text))),
         "comparative": float(bool(_COMPARATIVE.search(text))),
-        "question": float(stripped.endswith("?") or stripped.endswith("?”") or stripped.endswith('?"')),
+        "question": float(
+            stripped.endswith("?") or stripped.endswith("?”") or stripped.endswith('?"')
+        ),
         "opinion": float(bool(_OPINION.search(text))),
         "first_person": float(bool(_FIRST_PERSON.search(text))),
         "short": float(len(words) < 6),

@@ -120,7 +120,9 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text))
 
 
-def is_noise(segment: str, title_key: str | None, min_words: int, last_in_block: bool) -> str | None:
+def is_noise(
+    segment: str, title_key: str | None, min_words: int, last_in_block: bool
+) -> str | None:
     """Why a segment is not a claim, or None when it is one."""
     words = _WORD.findall(segment)
     key = _norm(segment)

@@ -77,8 +77,10 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: str(getattr(self, f.name)) if f.name == "data" else getattr(self, f.name)
-                for f in fields(self)}
+        return {
+            f.name: str(getattr(self, f.name)) if f.name == "data" else getattr(self, f.name)
+            for f in fields(self)
+        }
 
 
 def _coerce(name: str, type_name: Any, raw: str) -> Any:

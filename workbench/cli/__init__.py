@@ -44,12 +44,18 @@ state = State()
 def _root(
     data: Annotated[
         Path | None,
-        typer.Option("--data", envvar="WORKBENCH_DATA", help="Data directory (store + index). Default: index/."),
+        typer.Option(
+            "--data",
+            envvar="WORKBENCH_DATA",
+            help="Data directory (store + index). Default: index/.",
+        ),
     ] = None,
     device: Annotated[
         str | None, typer.Option("--device", help="auto (GPU when present), cpu, cuda or mps.")
     ] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Embedding model name or local folder.")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Embedding model name or local folder.")
+    ] = None,
 ) -> None:
     state.data, state.device, state.model = data, device, model
 

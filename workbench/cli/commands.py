@@ -14,15 +14,29 @@ from workbench.cli import JsonOpt, app, emit, fail, open_workbench, settings
 
 @app.command()
 def ingest(
-    targets: Annotated[list[str], typer.Argument(help="Files, folders, feed files or http(s) URLs.")],
+    targets: Annotated[
+        list[str], typer.Argument(help="Files, folders, feed files or http(s) URLs.")
+    ],
     field: Annotated[
         list[str] | None,
-        typer.Option("--field", "-f", help="Map a record field: FIELD=COLUMN (e.g. text=body, outlet=publisher)."),
+        typer.Option(
+            "--field",
+            "-f",
+            help="Map a record field: FIELD=COLUMN (e.g. text=body, outlet=publisher).",
+        ),
     ] = None,
-    encoding: Annotated[str | None, typer.Option(help="Decode text files with this encoding (default: UTF-8 only).")] = None,
-    max_file_mb: Annotated[float | None, typer.Option(help="Largest single-article file, in MB.")] = None,
-    no_attribution: Annotated[bool, typer.Option("--no-attribution", help="Skip attribution (faster).")] = False,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    encoding: Annotated[
+        str | None, typer.Option(help="Decode text files with this encoding (default: UTF-8 only).")
+    ] = None,
+    max_file_mb: Annotated[
+        float | None, typer.Option(help="Largest single-article file, in MB.")
+    ] = None,
+    no_attribution: Annotated[
+        bool, typer.Option("--no-attribution", help="Skip attribution (faster).")
+    ] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest articles; exits non-zero only when nothing at all could be ingested."""
@@ -37,8 +51,10 @@ def ingest(
     with open_workbench(**overrides) as wb, IngestProgress(enabled=progress and not as_json) as bar:
         report = wb.ingest(targets, fields=fields, encoding=encoding, progress=bar.update)
     data = report.to_dict()
-    lines = [f"ingested {report.ingested} article(s), {report.claims} claim(s); "
-             f"{report.duplicates} duplicate(s), {report.failed} failed ({report.seconds:.1f} s)"]
+    lines = [
+        f"ingested {report.ingested} article(s), {report.claims} claim(s); "
+        f"{report.duplicates} duplicate(s), {report.failed} failed ({report.seconds:.1f} s)"
+    ]
     emit(data, as_json, "\n".join(lines))
     for r in report.results:
         if r.status == "failed" and not as_json:
@@ -51,20 +67,42 @@ def ingest(
 def search(
     text: Annotated[str, typer.Argument(help="The claim to look up.")],
     k: Annotated[int, typer.Option("-k", "--k", help="How many results.")] = 10,
-    outlet: Annotated[str | None, typer.Option(help="Only claims from this outlet (or citing it).")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Earliest article date, YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Latest article date, YYYY-MM-DD.")] = None,
-    exclude_article: Annotated[str | None, typer.Option(help="Leave out this article id (e.g. the query's own).")] = None,
-    source_type: Annotated[str | None, typer.Option(help="outlet, person, organization, unnamed or publisher.")] = None,
-    min_score: Annotated[float | None, typer.Option(help="Drop results scoring below this.")] = None,
-    mode: Annotated[str | None, typer.Option(help="hybrid (BM25 + dense, the default) or dense.")] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Only claims from this outlet (or citing it).")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Earliest article date, YYYY-MM-DD.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Latest article date, YYYY-MM-DD.")
+    ] = None,
+    exclude_article: Annotated[
+        str | None, typer.Option(help="Leave out this article id (e.g. the query's own).")
+    ] = None,
+    source_type: Annotated[
+        str | None, typer.Option(help="outlet, person, organization, unnamed or publisher.")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="Drop results scoring below this.")
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="hybrid (BM25 + dense, the default) or dense.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Claims similar to TEXT across all ingested articles."""
     with open_workbench() as wb:
-        hits = wb.search(text, k=k, outlet=outlet, date_from=date_from, date_to=date_to,
-                         exclude_article=exclude_article, source_type=source_type, min_score=min_score,
-                         mode=mode)
+        hits = wb.search(
+            text,
+            k=k,
+            outlet=outlet,
+            date_from=date_from,
+            date_to=date_to,
+            exclude_article=exclude_article,
+            source_type=source_type,
+            min_score=min_score,
+            mode=mode,
+        )
         data = [h.to_dict() for h in hits]
     if as_json:
         emit(data, True)
@@ -72,11 +110,19 @@ def search(
     if not hits:
         typer.echo("no results (is anything ingested? try: workbench ingest seeds/)")
     for n, h in enumerate(hits, 1):
-        who = "; ".join(f"{a.source or a.source_type} ({a.source_type}{', ' + a.cue if a.cue else ''})"
-                        for a in h.attributions if a.parent is None) or "-"
+        who = (
+            "; ".join(
+                f"{a.source or a.source_type} ({a.source_type}{', ' + a.cue if a.cue else ''})"
+                for a in h.attributions
+                if a.parent is None
+            )
+            or "-"
+        )
         typer.echo(f"{n:>2}. [{h.score:.3f}] {h.claim.text}")
-        typer.echo(f"    {h.outlet or 'unknown outlet'} · {h.date or 'no date'} · {h.article_title or ''} "
-                   f"· claim {h.claim.id} @{h.claim.start}-{h.claim.end} · source: {who}")
+        typer.echo(
+            f"    {h.outlet or 'unknown outlet'} · {h.date or 'no date'} · {h.article_title or ''} "
+            f"· claim {h.claim.id} @{h.claim.start}-{h.claim.end} · source: {who}"
+        )
 
 
 @app.command()
@@ -89,7 +135,9 @@ def articles(
     with open_workbench() as wb:
         arts = wb.articles(limit=limit, outlet=outlet)
         data = [{k: v for k, v in a.to_dict().items() if k != "text"} for a in arts]
-    human = "\n".join(f"{a.id}  {a.date or '----------'}  {a.outlet or '-':20.20}  {a.title or ''}" for a in arts)
+    human = "\n".join(
+        f"{a.id}  {a.date or '----------'}  {a.outlet or '-':20.20}  {a.title or ''}" for a in arts
+    )
     emit(data, as_json, human or "no articles")
 
 
@@ -101,8 +149,14 @@ def claims(
     """The claims of one article, with offsets and check-worthiness."""
     with open_workbench() as wb:
         items = wb.claims(article)
-    emit([c.to_dict() for c in items], as_json,
-         "\n".join(f"{c.id:>6} p{c.paragraph:<3} {c.start:>5}-{c.end:<5} {c.checkworthiness:.2f}  {c.text}" for c in items))
+    emit(
+        [c.to_dict() for c in items],
+        as_json,
+        "\n".join(
+            f"{c.id:>6} p{c.paragraph:<3} {c.start:>5}-{c.end:<5} {c.checkworthiness:.2f}  {c.text}"
+            for c in items
+        ),
+    )
 
 
 @app.command()
@@ -114,7 +168,9 @@ def attributions(
     with open_workbench() as wb:
         items = wb.claims(article)
         atts = wb.attributions([c.id for c in items])
-    data = [{"claim": c.to_dict(), "attributions": [a.to_dict() for a in atts[c.id]]} for c in items]
+    data = [
+        {"claim": c.to_dict(), "attributions": [a.to_dict() for a in atts[c.id]]} for c in items
+    ]
     lines = []
     for c in items:
         lines.append(f"{c.id:>6}  {c.text[:100]}")
@@ -122,7 +178,9 @@ def attributions(
             indent = "          " if a.parent is not None else "        "
             role = f", {a.role}" if a.role else ""
             hedge = ", hedged" if a.hedged else ""
-            lines.append(f"{indent}→ {a.source or '(unnamed)'} [{a.source_type}{role}{hedge}] cue: {a.cue or '-'} ({a.kind})")
+            lines.append(
+                f"{indent}→ {a.source or '(unnamed)'} [{a.source_type}{role}{hedge}] cue: {a.cue or '-'} ({a.kind})"
+            )
     emit(data, as_json, "\n".join(lines) or "no claims")
 
 
@@ -153,7 +211,11 @@ def delete_article(
     """Delete an article, its claims and their index entries."""
     with open_workbench() as wb:
         removed = wb.delete_article(article)
-    emit({"article": article, "claims_removed": removed}, as_json, f"deleted {article}: {removed} claim(s)")
+    emit(
+        {"article": article, "claims_removed": removed},
+        as_json,
+        f"deleted {article}: {removed} claim(s)",
+    )
 
 
 @app.command()
@@ -167,9 +229,23 @@ def serve(
     env = dict(os.environ)
     env["WORKBENCH_DATA"] = str(settings().data)
     env.setdefault("HF_HUB_OFFLINE", "1")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path()), "--server.port", str(port),
-           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--client.toolbarMode", "viewer"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path()),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+    ]
     typer.echo(f"serving on http://{address}:{port} (data: {env['WORKBENCH_DATA']})")
     # Run from the caller's directory, so a project's .streamlit/config.toml applies.
     raise typer.Exit(subprocess.call(cmd, env=env))

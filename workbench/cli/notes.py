@@ -273,7 +273,9 @@ def export_cmd(
     tmp.write_text(text, encoding="utf-8", newline="")
     tmp.replace(output)  # a reader never sees a half-written export
     if as_json:
-        typer.echo(json.dumps({"format": fmt, "output": str(output), "bytes": len(text.encode("utf-8"))}))
+        typer.echo(
+            json.dumps({"format": fmt, "output": str(output), "bytes": len(text.encode("utf-8"))})
+        )
     else:
         typer.echo(f"wrote {output} ({fmt})", err=True)
 
