@@ -42,6 +42,31 @@ def test_incremental_add_joins_restatement_without_rebuild(
     assert [c.claim_ids for c in clusters.clusters(wb)] == [sorted([a_soldiers, b_soldiers])]
 
 
+def test_a_shared_headline_does_not_cluster_different_statements(wb) -> None:
+    """The search embeds claims with their headline (embed_context=title), which makes short
+    unrelated sentences under one headline look alike (cosine 0.7-0.9); clusters compare the
+    bare claims, so two articles under one headline keep them apart."""
+    title = "Pakistan army says twelve soldiers killed in North Waziristan militant attack"
+    assert wb.settings.embed_context == "title"
+    wb.ingest_drafts(
+        [
+            ArticleDraft(
+                text="Officials gave no further details. Residents said the area was calm by evening.",
+                title=title,
+                outlet="Dawn",
+                date="2025-10-28",
+            ),
+            ArticleDraft(
+                text="The checkpoint was later reopened to traffic. No group has claimed responsibility so far.",
+                title=title,
+                outlet="Reuters",
+                date="2025-10-28",
+            ),
+        ]
+    )
+    assert clusters.clusters(wb) == []
+
+
 def test_same_article_restatements_do_not_cluster_alone(wb) -> None:
     text = (
         A

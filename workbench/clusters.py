@@ -112,7 +112,13 @@ def clusters(wb: Workbench, min_size: int = 2) -> list[Cluster]:
 
 
 class _Vectors:
-    """Claim vectors from the embedding cache, fetched on demand and memoised."""
+    """Claim vectors from the embedding cache, fetched on demand and memoised.
+
+    Clusters compare claims by their own wording: vectors of the bare claim text, not the
+    search index's (which, under ``embed_context=title``, carry the headline and would pull
+    every claim of two articles on one story together). A claim without a headline has one
+    vector for both, so this costs an extra encode only for claims of titled articles.
+    """
 
     def __init__(self, wb: Workbench) -> None:
         self.wb = wb
@@ -121,8 +127,9 @@ class _Vectors:
     def get(self, ids: Sequence[int]) -> np.ndarray:
         todo = [int(i) for i in ids if int(i) not in self.cache]
         if todo:
-            got, texts, keys = self.wb.embedding_inputs(todo)
-            vecs = self.wb.vectors_for(texts, keys)
+            rows = self.wb.store.claims_by_ids(todo)
+            got = sorted(rows)
+            vecs = self.wb.vectors_for([rows[i][0].text for i in got])
             self.cache.update({int(i): v for i, v in zip(got, vecs, strict=True)})
         return np.stack([self.cache[int(i)] for i in ids]) if ids else np.zeros((0, 1), np.float32)
 
@@ -265,9 +272,16 @@ def add_claims(
     if not ids or not len(wb.index):
         return updater.report
     vecs = updater.vectors.get(ids)
-    scores, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
+    _, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
     wanted = {int(n) for n in nbrs.ravel() if n >= 0} | set(ids)
     rows = wb.store.claims_by_ids(sorted(wanted))
+    # The index only proposes neighbours; similarity is that of the bare claims (_Vectors).
+    known = sorted(rows)
+    own = dict(zip(known, updater.vectors.get(known), strict=True)) if known else {}
+    scores = np.array(
+        [[float(v @ own[int(n)]) if int(n) in own else -1.0 for n in row]
+         for v, row in zip(vecs, nbrs, strict=True)]
+    )  # fmt: skip
     article = {cid: row[0].article_id for cid, row in rows.items()}
     updater.texts.update({cid: row[0].text for cid, row in rows.items()})
     updater.dates.update({cid: _day(row[1]["a_date"]) for cid, row in rows.items()})
