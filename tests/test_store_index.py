@@ -195,6 +195,7 @@ def test_changing_embed_context_rebuilds_the_index(seeded: Workbench) -> None:
     try:
         assert other.last_repair == {"added": count, "removed": count}
         assert read_manifest(data)["embed_input"].endswith(":none")
+        assert other.stats()["embed_input"] == read_manifest(data)["embed_input"]
         hits = other.search(QUERY, k=1)
         assert "Ariana News" in hits[0].claim.text
     finally:

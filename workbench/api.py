@@ -394,6 +394,7 @@ class Workbench:
             "schema_version": self.store.schema_version,
             "index_count": manifest.get("count", 0),
             "index_kind": manifest.get("kind"),
+            "embed_input": manifest.get("embed_input"),
             "index_bytes": size,
             "model": self.embedder.model_name,
             "index_built": manifest.get("build_time"),
