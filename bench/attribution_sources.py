@@ -29,6 +29,7 @@ from workbench.evaluation.attribution import (
     _norm,
     _shared,
     load_brat,
+    overlap_pairs,
     predicted_spans,
 )
 
@@ -59,23 +60,6 @@ def gold_events(directory: Path, name: str) -> list[dict[str, Span]]:
                     ev[role] = spans[tid][1]
             events.append(ev)
     return events
-
-
-def greedy(pred: set[Span], gold: set[Span]) -> dict[Span, Span]:
-    """The scorer's one-to-one overlap matching: {pred: gold}."""
-    pairs = sorted(
-        ((_shared(p, g), p, g) for p in pred for g in gold if _shared(p, g) > 0),
-        key=lambda x: x[0],
-        reverse=True,
-    )
-    used_p: dict[Span, Span] = {}
-    used_g: set[Span] = set()
-    for _, p, g in pairs:
-        if p in used_p or g in used_g:
-            continue
-        used_p[p] = g
-        used_g.add(g)
-    return used_p
 
 
 def parse_cached(att: Attributor, docs: list, split: str, cache: bool) -> list:
@@ -128,7 +112,7 @@ def main() -> None:
         pred = predicted_spans(atts, text)
         gold_src = {_norm(g, text) for g in doc.gold["source"]}
         pred_src = {_norm(p, text) for p in pred["source"]}
-        match = greedy(pred_src, gold_src)
+        match = overlap_pairs(pred_src, gold_src)
         matched_gold = set(match.values())
         totals["gold"] += len(gold_src)
         totals["pred"] += len(pred_src)

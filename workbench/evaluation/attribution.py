@@ -118,27 +118,36 @@ def _shared(a: Span, b: Span) -> int:
     return sum(max(0, min(ae, be) - max(as_, bs)) for as_, ae in a for bs, be in b)
 
 
+def overlap_pairs(pred: set[Span], gold: set[Span]) -> dict[Span, Span]:
+    """One-to-one overlap matching, {pred: gold}: candidates paired greedily by decreasing
+    number of shared characters (spans already normalised)."""
+    preds, golds = list(pred), list(gold)
+    pairs = sorted(
+        ((_shared(p, g), i, j) for i, p in enumerate(preds) for j, g in enumerate(golds)),
+        reverse=True,
+    )
+    matched: dict[Span, Span] = {}
+    used_g: set[int] = set()
+    for shared, i, j in pairs:
+        if shared <= 0:
+            break
+        if preds[i] in matched or j in used_g:
+            continue
+        matched[preds[i]] = golds[j]
+        used_g.add(j)
+    return matched
+
+
 def match_counts(pred: set[Span], gold: set[Span], text: str) -> dict[str, int]:
     """Exact and overlap one-to-one matches between predicted and gold spans."""
     gold_n = {_norm(g, text) for g in gold}
     pred_n = {_norm(p, text) for p in pred}
-    exact = len(gold_n & pred_n)
-    pairs = sorted(
-        ((_shared(p, g), i, j) for i, p in enumerate(pred_n) for j, g in enumerate(gold_n)),
-        reverse=True,
-    )
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    overlap = 0
-    for shared, i, j in pairs:
-        if shared <= 0:
-            break
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
-        overlap += 1
-    return {"pred": len(pred_n), "gold": len(gold_n), "exact": exact, "overlap": overlap}
+    return {
+        "pred": len(pred_n),
+        "gold": len(gold_n),
+        "exact": len(gold_n & pred_n),
+        "overlap": len(overlap_pairs(pred_n, gold_n)),
+    }
 
 
 def _prf(hit: int, pred: int, gold: int) -> dict[str, float]:
