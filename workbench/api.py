@@ -134,16 +134,16 @@ class Workbench:
         manifest so an index built from other inputs is rebuilt rather than mixed."""
         return f"v{EMBED_INPUT_VERSION}:{self.settings.embed_context}"
 
+    def claim_input(self, text: str, title: str | None) -> str:
+        """What the search index embeds (and BM25 indexes) for a claim of an article titled
+        ``title``, under this workbench's ``embed_context``."""
+        return embedding_text(text, title, self.settings.embed_context)
+
     def embedding_inputs(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str], list[str]]:
         """(ids found, texts to embed, their cache keys) for stored claims, in id order."""
         rows = self.store.claims_by_ids(list(ids))
         found = np.array(sorted(int(i) for i in rows), dtype=np.int64)
-        texts = [
-            embedding_text(
-                rows[int(i)][0].text, rows[int(i)][1]["a_title"], self.settings.embed_context
-            )
-            for i in found
-        ]
+        texts = [self.claim_input(rows[int(i)][0].text, rows[int(i)][1]["a_title"]) for i in found]
         return found, texts, [embed_key(t) for t in texts]
 
     def check_and_repair(self) -> dict[str, int]:

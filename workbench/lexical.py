@@ -241,11 +241,10 @@ def _current(index: BM25Index, count: int, id_sum: int, context: str) -> bool:
 def rebuild_lexical(wb: Workbench) -> BM25Index:
     """Build the BM25 index over every claim in the store and save it to DATA/bm25.
 
-    Each claim is indexed as it is embedded (``embedding_text``: with ``embed_context=title``
-    followed by its article's headline), so both sides of the hybrid search see one text.
+    Each claim is indexed as it is embedded (``Workbench.claim_input``: with
+    ``embed_context=title`` followed by its article's headline), so both sides of the hybrid
+    search see one text.
     """
-    from workbench.embed import embedding_text
-
     started = time.perf_counter()
     context = wb.settings.embed_context
     rows = wb.store.conn.execute(
@@ -253,7 +252,7 @@ def rebuild_lexical(wb: Workbench) -> BM25Index:
         " ORDER BY c.id"
     ).fetchall()
     ids = np.array([r[0] for r in rows], dtype=np.int64)
-    index = BM25Index.build(ids, [embedding_text(r[1], r[2], context) for r in rows])
+    index = BM25Index.build(ids, [wb.claim_input(r[1], r[2]) for r in rows])
     seconds = round(time.perf_counter() - started, 3)
     index.save(
         Path(wb.data_dir) / BM25_DIR,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from workbench import ingest, segment
-from workbench.embed import embed_key, embedding_text, text_hash
+from workbench.embed import embed_key, text_hash
 from workbench.errors import InputError
 from workbench.records import (
     Article,
@@ -202,10 +202,7 @@ class Pipeline:
         wb = self.wb
         prepared = self._prepare(chunk)
         t0 = time.perf_counter()
-        context = wb.settings.embed_context
-        inputs = [
-            embedding_text(s.text, p.article.title, context) for p in prepared for s in p.spans
-        ]
+        inputs = [wb.claim_input(s.text, p.article.title) for p in prepared for s in p.spans]
         hashes = [text_hash(s.text) for p in prepared for s in p.spans]
         # vectors_for also caches new embeddings in the store, keyed by their input
         vectors = wb.vectors_for(inputs, [embed_key(t) for t in inputs])

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.embed import embed_key, embedding_text
+from workbench.embed import embed_key
 from workbench.errors import InvalidOption
 from workbench.keyterms import KeyTerms, extract_key_terms, key_term_conflict
 from workbench.lexical import clean_query, lexical_index
@@ -222,9 +222,8 @@ def _cosines_for(
     out = _stored_cosines(wb.index, vec, ids)
     rest = [c for c in ids if c not in out]
     if rest:
-        context = wb.settings.embed_context
         hashes = {
-            c: embed_key(embedding_text(rows[c][0].text, rows[c][1]["a_title"], context))
+            c: embed_key(wb.claim_input(rows[c][0].text, rows[c][1]["a_title"]))
             for c in rest
             if c in rows
         }
