@@ -124,12 +124,14 @@ class _Vectors:
         self.wb = wb
         self.cache: dict[int, np.ndarray] = {}
 
-    def get(self, ids: Sequence[int]) -> np.ndarray:
+    def get(self, ids: Sequence[int], texts: dict[int, str] | None = None) -> np.ndarray:
+        """Vectors of ``ids``; ``texts`` (claim id -> text) saves a store read when known."""
         todo = [int(i) for i in ids if int(i) not in self.cache]
         if todo:
-            rows = self.wb.store.claims_by_ids(todo)
-            got = sorted(rows)
-            vecs = self.wb.vectors_for([rows[i][0].text for i in got])
+            if texts is None or any(i not in texts for i in todo):
+                texts = {i: row[0].text for i, row in self.wb.store.claims_by_ids(todo).items()}
+            got = sorted(i for i in todo if i in texts)
+            vecs = self.wb.vectors_for([texts[i] for i in got])
             self.cache.update({int(i): v for i, v in zip(got, vecs, strict=True)})
         return np.stack([self.cache[int(i)] for i in ids]) if ids else np.zeros((0, 1), np.float32)
 
@@ -277,7 +279,8 @@ def add_claims(
     rows = wb.store.claims_by_ids(sorted(wanted))
     # The index only proposes neighbours; similarity is that of the bare claims (_Vectors).
     known = sorted(rows)
-    own = dict(zip(known, updater.vectors.get(known), strict=True)) if known else {}
+    texts = {cid: row[0].text for cid, row in rows.items()}
+    own = dict(zip(known, updater.vectors.get(known, texts), strict=True)) if known else {}
     scores = np.array(
         [[float(v @ own[int(n)]) if int(n) in own else -1.0 for n in row]
          for v, row in zip(vecs, nbrs, strict=True)]
