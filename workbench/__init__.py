@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from workbench import _compat
+
+_compat.install()
+
 __version__ = "0.1.0"
 __all__ = ["Settings", "Workbench", "__version__"]
 

@@ -1,0 +1,3 @@
+"""Text utilities shared by retrieval and comparison: key terms, lexicons, tokenizing."""
+
+from __future__ import annotations

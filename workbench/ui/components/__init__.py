@@ -1,0 +1,3 @@
+"""Streamlit building blocks the pages share: cards, highlights, graphs, note editors."""
+
+from __future__ import annotations
