@@ -63,7 +63,7 @@ def main() -> int:
         print(f"skipped: {ITEMS} is absent")
         return 0
     from workbench.api import Workbench
-    from workbench.clusters import cluster_of, clusters, rebuild
+    from workbench.compare.clusters import cluster_of, clusters, rebuild
     from workbench.records import ArticleDraft
 
     pairs = [

@@ -130,7 +130,7 @@ def claim_texts(limit: int | None = None) -> list[str]:
     import csv
     import json as _json
 
-    from workbench import segment
+    from workbench.ingest import segment
 
     if not SHARED.exists():
         raise Skip(f"{SHARED} is absent")

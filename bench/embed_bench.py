@@ -30,7 +30,7 @@ def run(
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from workbench.embed import Embedder, resolve_model_path
+    from workbench.retrieval.embed import Embedder, resolve_model_path
 
     texts = claim_texts(800 if quick else 3000)
     plain = SentenceTransformer(str(resolve_model_path("all-MiniLM-L6-v2")), device="cpu")

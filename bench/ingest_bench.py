@@ -33,9 +33,9 @@ def one_run(targets: list[Path], attribution: bool, keep: Path | None = None) ->
     from sentence_transformers import SentenceTransformer
 
     from workbench.api import Workbench
-    from workbench.embed import resolve_model_path
-    from workbench.ingest import iter_inputs
-    from workbench.pipeline import Pipeline
+    from workbench.ingest.pipeline import Pipeline
+    from workbench.ingest.readers import iter_inputs
+    from workbench.retrieval.embed import resolve_model_path
     from workbench.settings import Settings
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))

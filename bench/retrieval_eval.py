@@ -119,7 +119,7 @@ def main() -> int:
     if not SHARED.exists():
         print(f"skipped: {SHARED} not found")
         return 0
-    from workbench.embed import Embedder
+    from workbench.retrieval.embed import Embedder
 
     cache = Path(os.environ.get("WORKBENCH_DATA", "/tmp/wb-eval")) / "cache"
     embedder = Embedder()

@@ -37,7 +37,7 @@ def real_vectors() -> Path:
     path = RESULTS / f"real-claims-{BASES}+{QUERIES}.npy"
     if path.exists():
         return path
-    from workbench.embed import Embedder
+    from workbench.retrieval.embed import Embedder
 
     texts = list(dict.fromkeys(claim_texts(2 * (BASES + QUERIES))))[: BASES + QUERIES]
     vectors = Embedder(device="cpu").encode(texts).astype(np.float32)
@@ -58,9 +58,9 @@ def chunks(bases: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarra
 
 
 def child(size: int, kind: str, flat_max: int, vectors: Path) -> dict[str, Any]:
-    from workbench.embed import Embedder
-    from workbench.index import IVF_TRAIN_PER_LIST, FaissIndex
-    from workbench.index_policy import choose_kind, ivf_nlist
+    from workbench.retrieval.embed import Embedder
+    from workbench.retrieval.index import IVF_TRAIN_PER_LIST, FaissIndex
+    from workbench.retrieval.index_policy import choose_kind, ivf_nlist
 
     real = np.load(vectors)
     bases, qv = real[:BASES], np.ascontiguousarray(real[BASES : BASES + QUERIES])

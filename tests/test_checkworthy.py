@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import shared_path
-from workbench import checkworthy
+from workbench.ingest import checkworthy
 
 
 def test_scores_are_bounded_and_explainable() -> None:

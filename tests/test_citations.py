@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from workbench.citations import citations
+from workbench.compare.citations import citations
 from workbench.records import ArticleDraft, CitedSource
 
 

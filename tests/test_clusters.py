@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench import clusters
+from workbench.compare import clusters
 from workbench.records import ArticleDraft
 
 A = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS, shared_path
-from workbench.compare import compare, normalise_outlet
+from workbench.compare.report import compare, normalise_outlet
 from workbench.records import ArticleDraft, CitedSource
 
 WIRE = (
@@ -203,7 +203,7 @@ def test_remarks_claim_finds_the_collapse_items(afpak) -> None:
 def test_only_an_attribution_framing_the_sentence_gives_its_content() -> None:
     """'Reports from X indicate that …' states its content; a side clause ('…, underscoring
     Y's readiness') leaves the whole sentence as what the claim states."""
-    from workbench.appearances import content_of
+    from workbench.compare.selection import content_of
     from workbench.records import Article, Attribution, Claim
 
     framed = "Reports from Ariana News indicate that the talks in Istanbul collapsed."

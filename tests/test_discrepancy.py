@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from workbench.discrepancy import compare_texts, word_diff
+from workbench.compare.discrepancy import compare_texts, word_diff
 
 
 def test_number_discrepancy_with_diff() -> None:

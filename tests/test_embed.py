@@ -7,8 +7,8 @@ import importlib.util
 import numpy as np
 import pytest
 
-from workbench.embed import BACKENDS, Embedder, load_model
 from workbench.errors import WorkbenchError
+from workbench.retrieval.embed import BACKENDS, Embedder, load_model
 
 TEXTS = [
     "Pakistan walked out of the Istanbul negotiations on Friday.",
@@ -65,7 +65,7 @@ def test_backends_listed() -> None:
 
 
 def test_quotes_are_normalised_before_embedding() -> None:
-    from workbench.embed import normalize_quotes
+    from workbench.retrieval.embed import normalize_quotes
 
     assert normalize_quotes("Pakistan’s “red line”") == 'Pakistan\'s "red line"'
     assert normalize_quotes("Trump ‘crashed’ a wedding") == 'Trump "crashed" a wedding'
@@ -79,8 +79,8 @@ def test_quotes_are_normalised_before_embedding() -> None:
 
 
 def test_embedding_text_adds_the_headline_unless_it_is_the_claim() -> None:
-    from workbench.embed import embed_key, embedding_text
     from workbench.errors import WorkbenchError
+    from workbench.retrieval.embed import embed_key, embedding_text
 
     claim = "The talks collapsed on Friday."
     assert embedding_text(claim, "Istanbul talks end", "title") == f"{claim} Istanbul talks end"

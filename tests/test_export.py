@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 
 from tests.test_notes import NDTV_PREFIX, ndtv_claim, other_claim
-from workbench.claimreview import RATING_VALUES, missing_fields, rating
 from workbench.errors import InputError
-from workbench.export import CSV_COLUMNS, FORMATS, csv_safe, export, import_json, md_escape
-from workbench.note_records import NoteFilters
-from workbench.notes import Notes
+from workbench.notes.claimreview import RATING_VALUES, missing_fields, rating
+from workbench.notes.export import CSV_COLUMNS, FORMATS, csv_safe, export, import_json, md_escape
+from workbench.notes.records import NoteFilters
+from workbench.notes.service import Notes
 from workbench.records import ArticleDraft
 
 EVIL = '=HYPERLINK("http://evil")'

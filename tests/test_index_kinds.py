@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench import index as index_mod
-from workbench.index import TOMBSTONE_FILE, FaissIndex
-from workbench.index_policy import choose_kind, read_manifest
+from workbench.retrieval import index as index_mod
+from workbench.retrieval.index import TOMBSTONE_FILE, FaissIndex
+from workbench.retrieval.index_policy import choose_kind, read_manifest
 
 DIM = 384
 

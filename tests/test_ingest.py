@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench import ingest
 from workbench.errors import InputError
-from workbench.formats import parse_field_map
+from workbench.ingest import readers as ingest
+from workbench.ingest.formats import parse_field_map
 from workbench.records import ArticleDraft
 
 BODY = "Officials in Kabul said on Monday that 12 people were killed in a blast near the ministry."

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from workbench.keyterms import extract_key_terms, key_term_conflict, term_conflict
+from workbench.text.keyterms import extract_key_terms, key_term_conflict, term_conflict
 
 
 def values(text: str) -> list[float]:
@@ -130,5 +130,5 @@ def test_extract_is_fast_enough_for_search_rescoring() -> None:
 
 
 def test_does_not_import_spacy() -> None:
-    code = "import sys, workbench.keyterms; assert 'spacy' not in sys.modules"
+    code = "import sys, workbench.text.keyterms; assert 'spacy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 from workbench.errors import ConflictError, InputError, NotFound, WorkbenchError
-from workbench.notes import VERDICTS, Notes, normalize_verdict
+from workbench.notes.service import VERDICTS, Notes, normalize_verdict
 from workbench.records import ArticleDraft
 
 NDTV_PREFIX = "According to the Indian news network NDTV"
@@ -203,7 +203,7 @@ def _append_worker(data: str, claim_id: int, name: str, barrier, n: int) -> None
     """Create-or-join the note on a claim, then append ``n`` evidence URLs, retrying conflicts."""
     from workbench.api import Workbench
     from workbench.errors import ConflictError
-    from workbench.notes import Notes
+    from workbench.notes.service import Notes
 
     with Workbench.open(data) as wb:
         notes = Notes(wb)

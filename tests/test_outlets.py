@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.outlets import KINDS, Outlet, OutletRegistry, load_user_file
+from workbench.outlets.registry import KINDS, Outlet, OutletRegistry, load_user_file
 
 ITEMS = Path("/work/shared/data/wikipedia-current-events-2025-2026/items.jsonl")
 

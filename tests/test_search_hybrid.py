@@ -9,9 +9,16 @@ import pytest
 
 from tests.conftest import shared_path
 from workbench.api import Workbench
-from workbench.lexical import BM25_DIR, MANIFEST, clean_query, lexical_index, split_camel, tokenize
 from workbench.records import ArticleDraft
-from workbench.search import Filters, rank
+from workbench.retrieval.lexical import (
+    BM25_DIR,
+    MANIFEST,
+    clean_query,
+    lexical_index,
+    split_camel,
+    tokenize,
+)
+from workbench.retrieval.search import Filters, rank
 
 CORPUS = [
     (
@@ -189,8 +196,8 @@ def test_filters_apply_to_both_sides(small: Workbench) -> None:
 def test_checkthat_dev_hybrid_map5(
     tmp_path: Path, parts: tuple[str, ...], files: tuple[str, str, str], floor: float
 ) -> None:
-    from workbench.embed import Embedder
     from workbench.evaluation.retrieval import evaluate_retrieval, hybrid_ranker
+    from workbench.retrieval.embed import Embedder
 
     base = shared_path(*parts)
     cache = Path(os.environ.get("WORKBENCH_DATA", tmp_path)) / "cache"

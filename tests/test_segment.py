@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from workbench import checkworthy, ingest
-from workbench.formats import guess_title
-from workbench.segment import merge_quotes, paragraphs, segment
+from workbench.ingest import checkworthy
+from workbench.ingest import readers as ingest
+from workbench.ingest.formats import guess_title
+from workbench.ingest.segment import merge_quotes, paragraphs, segment
 
 
 def _seed_claims(seed_text: str):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.stance import (
+from workbench.compare.stance import (
     CrossEncoderStance,
     RuleStance,
     StanceModel,
@@ -22,7 +22,7 @@ def model() -> RuleStance:
 
 
 def test_importing_does_not_load_spacy() -> None:
-    code = "import sys, workbench.stance; assert 'spacy' not in sys.modules"
+    code = "import sys, workbench.compare.stance; assert 'spacy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from workbench.api import Workbench
-from workbench.index import FaissIndex
-from workbench.index_policy import MANIFEST_FILE, read_manifest
-from workbench.migrations import MIGRATIONS
-from workbench.store import STORE_FILE, Store
+from workbench.retrieval.index import FaissIndex
+from workbench.retrieval.index_policy import MANIFEST_FILE, read_manifest
+from workbench.store.migrations import MIGRATIONS
+from workbench.store.sqlite import STORE_FILE, Store
 
 QUERY = "Pakistan walked out of the Istanbul negotiations"
 

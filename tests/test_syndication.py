@@ -3,7 +3,7 @@ from __future__ import annotations
 import random
 import time
 
-from workbench.syndication import (
+from workbench.compare.syndication import (
     clean,
     find_syndicated_groups,
     independent_count,

@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from workbench.embed import EMBED_INPUT_VERSION, Embedder, embed_key, embedding_text
 from workbench.errors import WorkbenchError
-from workbench.index import FaissIndex
-from workbench.index_policy import choose_kind, read_manifest
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
+from workbench.retrieval.embed import EMBED_INPUT_VERSION, Embedder, embed_key, embedding_text
+from workbench.retrieval.index import FaissIndex
+from workbench.retrieval.index_policy import choose_kind, read_manifest
 from workbench.settings import Settings
-from workbench.store import STORE_FILE, Store
+from workbench.store.sqlite import STORE_FILE, Store
 
 log = logging.getLogger(__name__)
 
@@ -233,35 +233,35 @@ class Workbench:
         progress: Any = None,
     ) -> IngestReport:
         """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results."""
-        from workbench.ingest import iter_inputs
-        from workbench.pipeline import Pipeline
+        from workbench.ingest.pipeline import Pipeline
+        from workbench.ingest.readers import iter_inputs
 
         items = iter_inputs(targets, fields, encoding, self.settings.max_file_mb)
         return self._finish_ingest(Pipeline(self).run(items, progress=progress))
 
     def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
         """Ingest articles given as records (the API's and the app's paste form)."""
-        from workbench.pipeline import Pipeline
+        from workbench.ingest.pipeline import Pipeline
 
         return self._finish_ingest(Pipeline(self).run(drafts, progress=progress))
 
     def _finish_ingest(self, report: IngestReport) -> IngestReport:
         """Refresh the BM25 index once per ingest, so the next lookup does not pay for it."""
         if report.ingested and self.settings.search_mode == "hybrid":
-            from workbench.lexical import lexical_index
+            from workbench.retrieval.lexical import lexical_index
 
             lexical_index(self)
         return report
 
     def after_ingest(self, claim_ids: list[int]) -> None:
         """Hook for stages that update incrementally after new claims land (e.g. clusters)."""
-        from workbench.clusters import add_claims
+        from workbench.compare.clusters import add_claims
 
         add_claims(self, claim_ids)
 
     def cluster_members(self, claim_id: int) -> list[int]:
         """Claim ids that state the same thing as ``claim_id`` (itself included)."""
-        from workbench.clusters import members
+        from workbench.compare.clusters import members
 
         return members(self, claim_id)
 
@@ -291,7 +291,7 @@ class Workbench:
         """The outlet registry (packaged list plus this data directory's additions), if present."""
         if self._registry is None:
             try:
-                from workbench.outlets import OutletRegistry
+                from workbench.outlets.registry import OutletRegistry
             except ImportError:
                 return None
             user = self.data_dir / "outlets.user.json"
@@ -334,7 +334,7 @@ class Workbench:
 
     def import_outlets(self, path: str | Path) -> int:
         """Merge a user outlet file (JSON list, same schema as the packaged one) into this directory."""
-        from workbench.outlets import load_user_file
+        from workbench.outlets.registry import load_user_file
 
         try:
             entries = load_user_file(path)
@@ -365,7 +365,7 @@ class Workbench:
     def search(self, query: str, k: int | None = None, **filters: Any) -> list[SearchHit]:
         """Claims similar to ``query``; filters: outlet, date_from, date_to, exclude_article,
         source_type, min_score."""
-        from workbench.search import Filters, search
+        from workbench.retrieval.search import Filters, search
 
         return search(self, query, k or self.settings.search_k, Filters(**filters))
 

@@ -78,7 +78,7 @@ class ClaimSpan:
     text: str
     paragraph: int  # 0-based paragraph number in the article
     index: int  # 0-based position of the claim in the article
-    checkworthiness: float  # 0..1, see workbench.checkworthy
+    checkworthiness: float  # 0..1, see workbench.ingest.checkworthy
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ OutletMatcher = Callable[[str], "str | None"]
 def _default_matcher() -> OutletMatcher | None:
     """``OutletRegistry.load().match`` when the outlets module exists, else None."""
     try:
-        from workbench.outlets import OutletRegistry  # type: ignore[import-not-found]
+        from workbench.outlets.registry import OutletRegistry  # type: ignore[import-not-found]
     except ImportError:
         return None
     try:

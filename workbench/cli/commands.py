@@ -40,8 +40,8 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest articles; exits non-zero only when nothing at all could be ingested."""
-    from workbench.formats import parse_field_map
-    from workbench.progress import IngestProgress
+    from workbench.cli.progress import IngestProgress
+    from workbench.ingest.formats import parse_field_map
 
     try:
         fields = parse_field_map(field)

@@ -24,7 +24,7 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Who carries CLAIM, who they attribute it to, where versions differ, who was first."""
-    from workbench.compare import compare as run
+    from workbench.compare.report import compare as run
 
     with open_workbench() as wb:
         if not len(wb.index):
@@ -81,7 +81,7 @@ def citations(
     as_json: JsonOpt = False,
 ) -> None:
     """Which outlet or article cites which source, with counts."""
-    from workbench.citations import citations as run
+    from workbench.compare.citations import citations as run
 
     if sum(x is not None for x in (claim, cluster, query)) > 1:
         fail("use at most one of --claim, --cluster, --query")

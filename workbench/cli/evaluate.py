@@ -35,8 +35,8 @@ def eval_retrieval(
     as_json: JsonOpt = False,
 ) -> None:
     """MAP@1, MAP@5, MAP@10 and MRR of similar-claim lookup on a CheckThat!-format set."""
-    from workbench.embed import EMBED_INPUT_VERSION, Embedder
     from workbench.evaluation.retrieval import dense_ranker, evaluate_retrieval, format_report
+    from workbench.retrieval.embed import EMBED_INPUT_VERSION, Embedder
 
     s = settings()
     embedder = Embedder(s.model, s.device, s.batch_size, s.torch_threads)

@@ -1,6 +1,6 @@
 """Verification notes from the command line: ``workbench note …``, ``export`` and ``import``.
 
-Thin over :class:`workbench.notes.Notes` and :mod:`workbench.export`. Every printing command
+Thin over :class:`workbench.notes.service.Notes` and :mod:`workbench.notes.export`. Every printing command
 takes ``--json``; expected failures (unknown claim, stale version, bad file) are one-line
 errors with exit code 2.
 """
@@ -43,7 +43,7 @@ def _filters(
     verdict: list[str] | None, reviewer: str | None, outlet: str | None, date_from: str | None,
     date_to: str | None, date_field: str, include_deleted: bool, claim: int | None = None,
 ) -> Any:  # fmt: skip
-    from workbench.note_records import NoteFilters
+    from workbench.notes.records import NoteFilters
 
     return NoteFilters(verdict=verdict or None, reviewer=reviewer, outlet=outlet, date_from=date_from,
                        date_to=date_to, date_field=date_field, claim_id=claim,
@@ -120,7 +120,7 @@ def note_add(
 ) -> None:
     """Write the note on a claim (one per claim; update it afterwards)."""
     with open_workbench() as wb, _errors():
-        from workbench.notes import Notes
+        from workbench.notes.service import Notes
 
         n = Notes(wb).add(claim, verdict, rationale, evidence or [], reviewer, source, source_type, attribution,
                           "cluster" if cluster else "claim")  # fmt: skip
@@ -145,7 +145,7 @@ def note_list(
 ) -> None:
     """List notes, oldest first."""
     with open_workbench() as wb, _errors():
-        from workbench.notes import Notes
+        from workbench.notes.service import Notes
 
         items = Notes(wb).list(
             _filters(
@@ -161,7 +161,7 @@ def note_show(
 ) -> None:
     """One note in full."""
     with open_workbench() as wb, _errors():
-        from workbench.notes import Notes
+        from workbench.notes.service import Notes
 
         n = Notes(wb).get(note_id)
     emit(n.to_dict(), as_json, _show(n))
@@ -173,7 +173,7 @@ def note_history(
 ) -> None:
     """Every change to a note: who, when, which fields, old and new values."""
     with open_workbench() as wb, _errors():
-        from workbench.notes import Notes
+        from workbench.notes.service import Notes
 
         items = Notes(wb).history(note_id)
     emit([h.to_dict() for h in items], as_json, "\n".join(h.describe(width=120) for h in items))
@@ -216,7 +216,7 @@ def note_update(
     if clear_source:
         changes["source"] = None
     with open_workbench() as wb, _errors():
-        from workbench.notes import Notes
+        from workbench.notes.service import Notes
 
         notes = Notes(wb)
         version = expected_version if expected_version is not None else notes.get(note_id).version
@@ -234,7 +234,7 @@ def note_delete(
 ) -> None:
     """Delete a note (kept in history; export with --include-deleted)."""
     with open_workbench() as wb, _errors():
-        from workbench.notes import Notes
+        from workbench.notes.service import Notes
 
         n = Notes(wb).delete(note_id, expected_version, reviewer)
     emit(n.to_dict(), as_json, f"deleted note {n.id} (version {n.version})")
@@ -262,7 +262,7 @@ def export_cmd(
 ) -> None:
     """Export notes as CSV (spreadsheet-safe), JSON (re-importable), Markdown or ClaimReview JSON-LD."""
     with open_workbench() as wb, _errors():
-        from workbench.export import export
+        from workbench.notes.export import export
 
         text = export(wb, fmt, _filters(verdict, reviewer, outlet, date_from, date_to, date_field, include_deleted),
                       min_score=min_score)  # fmt: skip
@@ -289,7 +289,7 @@ def import_cmd(
     if not file.is_file():
         _die(f"{file}: no such file")
     with open_workbench() as wb, _errors():
-        from workbench.export import import_json
+        from workbench.notes.export import import_json
 
         report = import_json(wb, file.read_text(encoding="utf-8"))
     data = report.to_dict()

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from workbench.compare import normalise_outlet
+from workbench.compare.report import normalise_outlet
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -117,14 +117,14 @@ def story_claims(
     k: int = 20,
 ) -> list[int] | None:
     """Claim ids of one story: a claim's cluster, a cluster, or a query's matches (None: all)."""
-    from workbench.clusters import cluster_claims
+    from workbench.compare.clusters import cluster_claims
 
     if claim_id is not None:
         return wb.cluster_members(int(claim_id))
     if cluster_id is not None:
         return cluster_claims(wb, int(cluster_id))
     if query:
-        from workbench.compare import compare
+        from workbench.compare.report import compare
 
         return [a.claim_id for a in compare(wb, query, k=k).appearances]
     return None

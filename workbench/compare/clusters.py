@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.keyterms import extract_key_terms, key_term_conflict, stem
+from workbench.text.keyterms import extract_key_terms, key_term_conflict, stem
 
 if TYPE_CHECKING:
     from workbench.api import Workbench

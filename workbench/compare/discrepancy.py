@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from workbench.keyterms import (
+from workbench.text.keyterms import (
     extract_key_terms,
     unmatched_dates,
     unmatched_entities,
@@ -107,7 +107,7 @@ def compare_texts(a: str, b: str) -> Discrepancy:
     """The figures, dates, entities and negations that differ between ``a`` and ``b``.
 
     A figure or date differs when the other version has nothing compatible with it (see
-    ``workbench.keyterms``: "twelve" matches "12", "Oct 28" matches "2025-10-28"); an entity
+    ``workbench.text.keyterms``: "twelve" matches "12", "Oct 28" matches "2025-10-28"); an entity
     differs when it is not named, shortened or abbreviated in the other version.
     """
     ka, kb = extract_key_terms(a), extract_key_terms(b)

@@ -1,11 +1,11 @@
 """Cross-source comparison of one claim: who carries it, who they attribute it to, where the
 versions differ, which outlets are independent, and who had it first.
 
-``workbench.appearances`` chooses the versions (cluster, relevance floor, anchors); this
+``workbench.compare.selection`` chooses the versions (cluster, relevance floor, anchors); this
 module labels each with its stance towards the focus (all stance pairs in one
 ``predict_many`` batch), drops versions the stance model calls unrelated when their
 relevance is low (``UNRELATED_KEEP``), and assembles the report: outlets table, pairwise
-discrepancies, earliest appearance. Reprints are grouped with ``workbench.syndication`` so N
+discrepancies, earliest appearance. Reprints are grouped with ``workbench.compare.syndication`` so N
 copies of one wire story count as one independent source.
 """
 
@@ -15,11 +15,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from workbench.appearances import select
-from workbench.discrepancy import compare_texts
+from workbench.compare.discrepancy import compare_texts
+from workbench.compare.selection import select
+from workbench.compare.stance import StanceResult, get_stance_model, preload
+from workbench.compare.syndication import find_syndicated_groups
 from workbench.records import Article, Attribution, Claim
-from workbench.stance import StanceResult, get_stance_model, preload
-from workbench.syndication import find_syndicated_groups
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -250,7 +250,7 @@ def _weak(a: Appearance, anchors: int) -> bool:
 
 
 def _cluster_id(wb: Workbench, claim: Claim | None) -> int | None:
-    from workbench.clusters import cluster_of
+    from workbench.compare.clusters import cluster_of
 
     return cluster_of(wb, claim.id) if claim else None
 

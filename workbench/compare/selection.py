@@ -1,4 +1,4 @@
-"""Which claims are versions of a focus claim: the selection half of ``workbench.compare``.
+"""Which claims are versions of a focus claim: the selection half of ``workbench.compare.report``.
 
 Appearances are the focus claim's cluster plus claims that pass a relevance floor. Relevance
 is the best cosine between "views" of the two claims: the whole sentence, the attributed
@@ -14,7 +14,7 @@ those are the article's other versions of the story ("according to NDTV, …").
 What is *not* a version: a statement about the same event that neither states nor denies
 the focus's content ("the governments agree to an extended ceasefire" for "Pakistan withdrew
 from the talks"). The relevance floor and anchors keep most of those out; the stance pass in
-``workbench.compare`` drops the rest (see ``UNRELATED_KEEP``).
+``workbench.compare.report`` drops the rest (see ``UNRELATED_KEEP``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from workbench.keyterms import STOPWORDS, extract_key_terms, stem
 from workbench.records import Article, Attribution, Claim
+from workbench.text.keyterms import STOPWORDS, extract_key_terms, stem
 
 if TYPE_CHECKING:
     from workbench.api import Workbench

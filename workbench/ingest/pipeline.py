@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from workbench import ingest, segment
-from workbench.embed import embed_key, text_hash
 from workbench.errors import InputError
+from workbench.ingest import readers as ingest
+from workbench.ingest import segment
 from workbench.records import (
     Article,
     ArticleDraft,
@@ -27,6 +27,7 @@ from workbench.records import (
     FileResult,
     IngestReport,
 )
+from workbench.retrieval.embed import embed_key, text_hash
 
 if TYPE_CHECKING:
     from workbench.api import Workbench

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from workbench import formats
 from workbench.errors import InputError
+from workbench.ingest import formats
 from workbench.records import ArticleDraft
 
 TEXT_EXT = {".txt", ".text"}

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from workbench.checkworthy import score as checkworthiness
+from workbench.ingest.checkworthy import score as checkworthiness
 from workbench.records import ClaimSpan
 
 _TERMINAL = re.compile(r"""[.!?…]["'”’»)\]]*$""")

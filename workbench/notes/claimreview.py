@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from workbench.note_records import VERDICTS, Note
+from workbench.notes.records import VERDICTS, Note
 
 if TYPE_CHECKING:
     from workbench.api import Workbench

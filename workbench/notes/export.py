@@ -1,10 +1,10 @@
 """Exports of verification notes: CSV, JSON, a Markdown report and ClaimReview JSON-LD.
 
 ``export(wb, fmt, filters)`` returns the text; the CLI writes it to a file. All formats take
-the same :class:`~workbench.note_records.NoteFilters`. Untrusted text (article text, claims,
+the same :class:`~workbench.notes.records.NoteFilters`. Untrusted text (article text, claims,
 rationales, imported notes) is made safe for each target: formula cells are neutralised in
 CSV, Markdown specials are escaped in the report. ``import_json`` reads a JSON export back
-(see :mod:`workbench.note_import`).
+(see :mod:`workbench.notes.importer`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from workbench.claimreview import RATING_VALUES, claim_author, claim_reviews
 from workbench.errors import InputError
-from workbench.note_import import ImportReport, import_json
-from workbench.note_records import Note, NoteFilters, now
-from workbench.notes import Notes
+from workbench.notes.claimreview import RATING_VALUES, claim_author, claim_reviews
+from workbench.notes.importer import ImportReport, import_json
+from workbench.notes.records import Note, NoteFilters, now
+from workbench.notes.service import Notes
 
 if TYPE_CHECKING:
     from workbench.api import Workbench

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from workbench.errors import InputError
-from workbench.note_records import Evidence, check_url, dump_evidence, normalize_verdict
+from workbench.notes.records import Evidence, check_url, dump_evidence, normalize_verdict
 from workbench.records import SOURCE_TYPES
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
-    from workbench.notes import Notes
+    from workbench.notes.service import Notes
 
 Status = Literal["imported", "updated", "unchanged", "skipped", "conflict"]
 
@@ -154,7 +154,7 @@ def parse(text: str) -> ExportIn:
 
 def import_json(wb: Workbench, text: str) -> ImportReport:
     """Merge the notes of a JSON export into ``wb``; see the module docstring for the rules."""
-    from workbench.notes import Notes
+    from workbench.notes.service import Notes
 
     doc = parse(text)
     notes = Notes(wb)

@@ -1,6 +1,6 @@
 """Verification-note records: verdict scale, evidence, notes, history entries and filters.
 
-Plain data shared by :mod:`workbench.notes` (store operations), :mod:`workbench.export` and
+Plain data shared by :mod:`workbench.notes.service` (store operations), :mod:`workbench.notes.export` and
 the CLI, so formats and the app agree on one vocabulary.
 """
 

@@ -9,9 +9,9 @@ stays, with ``deleted_at``/``deleted_by``) and recorded in history too.
 
 Each note stores its claim's content hash, text and article id/URL, so it survives the
 claim being re-ingested under a new id (:meth:`Notes.relink`) and can move between
-workbenches (:func:`workbench.export.import_json`).
+workbenches (:func:`workbench.notes.export.import_json`).
 
->>> from workbench.notes import Notes
+>>> from workbench.notes.service import Notes
 >>> notes = Notes(wb)
 >>> n = notes.add(23, "mostly_false", rationale="…", evidence=["https://…"], reviewer="Ana")
 >>> n = notes.update(n.id, n.version, reviewer="Ben", add_evidence=["claim:31"])
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, InputError, NotFound, WorkbenchError
-from workbench.note_records import (
+from workbench.notes.records import (
     SCOPES,
     UNSET,
     VERDICTS,

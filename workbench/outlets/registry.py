@@ -1,7 +1,7 @@
 """News-outlet registry: canonical names, aliases, country, language, kind and web domains.
 
 Why: attribution and source checks need to know that "AP", "Associated Press" and
-"apnews.com" are one outlet. The packaged list lives in ``workbench/data/outlets.json``; a
+"apnews.com" are one outlet. The packaged list lives in ``workbench/outlets/outlets.json``; a
 user file (same schema, a JSON list) can extend it.
 
 Fields: ``country`` is an ISO 3166-1 alpha-2 code of the outlet's home base, ``language`` the
@@ -201,9 +201,9 @@ def load_user_file(path: str | Path) -> list[dict[str, Any]]:
 def _packaged_text() -> str:
     """The packaged outlets.json via importlib.resources (file fallback for odd installs)."""
     try:
-        return resources.files("workbench").joinpath("data/outlets.json").read_text("utf-8")
+        return resources.files("workbench.outlets").joinpath("outlets.json").read_text("utf-8")
     except (OSError, NotADirectoryError, TypeError):
-        return (Path(__file__).parent / "data" / "outlets.json").read_text("utf-8")
+        return (Path(__file__).parent / "outlets.json").read_text("utf-8")
 
 
 def _clean_domain(d: str) -> str:

@@ -6,7 +6,7 @@ CLI and the app load it once. Vectors are L2-normalised float32, so inner produc
 
 Runtimes (setting ``embed_backend``): ``torch`` (sentence-transformers), ``torch-int8`` (the
 same model with its Linear layers dynamically quantised to int8) and ``onnx`` (the bundled
-weights exported once, offline, to ONNX and run by onnxruntime; see :mod:`workbench.onnx_embed`).
+weights exported once, offline, to ONNX and run by onnxruntime; see :mod:`workbench.retrieval.onnx_embed`).
 Every runtime sorts texts by length before batching, so padding stays small.
 
 What is embedded (``embedding_text``): typographic quotes and apostrophes are made plain, so
@@ -169,7 +169,7 @@ def load_model(
         _default_threads()
         set_threads(threads)
         if backend == "onnx":
-            from workbench.onnx_embed import OnnxSentenceEncoder
+            from workbench.retrieval.onnx_embed import OnnxSentenceEncoder
 
             try:
                 _MODELS[key] = OnnxSentenceEncoder.load(path, cache_dir(), threads)

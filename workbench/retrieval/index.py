@@ -31,7 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from workbench.errors import WorkbenchError
-from workbench.index_policy import (
+from workbench.retrieval.index_policy import (
     KINDS,
     MANIFEST_FILE,
     SMALL_BATCH,
@@ -41,8 +41,8 @@ from workbench.index_policy import (
     write_json_atomic,
     write_tombstones,
 )
-from workbench.index_policy import faiss_module as _faiss
-from workbench.index_policy import omp_threads as _threads
+from workbench.retrieval.index_policy import faiss_module as _faiss
+from workbench.retrieval.index_policy import omp_threads as _threads
 
 INDEX_FILE = "claims.faiss"
 TOMBSTONE_FILE = "claims.tombstones.npy"

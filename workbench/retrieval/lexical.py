@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.index_policy import write_json_atomic
-from workbench.keyterms import STOPWORDS
+from workbench.retrieval.index_policy import write_json_atomic
+from workbench.text.keyterms import STOPWORDS
 
 if TYPE_CHECKING:
     from workbench.api import Workbench

@@ -1,7 +1,7 @@
 """Similar-claim lookup: BM25 fused with the dense index, re-scored for key-term conflicts.
 
 ``mode="hybrid"`` (the default, ``settings.search_mode``) takes the best candidates of the
-dense FAISS index and of the BM25 index over claim texts (``workbench.lexical``) and scores
+dense FAISS index and of the BM25 index over claim texts (``workbench.retrieval.lexical``) and scores
 each by ``cosine + BM25_WEIGHT * bm25 / best bm25`` (score-level fusion, one weight chosen
 on the CheckThat! 2020 and 2021 train splits; it sits on a flat plateau from 0.2 to 0.3).
 Reciprocal-rank fusion, used before, keeps only ranks and throws away the dense margin: with
@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.embed import embed_key
 from workbench.errors import InvalidOption
-from workbench.keyterms import KeyTerms, extract_key_terms, key_term_conflict
-from workbench.lexical import clean_query, lexical_index
 from workbench.records import Claim, SearchHit
+from workbench.retrieval.embed import embed_key
+from workbench.retrieval.lexical import clean_query, lexical_index
+from workbench.text.keyterms import KeyTerms, extract_key_terms, key_term_conflict
 
 if TYPE_CHECKING:
     from workbench.api import Workbench

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import NotFound, WorkbenchError
-from workbench.migrations import MIGRATIONS
 from workbench.records import Article, Attribution, CitedSource, Claim, ClaimSpan
+from workbench.store.migrations import MIGRATIONS
 
 STORE_FILE = "workbench.sqlite"
 

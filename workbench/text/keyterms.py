@@ -6,7 +6,7 @@ differ in a figure ("12 killed" / "5 killed"), a date or a key entity ("North Ko
 "South Korea") are different claims however similar their embeddings; ``key_term_conflict``
 says where and turns it into a ``penalty`` the search subtracts from its similarity.
 
-Extraction lives in ``workbench.keyterms_scan``; its public names are re-exported here.
+Extraction lives in ``workbench.text.keyterms_scan``; its public names are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.keyterms_scan import (
+from workbench.text.keyterms_scan import (
     AMBIGUOUS_MONTHS,
     CONNECTORS,
     MONTHS,

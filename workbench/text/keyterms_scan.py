@@ -1,6 +1,6 @@
 """Key facts of one claim: numbers, dates, named entities and negation, in one regex pass.
 
-The extraction half of ``workbench.keyterms`` (which compares the results and re-exports
+The extraction half of ``workbench.text.keyterms`` (which compares the results and re-exports
 everything here): lexicons, the tokeniser, the mention records and the scanner. No spaCy:
 search re-scoring calls it on every candidate (tens of microseconds a sentence).
 """

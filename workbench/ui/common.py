@@ -60,7 +60,7 @@ def reload_workbench() -> None:
 
 
 def has_feature(module: str) -> bool:
-    """Whether a colleague's module (e.g. ``workbench.notes``) has landed in this install."""
+    """Whether a colleague's module (e.g. ``workbench.notes.service``) has landed in this install."""
     try:
         return importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):

@@ -1,4 +1,4 @@
-"""The Sources page's counts and citation edges over :mod:`workbench.citations`."""
+"""The Sources page's counts and citation edges over :mod:`workbench.compare.citations`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 import streamlit as st
 
 from workbench.api import Workbench
-from workbench.ui import common, graph
+from workbench.ui import common
+from workbench.ui.components import graph
 
 KIND_LABELS = {
     "outlet": "outlet",
@@ -20,7 +21,7 @@ KIND_LABELS = {
 @st.cache_data(show_spinner="Building the citation graph…", max_entries=4, ttl=600)
 def all_citations(data: str, n_claims: int, n_attributions: int) -> Any:
     """The citation graph over every stored claim (rebuilt when counts change)."""
-    from workbench.citations import citation_graph
+    from workbench.compare.citations import citation_graph
 
     return citation_graph(common.workbench())
 

@@ -1,4 +1,4 @@
-"""The Compare page's body over :func:`workbench.compare.compare` (imported only once landed)."""
+"""The Compare page's body over :func:`workbench.compare.report.compare` (imported only once landed)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import streamlit as st
 
 from workbench.api import Workbench
 from workbench.errors import WorkbenchError
-from workbench.ui import common, display, graph
-from workbench.ui.safe_md import coloured, escape_md
+from workbench.ui import common
+from workbench.ui.components import display, graph
+from workbench.ui.components.safe_md import coloured, escape_md
 
 STANCE_COLOURS = {"agree": "green", "contradict": "red", "unrelated": "gray", "focus": "blue"}
 
@@ -17,7 +18,7 @@ STANCE_COLOURS = {"agree": "green", "contradict": "red", "unrelated": "gray", "f
 @st.cache_data(show_spinner="Comparing sources…", max_entries=64, ttl=600)
 def comparison(data: str, claim_id: int, n_claims: int) -> Any:
     """The library's comparison for one claim (re-run when the claim count changes)."""
-    from workbench.compare import compare
+    from workbench.compare.report import compare
 
     return compare(common.workbench(), claim_id)
 
@@ -63,14 +64,14 @@ def diff_markdown(a: str, ops: list[dict[str, Any]]) -> str:
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)
 def story_graph(data: str, claim_ids: tuple[int, ...], n_claims: int) -> Any:
     """The library's citation graph over the compared versions."""
-    from workbench.citations import citation_graph
+    from workbench.compare.citations import citation_graph
 
     return citation_graph(common.workbench(), list(claim_ids))
 
 
 def citation_picture(wb: Workbench, cmp: Any) -> None:
-    if not common.has_feature("workbench.citations"):
-        common.not_landed("The citation graph", "workbench.citations")
+    if not common.has_feature("workbench.compare.citations"):
+        common.not_landed("The citation graph", "workbench.compare.citations")
         return
     ids = tuple(sorted(a.claim_id for a in cmp.appearances))
     g = story_graph(str(wb.data_dir), ids, int(wb.stats()["claims"]))

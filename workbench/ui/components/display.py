@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from workbench.records import SOURCE_TYPES, Attribution, FileResult, SearchHit
-from workbench.ui.safe_md import coloured, escape_md
+from workbench.ui.components.safe_md import coloured, escape_md
 
 # One colour per source type, everywhere (legend, highlights, badges). Streamlit's named
 # colours are theme-aware, so they stay readable in both the light and the dark theme.

@@ -67,7 +67,7 @@ def citation_dot(
 
 
 def graph_dot(graph: object, focus: set[str] | None = None, max_edges: int = 60) -> str:
-    """DOT for a :class:`workbench.citations.CitationGraph` (its ``max_edges`` heaviest edges)."""
+    """DOT for a :class:`workbench.compare.citations.CitationGraph` (its ``max_edges`` heaviest edges)."""
     edges = list(getattr(graph, "edges", []))[:max_edges]
     used = {e["source"] for e in edges} | {e["target"] for e in edges}
     nodes = [

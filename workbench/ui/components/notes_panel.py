@@ -1,6 +1,6 @@
 """The one note editor shown next to every claim (Lookup, Article, Compare).
 
-Saving goes through :class:`workbench.notes.Notes` with the version the checker last saw, so
+Saving goes through :class:`workbench.notes.service.Notes` with the version the checker last saw, so
 a concurrent edit from another tab raises ``ConflictError`` and is shown, never overwritten.
 Saves run in button callbacks, so the form can be re-seeded from the stored note afterwards.
 """
@@ -18,7 +18,7 @@ REVIEWER_KEY = "reviewer_name"
 
 
 def _notes() -> Any:
-    from workbench.notes import Notes
+    from workbench.notes.service import Notes
 
     return Notes(common.workbench(), relink=False)
 
@@ -92,10 +92,10 @@ def _reload(key: str, claim_id: int) -> None:
 
 def note_editor(claim_id: int, key: str) -> None:
     """Verdict, rationale, evidence and reviewer for one claim, with history and conflicts."""
-    if not common.has_feature("workbench.notes"):
-        st.caption("🚧 Notes have not landed yet (`workbench.notes`).")
+    if not common.has_feature("workbench.notes.service"):
+        st.caption("🚧 Notes have not landed yet (`workbench.notes.service`).")
         return
-    from workbench.note_records import VERDICTS
+    from workbench.notes.records import VERDICTS
 
     ss = st.session_state
     if f"{key}_verdict" not in ss:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from workbench.ingest import KNOWN_EXT
+from workbench.ingest.readers import KNOWN_EXT
 
 # What the uploader accepts: every extension ingest reads (without the dot).
 UPLOAD_TYPES: list[str] = sorted(e.lstrip(".") for e in KNOWN_EXT)

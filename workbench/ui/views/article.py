@@ -7,9 +7,10 @@ import streamlit as st
 from workbench.api import Workbench
 from workbench.errors import NotFound
 from workbench.records import Attribution, Claim
-from workbench.ui import common, display
-from workbench.ui.notes_panel import note_editor
-from workbench.ui.safe_md import Span, escape_md, highlight
+from workbench.ui import common
+from workbench.ui.components import display
+from workbench.ui.components.notes_panel import note_editor
+from workbench.ui.components.safe_md import Span, escape_md, highlight
 
 
 def _claim_param() -> int | None:

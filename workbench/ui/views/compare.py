@@ -6,17 +6,18 @@ import streamlit as st
 
 from workbench.api import Workbench
 from workbench.errors import NotFound
-from workbench.ui import common, display
-from workbench.ui.notes_panel import note_editor
-from workbench.ui.safe_md import escape_md
+from workbench.ui import common
+from workbench.ui.components import display
+from workbench.ui.components.notes_panel import note_editor
+from workbench.ui.components.safe_md import escape_md
 
 
 def comparison(wb: Workbench, claim_id: int) -> None:
     """The cross-source view, from the library's comparison module once it has landed."""
-    if not common.has_feature("workbench.compare"):
-        common.not_landed("Cross-source comparison", "workbench.compare")
+    if not common.has_feature("workbench.compare.report"):
+        common.not_landed("Cross-source comparison", "workbench.compare.report")
         return
-    from workbench.ui import compare_view
+    from workbench.ui.components import compare_view
 
     compare_view.render(wb, claim_id)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.records import ArticleDraft, IngestReport
-from workbench.ui import common, display, uploads
+from workbench.ui import common
+from workbench.ui.components import display, uploads
 
 
 def run_ingest(targets: list[str] | None = None, drafts: list[ArticleDraft] | None = None,

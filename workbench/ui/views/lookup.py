@@ -9,9 +9,10 @@ import streamlit as st
 
 from workbench.api import Workbench
 from workbench.records import SOURCE_TYPES, SearchHit
-from workbench.ui import common, display
-from workbench.ui.notes_panel import note_editor
-from workbench.ui.safe_md import escape_md
+from workbench.ui import common
+from workbench.ui.components import display
+from workbench.ui.components.notes_panel import note_editor
+from workbench.ui.components.safe_md import escape_md
 
 ANY = "Any"
 
@@ -153,7 +154,7 @@ def main() -> None:
             "type": st.column_config.TextColumn("source type", width="small"),
         },
     )
-    notes = common.has_feature("workbench.notes")
+    notes = common.has_feature("workbench.notes.service")
     for n, hit in enumerate(hits, 1):
         show_hit(n, hit, notes)
 

@@ -39,7 +39,7 @@ def note_rows(notes: list[Any]) -> list[dict[str, Any]]:
 
 
 def filters_sidebar(wb: Workbench) -> Any:
-    from workbench.note_records import VERDICTS, NoteFilters
+    from workbench.notes.records import VERDICTS, NoteFilters
 
     arts = common.articles_meta(wb)
     outlets = sorted({a["outlet"] for a in arts if a["outlet"]}, key=str.casefold)
@@ -67,10 +67,10 @@ def filters_sidebar(wb: Workbench) -> Any:
 
 def downloads(wb: Workbench, filters: Any) -> None:
     """One download button per export format (or a plain notice until export lands)."""
-    if not common.has_feature("workbench.export"):
-        common.not_landed("Exporting notes", "workbench.export")
+    if not common.has_feature("workbench.notes.export"):
+        common.not_landed("Exporting notes", "workbench.notes.export")
         return
-    from workbench.export import export
+    from workbench.notes.export import export
 
     cols = st.columns(len(EXPORTS))
     for col, (fmt, (label, ext, mime)) in zip(cols, EXPORTS.items(), strict=True):
@@ -86,10 +86,10 @@ def downloads(wb: Workbench, filters: Any) -> None:
 
 def main() -> None:
     st.title("Notes")
-    if not common.has_feature("workbench.notes"):
-        common.not_landed("Verification notes", "workbench.notes")
+    if not common.has_feature("workbench.notes.service"):
+        common.not_landed("Verification notes", "workbench.notes.service")
         return
-    from workbench.notes import Notes
+    from workbench.notes.service import Notes
 
     wb = common.workbench()
     filters = filters_sidebar(wb)
@@ -130,7 +130,7 @@ def main() -> None:
         return
     st.text(note.claim_text)
     common.claim_links(note.claim_id)
-    from workbench.ui.notes_panel import note_editor
+    from workbench.ui.components.notes_panel import note_editor
 
     note_editor(note.claim_id, key=f"notes_note_{note.claim_id}")
 
