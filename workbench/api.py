@@ -233,10 +233,11 @@ class Workbench:
         progress: Any = None,
     ) -> IngestReport:
         """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results."""
+        from workbench.ingest.limits import Limits
         from workbench.ingest.pipeline import Pipeline
         from workbench.ingest.readers import iter_inputs
 
-        items = iter_inputs(targets, fields, encoding, self.settings.max_file_mb)
+        items = iter_inputs(targets, fields, encoding, limits=Limits.from_settings(self.settings))
         return self._finish_ingest(Pipeline(self).run(items, progress=progress))
 
     def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:

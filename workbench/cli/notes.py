@@ -291,7 +291,7 @@ def import_cmd(
     with open_workbench() as wb, _errors():
         from workbench.notes.export import import_json
 
-        report = import_json(wb, file.read_text(encoding="utf-8"))
+        report = import_json(wb, file.read_text(encoding="utf-8"), source=str(file))
     data = report.to_dict()
     lines = [", ".join(f"{k} {v}" for k, v in data.items() if k != "results")]
     lines += [f"  record {r.index}: {r.status}: {r.reason}" for r in report.results if r.reason]
