@@ -266,6 +266,11 @@ def export_cmd(
 
         text = export(wb, fmt, _filters(verdict, reviewer, outlet, date_from, date_to, date_field, include_deleted),
                       min_score=min_score)  # fmt: skip
+        if fmt == "claimreview":
+            from workbench.notes.claimreview import config_warnings
+
+            for warning in config_warnings(wb.settings):
+                typer.echo(f"warning: {warning}", err=True)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
