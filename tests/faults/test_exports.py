@@ -92,3 +92,38 @@ def test_claimreview_export_warns_about_the_example_organization(reviewed, data:
     assert not [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert not errors(result)
     data.check_intact()
+
+
+def test_serve_warns_off_loopback(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
+    runner = CliRunner()
+    env = {"WORKBENCH_DATA": str(tmp_path)}
+    quiet = runner.invoke(app, ["serve"], env=env)
+    assert (
+        "warning" not in quiet.stderr
+        and calls[-1][calls[-1].index("--server.maxUploadSize") + 1] == "200"
+    )
+    loud = runner.invoke(app, ["serve", "--address", "0.0.0.0"], env=env)
+    assert loud.stderr.splitlines()[0] == (
+        "warning: serving on 0.0.0.0, not loopback: the app has no sign-in yet, so anyone"
+        " who can reach this address can read and change the data directory"
+    )
+    for address in ("127.0.0.2", "::1", "localhost"):
+        assert "warning" not in runner.invoke(app, ["serve", "--address", address], env=env).stderr
+
+
+def test_streamlit_upload_cap_matches_the_setting() -> None:
+    import tomllib
+
+    from tests.conftest import ROOT
+    from workbench.settings import Settings
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == Settings().max_upload_mb
