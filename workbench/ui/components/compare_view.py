@@ -87,7 +87,7 @@ def render(wb: Workbench, claim_id: int) -> None:
     try:
         cmp = comparison(str(wb.data_dir), claim_id, int(wb.stats()["claims"]))
     except WorkbenchError as exc:
-        st.error(f"Could not compare this claim: {exc}")
+        st.error(f"Could not compare this claim: {escape_md(str(exc))}")
         return
     a, b, c = st.columns(3)
     a.metric(
@@ -96,7 +96,9 @@ def render(wb: Workbench, claim_id: int) -> None:
     b.metric("Versions found", len(cmp.appearances))
     if cmp.earliest:
         c.metric(
-            "First seen", (cmp.earliest.first_seen or "?")[:10], help=cmp.earliest.publisher or ""
+            "First seen",
+            (cmp.earliest.first_seen or "?")[:10],
+            help=escape_md(cmp.earliest.publisher or "") or None,
         )
     st.subheader("Who carries it", anchor=False)
     st.dataframe(
