@@ -247,7 +247,6 @@ def test_untrusted_article_text_never_renders_live(app: AppTest, ui_data: Path) 
     assert PAYLOADS[0] in " ".join(unescape_md(v) for v in markdown_values(at))
 
 
-@pytest.mark.skipif(not common.has_feature("workbench.notes.service"), reason="notes not landed")
 def test_note_save_then_conflict_is_reported(app: AppTest, ui_data: Path) -> None:
     from workbench.api import Workbench
     from workbench.notes.service import Notes
@@ -318,12 +317,9 @@ def test_compare_page(app: AppTest) -> None:
     claim_id = int(at.get("page_link")[1].proto.query_string.split("claim=")[1])
     at = ok(page(at, common.COMPARE, claim=str(claim_id)))
     assert at.number_input(key="compare_claim").value == claim_id
-    if common.has_feature("workbench.compare.report"):
-        assert frame(at, "attributes it to").shape[0] >= 1
-        assert "digraph" in at.get("graphviz_chart")[0].proto.spec
-        assert any(m.label == "Independent sources" for m in at.metric)
-    else:
-        assert any("not available yet" in i.value for i in at.info)
+    assert frame(at, "attributes it to").shape[0] >= 1
+    assert "digraph" in at.get("graphviz_chart")[0].proto.spec
+    assert any(m.label == "Independent sources" for m in at.metric)
 
 
 def test_sources_page_adds_an_alias(app: AppTest, ui_data: Path) -> None:
@@ -338,7 +334,6 @@ def test_sources_page_adds_an_alias(app: AppTest, ui_data: Path) -> None:
     assert "ET Daily" in (ui_data / "outlets.user.json").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not common.has_feature("workbench.notes.service"), reason="notes not landed")
 def test_notes_page_lists_filters_and_offers_exports(app: AppTest, ui_data: Path) -> None:
     from workbench.api import Workbench
     from workbench.notes.service import Notes
@@ -354,8 +349,7 @@ def test_notes_page_lists_filters_and_offers_exports(app: AppTest, ui_data: Path
     assert set(frame(ok(at), "note")["verdict"]) == {"Misleading"}
     at.text_input(key="notes_reviewer").input("nobody-at-all").run()
     assert any("No notes match" in i.value for i in ok(at).info)
-    if common.has_feature("workbench.notes.export"):
-        assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 4
 
 
 def test_lookup_render_time(app: AppTest) -> None:

@@ -52,24 +52,6 @@ class Prepared:
     attributions: list[list[Attribution]] = field(default_factory=list)
 
 
-def publisher_voice(spans: list[ClaimSpan], publisher: str | None) -> list[list[Attribution]]:
-    """Each claim in the article's own voice: the fallback when no engine is available."""
-    return [
-        [
-            Attribution(
-                source_text="",
-                source=publisher or "",
-                source_type="publisher",
-                cue="",
-                content_start=s.start,
-                content_end=s.end,
-                kind="publisher",
-            )
-        ]
-        for s in spans
-    ]
-
-
 class Pipeline:
     """Runs ingest for one open :class:`Workbench`."""
 
@@ -184,17 +166,14 @@ class Pipeline:
             spans = segment.segment(art.text, art.title, art.language, settings.min_claim_words)
             prepared.append(Prepared(art, spans))
         t0 = self._tick("segment", t0)
-        attributor = self.wb.attributor() if settings.attribution else None
-        if attributor is not None:
-            texts = [p.article.text for p in prepared]
-            found = attributor.extract_many(texts)
-            from workbench.attribution import assign_to_claims
+        from workbench.attribution.assign import assign_to_claims
 
-            for p, atts in zip(prepared, found, strict=True):
-                p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
-        else:
-            for p in prepared:
-                p.attributions = publisher_voice(p.spans, p.article.outlet)
+        if settings.attribution:
+            found = self.wb.attributor().extract_many([p.article.text for p in prepared])
+        else:  # no engine: every claim in the article's own voice
+            found = [[] for _ in prepared]
+        for p, atts in zip(prepared, found, strict=True):
+            p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
         self._tick("attribute", t0)
         return prepared
 

@@ -67,9 +67,6 @@ def filters_sidebar(wb: Workbench) -> Any:
 
 def downloads(wb: Workbench, filters: Any) -> None:
     """One download button per export format (or a plain notice until export lands)."""
-    if not common.has_feature("workbench.notes.export"):
-        common.not_landed("Exporting notes", "workbench.notes.export")
-        return
     from workbench.notes.export import export
 
     cols = st.columns(len(EXPORTS))
@@ -86,9 +83,6 @@ def downloads(wb: Workbench, filters: Any) -> None:
 
 def main() -> None:
     st.title("Notes")
-    if not common.has_feature("workbench.notes.service"):
-        common.not_landed("Verification notes", "workbench.notes.service")
-        return
     from workbench.notes.service import Notes
 
     wb = common.workbench()
