@@ -147,7 +147,7 @@ class Workbench:
         """(ids found, texts to embed, their cache keys) for stored claims, in id order."""
         rows = self.store.claims_by_ids(list(ids))
         found = np.array(sorted(int(i) for i in rows), dtype=np.int64)
-        texts = [self.claim_input(rows[int(i)][0].text, rows[int(i)][1]["a_title"]) for i in found]
+        texts = [self.claim_input(rows[int(i)].claim.text, rows[int(i)].title) for i in found]
         return found, texts, [embed_key(t) for t in texts]
 
     def check_and_repair(self) -> dict[str, int]:

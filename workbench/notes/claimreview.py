@@ -79,11 +79,11 @@ def appearances(wb: Workbench, note: Note) -> list[dict[str, Any]]:
     articles: dict[str, dict[str, Any]] = {}
     for cid in members:
         if cid in rows:
-            claim, row = rows[cid]
+            row = rows[cid]
             articles.setdefault(
-                claim.article_id,
-                {"id": claim.article_id, "url": row["a_url"], "title": row["a_title"],
-                 "date": row["a_date"], "outlet": row["a_outlet"]},
+                row.claim.article_id,
+                {"id": row.claim.article_id, "url": row.url, "title": row.title,
+                 "date": row.date, "outlet": row.outlet},
             )  # fmt: skip
     if not articles and note.article_id:
         articles[note.article_id] = {"id": note.article_id, "url": note.article_url, "title": None,
