@@ -267,10 +267,33 @@ class Workbench:
         progress: Any = None,
     ) -> IngestReport:
         """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results."""
+        from workbench.ingest.limits import Limits
         from workbench.ingest.pipeline import Pipeline
         from workbench.ingest.readers import iter_inputs
 
-        items = iter_inputs(targets, fields, encoding, self.settings.max_file_mb)
+        items = iter_inputs(targets, fields, encoding, limits=Limits.from_settings(self.settings))
+        return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+
+    def ingest_server_paths(
+        self, targets: Iterable[str], progress: Any = None, root: str | None = None
+    ) -> IngestReport:
+        """Ingest files and folders on this machine for the app, inside ``server_paths`` only.
+
+        Off (a WorkbenchError) unless the ``server_paths`` setting (or ``root``, the same
+        setting read afresh by a long-running app) names a folder; see
+        :func:`workbench.ingest.readers.confined` for the rules.
+        """
+        from workbench.ingest.limits import Limits
+        from workbench.ingest.pipeline import Pipeline
+        from workbench.ingest.readers import confined
+
+        root = (self.settings.server_paths if root is None else root).strip()
+        if not root:
+            raise WorkbenchError(
+                "server paths are off; an administrator can allow one folder with"
+                " WORKBENCH_SERVER_PATHS"
+            )
+        items = confined(list(targets), root, Limits.from_settings(self.settings))
         return self._finish_ingest(Pipeline(self).run(items, progress=progress))
 
     def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
@@ -432,11 +455,14 @@ class Workbench:
 
         return export(self, fmt, filters, **options)
 
-    def import_notes(self, text: str) -> ImportReport:
-        """Merge a JSON export's notes into this workbench, matching claims by content."""
+    def import_notes(
+        self, text: str, source: str = "import", user: str | None = None
+    ) -> ImportReport:
+        """Merge a JSON export's notes into this workbench, matching claims by content
+        (:func:`workbench.notes.importer.import_json`; ``source`` names the file)."""
         from workbench.notes.importer import import_json
 
-        return import_json(self, text)
+        return import_json(self, text, source=source, user=user)
 
     # --- reads -----------------------------------------------------------------------------
 

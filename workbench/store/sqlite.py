@@ -19,12 +19,13 @@ import numpy as np
 from workbench.errors import NotFound, WorkbenchError
 from workbench.records import Article, Attribution, CitedSource, Claim, ClaimInArticle, ClaimSpan
 from workbench.store.clusters import ClusterTables
+from workbench.store.imports import ImportQueries
 from workbench.store.migrations import MIGRATIONS
 
 STORE_FILE = "workbench.sqlite"
 
 
-class Store(ClusterTables):
+class Store(ClusterTables, ImportQueries):
     """One connection to the workbench database, migrated to the latest schema on open."""
 
     def __init__(self, path: Path) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.api import Workbench
 from workbench.errors import WorkbenchError
 from workbench.ui import common
+from workbench.ui.components import safe_md
 
 EXPORTS = {  # format → (label, file extension, MIME type)
     "csv": ("CSV", "csv", "text/csv"),
@@ -77,6 +78,10 @@ def downloads(wb: Workbench, filters: Any) -> None:
             key=f"notes_dl_{fmt}",
             icon=":material/download:",
         )
+    from workbench.notes.claimreview import config_warnings
+
+    for warning in config_warnings(wb.settings):  # settings, not untrusted text
+        st.caption(f"ClaimReview: {safe_md.escape_md(warning)}")
 
 
 def main() -> None:
