@@ -305,6 +305,46 @@ class Store:
                 out[int(r["claim_id"])].append(_attribution(r))
         return out
 
+    def claim_id_with_text(self, text: str) -> int | None:
+        """The id of a stored claim whose text is exactly ``text`` (the first one), or None."""
+        row = self.conn.execute(
+            "SELECT id FROM claims WHERE text = ? ORDER BY id LIMIT 1", (text.strip(),)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def claim_substring_counts(self, words: Sequence[str]) -> dict[str, int]:
+        """How many claims contain each of ``words`` as a substring (one table scan per 200)."""
+        words = list(dict.fromkeys(words))
+        out: dict[str, int] = {}
+        for i in range(0, len(words), 200):  # SQLite's default limit on expression depth/args
+            part = words[i : i + 200]
+            sql = ", ".join("sum(text LIKE ?)" for _ in part)
+            row = self.conn.execute(f"SELECT {sql} FROM claims", [f"%{w}%" for w in part])
+            out.update({w: int(df or 0) for w, df in zip(part, row.fetchone(), strict=True)})
+        return out
+
+    def live_verdicts(self, claim_ids: Sequence[int]) -> dict[int, str]:
+        """The verdict of the live note on each claim that has one (its claim note over a
+        cluster note anchored on it)."""
+        ids = [int(i) for i in claim_ids]
+        out: dict[int, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for r in self.conn.execute(
+                "SELECT claim_id, verdict FROM notes WHERE deleted_at IS NULL"
+                f" AND claim_id IN ({','.join('?' * len(chunk))}) ORDER BY scope = 'claim', id",
+                chunk,
+            ):
+                out[int(r[0])] = str(r[1])
+        return out
+
+    def cited_outlets(self) -> list[str]:
+        """Every outlet that an article record cites (``sources: [...]``), by name."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT outlet FROM article_sources WHERE outlet IS NOT NULL ORDER BY outlet"
+        )
+        return [str(r[0]) for r in rows]
+
     def counts(self) -> dict[str, int]:
         q = self.conn.execute
         return {
