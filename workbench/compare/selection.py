@@ -176,7 +176,7 @@ def candidate_pool(wb: Workbench, focus: int | str, k: int) -> Selection:
     if focus_claim:
         pool |= {c.id for c in wb.store.claims_of(focus_claim.article_id)[:200]}
         pool.add(focus_claim.id)
-    sel.claims = {c: r[0] for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
+    sel.claims = {c: r.claim for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
     return sel
 
 
