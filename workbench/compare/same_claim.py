@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from workbench.compare.pair_features import FEATURES, pair_features, relatedness, view_texts
-from workbench.compare.slots import SlotConflict, extract_slots, slot_conflicts
+from workbench.compare.slots import SlotConflict, extract_slots_many, slot_conflicts
 
 Tier = Literal["same", "event", "unrelated"]
 WEIGHTS_PATH = Path(__file__).with_name("same_claim_weights.json")
@@ -93,9 +93,15 @@ class SameClaimJudge:
     all-MiniLM-L6-v2 ``Embedder``, loaded on first use). Vectors are memoised per text.
     """
 
-    def __init__(self, weights: Weights | None = None, encode: Encoder | None = None) -> None:
+    def __init__(
+        self,
+        weights: Weights | None = None,
+        encode: Encoder | None = None,
+        cache_size: int = VECTOR_CACHE_SIZE,
+    ) -> None:
         self.weights = weights or Weights.load()
         self._encode = encode
+        self.cache_size = cache_size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -128,7 +134,7 @@ class SameClaimJudge:
             for t in texts:
                 self._vectors.move_to_end(t)
                 out[t] = self._vectors[t]
-            while len(self._vectors) > VECTOR_CACHE_SIZE:
+            while len(self._vectors) > self.cache_size:
                 self._vectors.popitem(last=False)
             return out
 
@@ -139,8 +145,7 @@ class SameClaimJudge:
     def features_many(
         self, focus: str, others: Sequence[str], cosines: Sequence[float] | None = None
     ) -> list[dict[str, float]]:
-        sa = extract_slots(focus)
-        slots = [extract_slots(o) for o in others]
+        sa, *slots = extract_slots_many([focus, *others])
         texts = [*view_texts(sa), *(t for s in slots for t in view_texts(s))]
         vecs = self.vectors(texts)
         out = []
@@ -162,11 +167,11 @@ class SameClaimJudge:
         if not others:
             return []
         w = self.weights
-        sa = extract_slots(focus)
+        sa, *slots = extract_slots_many([focus, *others])
         out = []
-        for feats, other in zip(self.features_many(focus, others, cosines), others, strict=True):
+        for feats, sb in zip(self.features_many(focus, others, cosines), slots, strict=True):
             p = w.probability(feats)
-            conflicts = slot_conflicts(sa, extract_slots(other))
+            conflicts = slot_conflicts(sa, sb)
             if p >= w.threshold:
                 tier: Tier = "same"
             elif relatedness(feats) >= w.event_floor:

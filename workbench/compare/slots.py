@@ -15,8 +15,10 @@ dates, entities). Results are cached per text.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from workbench.text.keyterms import (
@@ -271,10 +273,42 @@ def _unit(context: str, kind: str) -> str:
     return w
 
 
-@lru_cache(maxsize=8192)
+SLOT_CACHE_SIZE = 16384
+_CACHE: OrderedDict[str, FactSlots] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
 def extract_slots(text: str) -> FactSlots:
-    """The fact slots of ``text`` (one claim, usually one sentence). Cached per text."""
-    text = text or ""
+    """The fact slots of ``text`` (one claim, usually one sentence). Cached per text (LRU)."""
+    return extract_slots_many([text or ""])[0]
+
+
+def extract_slots_many(texts: Iterable[str]) -> list[FactSlots]:
+    """``extract_slots`` for many texts; the uncached ones are parsed in one spaCy batch."""
+    texts = [t or "" for t in texts]
+    with _CACHE_LOCK:
+        todo = [t for t in dict.fromkeys(texts) if t not in _CACHE]
+    done: dict[str, FactSlots] = {}
+    if todo:
+        nlp = _nlp() if any(t.strip() for t in todo) else None
+        docs = iter(nlp.pipe([t for t in todo if t.strip()])) if nlp else iter(())
+        done = {t: _slots(t, next(docs) if t.strip() else None) for t in todo}
+        with _CACHE_LOCK:
+            _CACHE.update(done)
+    with _CACHE_LOCK:
+        out = []
+        for t in texts:
+            slots = _CACHE.get(t) or done[t]
+            if t in _CACHE:
+                _CACHE.move_to_end(t)
+            out.append(slots)
+        while len(_CACHE) > SLOT_CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return out
+
+
+def _slots(text: str, doc: Any) -> FactSlots:
+    """The slots of ``text`` given its spaCy ``doc`` (None for an empty text)."""
     terms = extract_key_terms(text)
     numbers = tuple(
         Quantity(
@@ -285,9 +319,8 @@ def extract_slots(text: str) -> FactSlots:
         for n in terms.numbers
     )
     dates = tuple(d.text for d in terms.dates)
-    if not text.strip():
+    if doc is None:
         return FactSlots((), (), (), (), numbers, (), dates, False, False, (), text, text, text)
-    doc = _nlp()(text)
     actors: list[str] = []
     actions: list[str] = []
     objects: list[str] = []
