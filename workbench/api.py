@@ -380,7 +380,7 @@ class Workbench:
 
     def search(self, query: str, k: int | None = None, **filters: Any) -> list[SearchHit]:
         """Claims similar to ``query``; filters: outlet, date_from, date_to, exclude_article,
-        source_type, min_score."""
+        source_type, cited (an outlet the article record cites), min_score."""
         from workbench.retrieval.search import Filters, search
 
         return search(self, query, k or self.settings.search_k, Filters(**filters))
@@ -399,6 +399,26 @@ class Workbench:
 
     def attributions(self, claim_ids: Sequence[int]) -> dict[int, list[Attribution]]:
         return self.store.attributions_for(claim_ids)
+
+    def verdicts(self, claim_ids: Sequence[int]) -> dict[int, str]:
+        """The verdict key (``workbench.notes.records.VERDICTS``) of each claim with a live note."""
+        return self.store.live_verdicts(claim_ids)
+
+    def cited_outlets(self) -> list[str]:
+        """Every outlet an article record cites (Reuters, AFP behind Wikipedia items)."""
+        return self.store.cited_outlets()
+
+    def compare(self, focus: int | str, k: int = 10, floor: float | None = None) -> Any:
+        """The Compare report of one claim (``workbench.compare.report.CompareReport``)."""
+        from workbench.compare.report import compare
+
+        return compare(self, focus, k=k, floor=floor)
+
+    def similar_claims(self, claim_id: int, k: int = 10) -> Any:
+        """Claims of other articles above the tier-2 floor, by tier (``workbench.compare.similar``)."""
+        from workbench.compare.similar import similar_claims
+
+        return similar_claims(self, claim_id, k=k)
 
     def stats(self) -> dict[str, Any]:
         counts = self.store.counts()

@@ -369,6 +369,7 @@ class Store(ImportQueries):
         date_to: str | None = None,
         exclude_article: str | None = None,
         source_type: str | None = None,
+        cited: str | None = None,
     ) -> np.ndarray | None:
         """Claim ids passing the filters, or None when no filter is set (all pass).
 
@@ -383,6 +384,11 @@ class Store(ImportQueries):
                 " UNION SELECT article_id FROM article_sources WHERE outlet = ? COLLATE NOCASE)"
             )
             args += [outlet, outlet]
+        if cited:
+            art_where.append(
+                "id IN (SELECT article_id FROM article_sources WHERE outlet = ? COLLATE NOCASE)"
+            )
+            args.append(cited)
         if date_from:
             art_where.append("date >= ?")
             args.append(date_from)
