@@ -128,7 +128,8 @@ def anchors(wb: Workbench, words: set[str], share: float = ANCHOR_SHARE) -> set[
         return set()
     total = wb.store.claim_id_summary()[0]
     limit = max(ANCHOR_MIN_DF, share * total)
-    return {w for w, df in wb.store.claim_substring_counts(sorted(words)).items() if df <= limit}
+    counts = wb.store.claims_containing(words)
+    return {w for w, df in zip(words, counts, strict=True) if df <= limit}
 
 
 def anchored(shared: set[str], names: set[str]) -> bool:
@@ -153,7 +154,7 @@ def resolve(wb: Workbench, focus: int | str) -> Claim | None:
     """A claim id (int or digits) or a text equal to a stored claim -> that claim."""
     if isinstance(focus, int) or (isinstance(focus, str) and focus.strip().isdigit()):
         return wb.claim(int(focus))
-    found = wb.store.claim_id_with_text(str(focus))
+    found = wb.store.claim_id_with_text(focus.strip())
     return wb.claim(found) if found is not None else None
 
 

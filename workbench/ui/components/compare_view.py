@@ -29,7 +29,7 @@ TIER_COLOURS = {"focus": "blue", "same": "green", "event": "orange"}
 
 @st.cache_data(show_spinner="Comparing sources…", max_entries=64, ttl=600)
 def comparison(data: str, claim_id: int, n_claims: int) -> Any:
-    """The library's report for one claim (re-run when the claim count changes)."""
+    """The library's comparison for one claim (re-run when the claim count changes)."""
     return common.workbench().compare(claim_id)
 
 
@@ -121,10 +121,8 @@ def timeline_chart(report: Any) -> Any:
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)
 def story_graph(data: str, claim_ids: tuple[int, ...], n_claims: int) -> Any:
-    """The library's citation graph over the compared claims."""
-    from workbench.compare.citations import citation_graph
-
-    return citation_graph(common.workbench(), list(claim_ids))
+    """The library's citation graph over the compared versions."""
+    return common.workbench().citations(claim_ids=claim_ids)
 
 
 def citation_picture(wb: Workbench, report: Any) -> None:
