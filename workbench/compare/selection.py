@@ -121,13 +121,8 @@ def anchors(wb: Workbench, words: set[str], share: float = ANCHOR_SHARE) -> set[
         return set()
     total = wb.store.claim_id_summary()[0]
     limit = max(ANCHOR_MIN_DF, share * total)
-    out: set[str] = set()
-    for i in range(0, len(words), 200):  # SQLite's default limit on expression depth/args
-        part = words[i : i + 200]
-        sql = ", ".join("sum(text LIKE ?)" for _ in part)
-        row = wb.store.conn.execute(f"SELECT {sql} FROM claims", [f"%{w}%" for w in part])
-        out |= {w for w, df in zip(part, row.fetchone(), strict=True) if (df or 0) <= limit}
-    return out
+    counts = wb.store.claims_containing(words)
+    return {w for w, df in zip(words, counts, strict=True) if df <= limit}
 
 
 def anchored(shared: set[str], names: set[str]) -> bool:
@@ -152,10 +147,8 @@ def resolve(wb: Workbench, focus: int | str) -> Claim | None:
     """A claim id (int or digits) or a text equal to a stored claim -> that claim."""
     if isinstance(focus, int) or (isinstance(focus, str) and focus.strip().isdigit()):
         return wb.claim(int(focus))
-    row = wb.store.conn.execute(
-        "SELECT id FROM claims WHERE text = ? LIMIT 1", (focus.strip(),)
-    ).fetchone()
-    return wb.claim(int(row[0])) if row else None
+    found = wb.store.claim_id_with_text(focus.strip())
+    return wb.claim(found) if found is not None else None
 
 
 def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: float) -> Selection:
@@ -184,7 +177,7 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
     if focus_claim:
         pool |= {c.id for c in wb.store.claims_of(focus_claim.article_id)[:200]}
         pool.add(focus_claim.id)
-    rows = {c: r[0] for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
+    rows = {c: r.claim for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
     ids = list(rows)
     whole = wb.vectors_for([rows[c].text for c in ids]) @ f_vecs.T if ids else np.zeros((0, 1))
     relevance = {c: float(s) for c, s in zip(ids, whole.max(axis=1), strict=True)}

@@ -57,10 +57,10 @@ def export(wb: Workbench, fmt: str, filters: NoteFilters | None = None, **option
     if fmt == "csv":
         return to_csv(wb, notes)
     if fmt == "json":
-        return json.dumps(to_json(wb, notes), ensure_ascii=False, indent=2)
+        return script_safe(json.dumps(to_json(wb, notes), ensure_ascii=False, indent=2))
     if fmt == "md":
         return to_markdown(wb, notes, options.get("min_score", SIMILAR_MIN_SCORE))
-    return json.dumps(claim_reviews(wb, notes), ensure_ascii=False, indent=2)
+    return script_safe(json.dumps(claim_reviews(wb, notes), ensure_ascii=False, indent=2))
 
 
 # --- shared context ------------------------------------------------------------------------
@@ -72,17 +72,13 @@ def _context(wb: Workbench, note: Note) -> dict[str, Any]:
                            "article_title": None, "outlet": None, "article_date": None}  # fmt: skip
     article_id = note.article_id
     if note.claim_id is not None:
-        row = wb.store.conn.execute(
-            "SELECT article_id FROM claims WHERE id = ?", (note.claim_id,)
-        ).fetchone()
-        article_id = row[0] if row else article_id
+        article_id = wb.store.article_id_of(note.claim_id) or article_id
     if article_id:
-        row = wb.store.conn.execute(
-            "SELECT id, title, outlet, date, url FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if row is not None:
-            ctx.update(article_id=row["id"], article_url=row["url"], article_title=row["title"],
-                       outlet=row["outlet"], article_date=row["date"])  # fmt: skip
+        art = wb.store.find_article(article_id)
+        if art is not None:
+            ctx.update(article_id=art.id, article_url=art.url, article_title=art.title,
+                       outlet=art.outlet, article_date=art.date)  # fmt: skip
+    ctx["article_url"] = web_url(ctx["article_url"])
     return ctx
 
 
@@ -94,21 +90,14 @@ def _evidence(wb: Workbench, note: Note) -> list[dict[str, Any]]:
         if e.url:
             out.append({"url": e.url})
             continue
-        row = None
-        if e.claim_id is not None:
-            row = wb.store.conn.execute(
-                "SELECT id, text FROM claims WHERE id = ? AND text_hash = ?",
-                (e.claim_id, e.claim_hash),
-            ).fetchone()
-        if row is None and e.claim_hash:
+        found = None
+        if e.claim_id is not None and e.claim_hash:  # the id counts only with its hash
+            found = wb.store.find_claim(e.claim_id, e.claim_hash)
+        if found is None and e.claim_hash:
             cid = notes.find_claim(e.claim_hash, e.article_id)
-            row = (
-                wb.store.conn.execute("SELECT id, text FROM claims WHERE id = ?", (cid,)).fetchone()
-                if cid
-                else None
-            )
+            found = wb.store.find_claim(cid) if cid else None
         out.append({"claim_hash": e.claim_hash, "article_id": e.article_id,
-                    "claim_id": int(row["id"]) if row else None, "claim_text": row["text"] if row else None})  # fmt: skip
+                    "claim_id": found.id if found else None, "claim_text": found.text if found else None})  # fmt: skip
     return out
 
 
@@ -158,13 +147,51 @@ def to_json(wb: Workbench, notes: list[Note]) -> dict[str, Any]:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# = + - @ and their full-width (U+FF1D …) and small-form (U+FE62 …) variants, which some
+# spreadsheets fold to ASCII, plus a leading tab or carriage return.
+_FORMULA_START = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "＝",
+    "＋",
+    "－",
+    "＠",
+    "﹦",
+    "﹢",
+    "﹣",
+    "﹫",
+    "−",
+)
+# What a spreadsheet may skip before reading a formula: white space of any kind (incl. the
+# no-break spaces) and the zero-width characters.
+_INVISIBLE = re.compile(
+    r"^[\s\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]+"
+)
 
 
 def csv_safe(value: Any) -> str:
-    """A cell spreadsheets will not run as a formula: risky first characters get a ``'``."""
+    """A cell spreadsheets will not run as a formula: a risky start, also after white space,
+    no-break or zero-width characters or a newline, gets a leading ``'``."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    head = _INVISIBLE.sub("", text)
+    return (
+        "'" + text if text.startswith(_FORMULA_START) or head.startswith(_FORMULA_START) else text
+    )
+
+
+def script_safe(text: str) -> str:
+    """JSON text that can sit inside an HTML ``<script>`` block: ``</`` and ``<!--`` escaped
+    (still the same JSON)."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is http(s); anything else (``javascript:``, ``data:``) is left out."""
+    return url if url and url.strip().lower().startswith(("http://", "https://")) else None
 
 
 def to_csv(wb: Workbench, notes: list[Note]) -> str:

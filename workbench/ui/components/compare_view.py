@@ -18,9 +18,7 @@ STANCE_COLOURS = {"agree": "green", "contradict": "red", "unrelated": "gray", "f
 @st.cache_data(show_spinner="Comparing sources…", max_entries=64, ttl=600)
 def comparison(data: str, claim_id: int, n_claims: int) -> Any:
     """The library's comparison for one claim (re-run when the claim count changes)."""
-    from workbench.compare.report import compare
-
-    return compare(common.workbench(), claim_id)
+    return common.workbench().compare(claim_id)
 
 
 def outlet_rows(cmp: Any) -> list[dict[str, Any]]:
@@ -64,15 +62,10 @@ def diff_markdown(a: str, ops: list[dict[str, Any]]) -> str:
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)
 def story_graph(data: str, claim_ids: tuple[int, ...], n_claims: int) -> Any:
     """The library's citation graph over the compared versions."""
-    from workbench.compare.citations import citation_graph
-
-    return citation_graph(common.workbench(), list(claim_ids))
+    return common.workbench().citations(claim_ids=claim_ids)
 
 
 def citation_picture(wb: Workbench, cmp: Any) -> None:
-    if not common.has_feature("workbench.compare.citations"):
-        common.not_landed("The citation graph", "workbench.compare.citations")
-        return
     ids = tuple(sorted(a.claim_id for a in cmp.appearances))
     g = story_graph(str(wb.data_dir), ids, int(wb.stats()["claims"]))
     if not g.edges:
