@@ -21,23 +21,24 @@ import numpy as np
 
 from workbench.compare.agreement import REFUTATION_WORDS, AgreementResult, judge_agreement
 from workbench.compare.same_claim import SameClaimJudge
-from workbench.compare.slots import HEDGE_WORDS, extract_slots_many, wordset
+from workbench.compare.slots import HEDGE_WORDS, extract_slots_many
 from workbench.text.keyterms import extract_key_terms, stem
+from workbench.text.lexicons import word_set
 
 STANCE_WEIGHTS = Path(__file__).with_name("stance_weights.json")
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 TOP_K = 3  # claims of the article judged against the focus claim
 _WORD = re.compile(r"[\w']+")
 # Cues of refutation at article level (FNC-1's own baseline used a list like this one).
-REFUTE_CUES = REFUTATION_WORDS | wordset(
+REFUTE_CUES = REFUTATION_WORDS | word_set(
     "fake fraud hoax false deny denies denied refute refuted debunk debunked nope doubt doubts "
     "bogus retract retracted retraction prank satire untrue misleading rumour rumor"
 )
-DISCUSS_CUES = HEDGE_WORDS | wordset(
+DISCUSS_CUES = HEDGE_WORDS | word_set(
     "reportedly according report reports reported claim claims claimed alleged allegedly "
     "said says unverified unconfirmed sources source purportedly appears"
 )
-_STOP = wordset(
+_STOP = word_set(
     "the a an of to in on at for by with and or but is are was were be been has have had it "
     "its this that as from he she they his her their will would said says after over new"
 )
