@@ -26,14 +26,14 @@ from workbench.compare.slots import (
     FactSlots,
     SlotConflict,
     extract_slots,
-    wordset,
 )
+from workbench.text.lexicons import word_set
 
 Agreement = Literal["agrees", "disagrees", "discusses", "unrelated"]
 
 # The order in which conflicting slots are named in a reason (most telling first).
 SLOT_ORDER = ("negation", "cause", "number", "actor", "action", "date", "place", "object")
-REFUTATION_WORDS = DENIAL_WORDS | wordset(
+REFUTATION_WORDS = DENIAL_WORDS | word_set(
     "deny denies denied denial refute refutes refuted debunk debunks dismissed rejects "
     "rejected misleading"
 )

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from workbench.compare.slots import FactSlots, slot_conflicts, wordset
+from workbench.compare.slots import FactSlots, slot_conflicts
 from workbench.text.keyterms import extract_key_terms, key_term_conflict, stem
+from workbench.text.lexicons import word_set
 
 FEATURES: dict[str, str] = {
     "cos_whole": "cosine (all-MiniLM-L6-v2) of the two claims as written",
@@ -56,7 +57,7 @@ FEATURES: dict[str, str] = {
 }
 
 _WORD = re.compile(r"[\w']+")
-_STOP = wordset("""
+_STOP = word_set("""
     the a an of to in on at for by with and or but is are was were be been being has have had
     it its this that these those as from he she they his her their them we our you i not
     will would said says say told also than then there which who whom what when where while

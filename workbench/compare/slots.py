@@ -27,28 +27,23 @@ from workbench.text.keyterms import (
     key_term_conflict,
     stem,
 )
-
-
-def wordset(block: str) -> frozenset[str]:
-    """A word list written as one whitespace-separated block."""
-    return frozenset(block.split())
-
+from workbench.text.lexicons import word_set
 
 SLOTS = ("actor", "action", "object", "cause", "number", "place", "date", "negation")
 
 # Hedges: words that say the claim is not (yet) established.
-HEDGE_WORDS = wordset("""
+HEDGE_WORDS = word_set("""
     reportedly allegedly purportedly supposedly apparently possibly probably perhaps maybe
     may might could unconfirmed rumour rumor rumoured rumored alleged suspected believed
     appears appear seems seem likely unverified speculation claims claimed
     """)
 # Verbs of saying: their subject is the source, their complement the claim.
-REPORTING_LEMMAS = wordset("""
+REPORTING_LEMMAS = word_set("""
     say tell report state claim announce add allege assert insist accuse confirm deny
     suggest warn write tweet post told according believe argue note explain
     """)
-DENIAL_LEMMAS = wordset("deny reject dismiss refute debunk dispute disprove")
-DENIAL_WORDS = wordset("false untrue baseless unfounded fake hoax debunked bogus fabricated myth")
+DENIAL_LEMMAS = word_set("deny reject dismiss refute debunk dispute disprove")
+DENIAL_WORDS = word_set("false untrue baseless unfounded fake hoax debunked bogus fabricated myth")
 NEGATORS = frozenset(["not", "n't", "never", "no", "neither", "nor", "without"])
 # Markers that introduce a cause or an explanation.
 CAUSE_MARKERS = (
@@ -181,7 +176,7 @@ def _content_root(sent: Any) -> tuple[Any, list[str]]:
     return root, [s for s in dict.fromkeys(sources) if s]
 
 
-CAUSE_VERBS = wordset("cause trigger spark prompt provoke fuel derail")
+CAUSE_VERBS = word_set("cause trigger spark prompt provoke fuel derail")
 
 
 def _cause(sent: Any, root: Any) -> list[str]:
@@ -234,7 +229,7 @@ def _negated(sent: Any, root: Any, text: str) -> bool:
     )
 
 
-_PRONOUNS = wordset("it they he she we i you this that who which them him her us")
+_PRONOUNS = word_set("it they he she we i you this that who which them him her us")
 
 
 def _content_span(sent: Any, root: Any) -> str:
@@ -374,7 +369,7 @@ def _slots(text: str, doc: Any) -> FactSlots:
 
 # ---------------------------------------------------------------------------- conflicts
 
-_STOP = wordset(
+_STOP = word_set(
     "the a an of to in on at for by with and or its it their his her this that these those"
 )
 

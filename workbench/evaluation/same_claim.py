@@ -35,18 +35,18 @@ def read_mrpc(path: Path) -> list[LabelledPair]:
     """Pairs of an MRPC TSV (header: Quality, #1 ID, #2 ID, #1 String, #2 String)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: no such MRPC file")
+        raise InputError(str(path), "no such MRPC file")
     out = []
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(rows, None)
         if not header or len(header) < 5:
-            raise InputError(f"{path}: not an MRPC TSV (need 5 tab-separated columns)")
+            raise InputError(str(path), "not an MRPC TSV (need 5 tab-separated columns)")
         for n, row in enumerate(rows, start=2):
             if len(row) < 5:
-                raise InputError(f"{path}: line {n} has {len(row)} columns, expected 5")
+                raise InputError(str(path), f"line {n} has {len(row)} columns, expected 5")
             if row[0] not in ("0", "1"):
-                raise InputError(f"{path}: line {n}: label {row[0]!r} is not 0 or 1")
+                raise InputError(str(path), f"line {n}: label {row[0]!r} is not 0 or 1")
             out.append(LabelledPair(int(row[0]), row[3], row[4]))
     return out
 
