@@ -39,7 +39,7 @@ from workbench.store.sqlite import STORE_FILE, Store
 if TYPE_CHECKING:
     from workbench.attribution import Attributor
     from workbench.compare.citations import CitationGraph
-    from workbench.compare.report import Comparison
+    from workbench.compare.report_records import CompareReport
     from workbench.notes.importer import ImportReport
     from workbench.notes.records import NoteFilters
     from workbench.notes.service import Notes
@@ -479,7 +479,7 @@ class Workbench:
 
     def search(self, query: str, k: int | None = None, **filters: Any) -> list[SearchHit]:
         """Claims similar to ``query``; filters: outlet, date_from, date_to, exclude_article,
-        source_type, min_score."""
+        source_type, cited (an outlet the article record cites), min_score."""
         from workbench.retrieval.search import Filters, search
 
         self.refresh()
@@ -487,9 +487,9 @@ class Workbench:
 
     # --- comparison, citations, notes (delegations: the CLI and the app call these) ----------
 
-    def compare(self, focus: int | str, **options: Any) -> Comparison:
-        """Every version of ``focus`` (a claim id, or a claim's text) across outlets; options
-        as :func:`workbench.compare.report.compare` (``k``, ``floor``, …)."""
+    def compare(self, focus: int | str, **options: Any) -> CompareReport:
+        """The Compare report of ``focus`` (a claim id, or a claim's text): one row per article,
+        tiers, agreement, sources; options as :func:`workbench.compare.report.compare`."""
         from workbench.compare.report import compare
 
         return compare(self, focus, **options)
@@ -552,6 +552,20 @@ class Workbench:
 
     def attributions(self, claim_ids: Sequence[int]) -> dict[int, list[Attribution]]:
         return self.store.attributions_for(claim_ids)
+
+    def verdicts(self, claim_ids: Sequence[int]) -> dict[int, str]:
+        """The verdict key (``workbench.notes.records.VERDICTS``) of each claim with a live note."""
+        return self.store.live_verdicts(claim_ids)
+
+    def cited_outlets(self) -> list[str]:
+        """Every outlet an article record cites (Reuters, AFP behind Wikipedia items)."""
+        return self.store.cited_outlets()
+
+    def similar_claims(self, claim_id: int, k: int = 10) -> Any:
+        """Claims of other articles above the tier-2 floor, by tier (``workbench.compare.similar``)."""
+        from workbench.compare.similar import similar_claims
+
+        return similar_claims(self, claim_id, k=k)
 
     def stats(self) -> dict[str, Any]:
         counts = self.store.counts()

@@ -418,6 +418,28 @@ class Store(ClusterTables, ImportQueries):
                 out[int(r["claim_id"])].append(_attribution(r))
         return out
 
+    def live_verdicts(self, claim_ids: Sequence[int]) -> dict[int, str]:
+        """The verdict of the live note on each claim that has one (its claim note over a
+        cluster note anchored on it)."""
+        ids = [int(i) for i in claim_ids]
+        out: dict[int, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for r in self.conn.execute(
+                "SELECT claim_id, verdict FROM notes WHERE deleted_at IS NULL"
+                f" AND claim_id IN ({','.join('?' * len(chunk))}) ORDER BY scope = 'claim', id",
+                chunk,
+            ):
+                out[int(r[0])] = str(r[1])
+        return out
+
+    def cited_outlets(self) -> list[str]:
+        """Every outlet that an article record cites (``sources: [...]``), by name."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT outlet FROM article_sources WHERE outlet IS NOT NULL ORDER BY outlet"
+        )
+        return [str(r[0]) for r in rows]
+
     def counts(self) -> dict[str, int]:
         q = self.conn.execute
         return {
@@ -439,6 +461,7 @@ class Store(ClusterTables, ImportQueries):
         date_to: str | None = None,
         exclude_article: str | None = None,
         source_type: str | None = None,
+        cited: str | None = None,
     ) -> np.ndarray | None:
         """Claim ids passing the filters, or None when no filter is set (all pass).
 
@@ -453,6 +476,11 @@ class Store(ClusterTables, ImportQueries):
                 " UNION SELECT article_id FROM article_sources WHERE outlet = ? COLLATE NOCASE)"
             )
             args += [outlet, outlet]
+        if cited:
+            art_where.append(
+                "id IN (SELECT article_id FROM article_sources WHERE outlet = ? COLLATE NOCASE)"
+            )
+            args.append(cited)
         if date_from:
             art_where.append("date >= ?")
             args.append(date_from)
