@@ -17,18 +17,34 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from workbench.errors import ReadOnlyData, StorageFull, WorkbenchError
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
-from workbench.retrieval.embed import EMBED_INPUT_VERSION, Embedder, embed_key, embedding_text
+from workbench.retrieval.embed import (
+    EMBED_INPUT_VERSION,
+    Embedder,
+    TextEmbedder,
+    embed_key,
+    embedding_text,
+)
 from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
 from workbench.settings import Settings
 from workbench.store.lock import WriterLock
 from workbench.store.sqlite import STORE_FILE, Store
+
+if TYPE_CHECKING:
+    from workbench.attribution import Attributor
+    from workbench.compare.citations import CitationGraph
+    from workbench.compare.report_records import CompareReport
+    from workbench.notes.importer import ImportReport
+    from workbench.notes.records import NoteFilters
+    from workbench.notes.service import Notes
+    from workbench.outlets.registry import OutletRegistry
+    from workbench.retrieval.lexical import BM25Index
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +54,7 @@ EMBED_DIMENSIONS = {"all-MiniLM-L6-v2": 384}
 class Workbench:
     """An open workbench data directory. Use :meth:`open`; close when done (or use ``with``)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: TextEmbedder | None = None) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data)
         try:
@@ -53,7 +69,7 @@ class Workbench:
         # Told when a writer has to wait for another (the CLI prints it; the app logs it).
         self.on_wait: Callable[[str], None] = _to_stderr
         self._generation: int | None = None
-        self.embedder = embedder or Embedder(
+        self.embedder: TextEmbedder = embedder or Embedder(
             settings.model,
             settings.device,
             settings.batch_size,
@@ -61,19 +77,29 @@ class Workbench:
             backend=settings.embed_backend,
         )
         self._index: FaissIndex | None = None
-        self._attributor: Any = None
-        self._registry: Any = None
+        self._attributor: Attributor | None = None
+        self._registry: OutletRegistry | None = None
         self.last_repair: dict[str, int] | None = None
+        # (store fingerprint, BM25 index) of this workbench, see ``lexical``
+        self._lexical: tuple[tuple[int, int], BM25Index] | None = None
+        self._notes: Notes | None = None
 
     @classmethod
     def open(
-        cls, data: str | Path | None = None, settings: Settings | None = None, **overrides: Any
+        cls,
+        data: str | Path | None = None,
+        settings: Settings | None = None,
+        embedder: TextEmbedder | None = None,
+        **overrides: Any,
     ) -> Workbench:
-        """Open (creating if needed) a data directory and repair any store/index mismatch."""
+        """Open (creating if needed) a data directory and repair any store/index mismatch.
+
+        ``embedder`` replaces the model the settings name (e.g. a test's
+        ``workbench.retrieval.fake_embed.HashEmbedder``)."""
         settings = settings or Settings.from_env(**overrides)
         if data is not None:
             settings = settings.replace(data=Path(data))
-        wb = cls(settings)
+        wb = cls(settings, embedder)
         wb.check_and_repair()
         return wb
 
@@ -188,11 +214,19 @@ class Workbench:
         ``title``, under this workbench's ``embed_context``."""
         return embedding_text(text, title, self.settings.embed_context)
 
+    def lexical(self) -> BM25Index:
+        """The BM25 index over this workbench's claims: kept on this instance while the store
+        is unchanged, else loaded from DATA/bm25 or rebuilt when stale."""
+        from workbench.retrieval.lexical import current_lexical
+
+        self._lexical = current_lexical(self, self._lexical)
+        return self._lexical[1]
+
     def embedding_inputs(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str], list[str]]:
         """(ids found, texts to embed, their cache keys) for stored claims, in id order."""
         rows = self.store.claims_by_ids(list(ids))
         found = np.array(sorted(int(i) for i in rows), dtype=np.int64)
-        texts = [self.claim_input(rows[int(i)][0].text, rows[int(i)][1]["a_title"]) for i in found]
+        texts = [self.claim_input(rows[int(i)].claim.text, rows[int(i)].title) for i in found]
         return found, texts, [embed_key(t) for t in texts]
 
     def check_and_repair(self) -> dict[str, int]:
@@ -281,7 +315,7 @@ class Workbench:
                 cached[h] = vec
             if self.store.readonly:
                 pass  # nothing is cached in a read-only data directory
-            elif self.store.conn.in_transaction:
+            elif self.store.in_transaction:
                 self.store.put_embeddings(self.embedder.model_name, zip(unique, fresh, strict=True))
             else:
                 with self.store.transaction():
@@ -341,9 +375,7 @@ class Workbench:
     def _finish_ingest(self, report: IngestReport) -> IngestReport:
         """Refresh the BM25 index once per ingest, so the next lookup does not pay for it."""
         if report.ingested and self.settings.search_mode == "hybrid":
-            from workbench.retrieval.lexical import lexical_index
-
-            lexical_index(self)
+            self.lexical()
         return report
 
     def after_ingest(self, claim_ids: list[int]) -> None:
@@ -366,28 +398,22 @@ class Workbench:
             self.save_index()
         return len(ids)
 
-    # --- attribution and outlets (filled in by their own modules) -----------------------------
+    # --- attribution and outlets ---------------------------------------------------------------
 
-    def attributor(self) -> Any:
-        """The attribution engine, or None when it is not installed."""
+    def attributor(self) -> Attributor:
+        """The attribution engine, matching source names against this directory's outlets."""
         if self._attributor is None:
-            try:
-                from workbench.attribution import Attributor
-            except ImportError:
-                return None
+            from workbench.attribution import Attributor
+
             registry = self.outlets()
-            self._attributor = Attributor(
-                outlet_matcher=(lambda n: _name(registry.match(n))) if registry else None
-            )
+            self._attributor = Attributor(outlet_matcher=lambda n: _name(registry.match(n)))
         return self._attributor
 
-    def outlets(self) -> Any:
-        """The outlet registry (packaged list plus this data directory's additions), if present."""
+    def outlets(self) -> OutletRegistry:
+        """The outlet registry (packaged list plus this data directory's additions)."""
         if self._registry is None:
-            try:
-                from workbench.outlets.registry import OutletRegistry
-            except ImportError:
-                return None
+            from workbench.outlets.registry import OutletRegistry
+
             user = self.data_dir / "outlets.user.json"
             self._registry = OutletRegistry.load(user if user.exists() else None)
         return self._registry
@@ -399,7 +425,7 @@ class Workbench:
         """
         registry = self.outlets()
         if name:
-            found = registry.match(name) if registry is not None else None
+            found = registry.match(name)
             return found.name if found is not None else name.strip()
         return self.outlet_for_url(url)
 
@@ -414,8 +440,6 @@ class Workbench:
     ) -> Any:
         """Add an outlet (or aliases/domains to a known one) and save it to this data directory."""
         registry = self.outlets()
-        if registry is None:
-            raise WorkbenchError("the outlet registry is not installed")
         try:
             outlet = registry.add(
                 name, aliases, country=country, language=language, kind=kind, domains=domains
@@ -449,20 +473,70 @@ class Workbench:
         """The publisher named by an article URL's domain, when the registry knows it."""
         if not url:
             return None
-        registry = self.outlets()
-        if registry is None:
-            return None
-        return _name(registry.by_domain(url))
+        return _name(self.outlets().by_domain(url))
 
-    # --- reads -----------------------------------------------------------------------------
+    # --- lookup ----------------------------------------------------------------------------
 
     def search(self, query: str, k: int | None = None, **filters: Any) -> list[SearchHit]:
         """Claims similar to ``query``; filters: outlet, date_from, date_to, exclude_article,
-        source_type, min_score."""
+        source_type, cited (an outlet the article record cites), min_score."""
         from workbench.retrieval.search import Filters, search
 
         self.refresh()
         return search(self, query, k or self.settings.search_k, Filters(**filters))
+
+    # --- comparison, citations, notes (delegations: the CLI and the app call these) ----------
+
+    def compare(self, focus: int | str, **options: Any) -> CompareReport:
+        """The Compare report of ``focus`` (a claim id, or a claim's text): one row per article,
+        tiers, agreement, sources; options as :func:`workbench.compare.report.compare`."""
+        from workbench.compare.report import compare
+
+        return compare(self, focus, **options)
+
+    def citations(
+        self,
+        claim_id: int | None = None,
+        cluster_id: int | None = None,
+        query: str | None = None,
+        k: int = 20,
+        claim_ids: Sequence[int] | None = None,
+    ) -> CitationGraph:
+        """Who cites whom: over ``claim_ids`` when given, else one story (a claim's cluster, a
+        cluster, or a query's comparable claims), else every stored claim."""
+        from workbench.compare.citations import citation_graph, citations
+
+        if claim_ids is not None:
+            return citation_graph(self, list(claim_ids))
+        return citations(self, claim_id=claim_id, cluster_id=cluster_id, query=query, k=k)
+
+    @property
+    def notes(self) -> Notes:
+        """Verification notes on this workbench's claims (:class:`workbench.notes.service.Notes`;
+        call ``notes.relink()`` to reattach notes whose claim was re-ingested)."""
+        if self._notes is None:
+            from workbench.notes.service import Notes
+
+            self._notes = Notes(self, relink=False)
+        return self._notes
+
+    def export(self, fmt: str, filters: NoteFilters | None = None, **options: Any) -> str:
+        """Notes passing ``filters`` as csv, json, md or claimreview text
+        (:func:`workbench.notes.export.export`)."""
+        from workbench.notes.export import export
+
+        return export(self, fmt, filters, **options)
+
+    def import_notes(
+        self, text: str, source: str = "import", user: str | None = None
+    ) -> ImportReport:
+        """Merge a JSON export's notes into this workbench, matching claims by content
+        (:func:`workbench.notes.importer.import_json`; ``source`` names the file)."""
+        from workbench.notes.importer import import_json
+
+        return import_json(self, text, source=source, user=user)
+
+    # --- reads -----------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article:
         return self.store.article(article_id)
@@ -478,6 +552,20 @@ class Workbench:
 
     def attributions(self, claim_ids: Sequence[int]) -> dict[int, list[Attribution]]:
         return self.store.attributions_for(claim_ids)
+
+    def verdicts(self, claim_ids: Sequence[int]) -> dict[int, str]:
+        """The verdict key (``workbench.notes.records.VERDICTS``) of each claim with a live note."""
+        return self.store.live_verdicts(claim_ids)
+
+    def cited_outlets(self) -> list[str]:
+        """Every outlet an article record cites (Reuters, AFP behind Wikipedia items)."""
+        return self.store.cited_outlets()
+
+    def similar_claims(self, claim_id: int, k: int = 10) -> Any:
+        """Claims of other articles above the tier-2 floor, by tier (``workbench.compare.similar``)."""
+        from workbench.compare.similar import similar_claims
+
+        return similar_claims(self, claim_id, k=k)
 
     def stats(self) -> dict[str, Any]:
         counts = self.store.counts()

@@ -6,12 +6,15 @@ new claim looks up its nearest neighbours in the FAISS index (never a full rebui
 
 - neighbours from *other* articles with cosine >= ``threshold`` propose their cluster (or
   themselves, when not yet clustered);
-- the claim joins the proposed cluster whose **average** cosine to all its members is highest,
-  provided that average is >= ``threshold`` too (average-link, not single-link: one borderline
-  neighbour cannot drag a claim into a cluster it does not resemble as a whole, which is what
-  makes single-link chain unrelated statements together);
-- when the claim qualifies for two clusters, they merge only if the average cosine between
-  their members is >= ``threshold`` (the same average-link test between clusters).
+- the claim joins the proposed cluster whose **average** same-statement probability (the
+  ``SameClaimJudge`` of Compare, fitted on MRPC) over all its members is highest, provided
+  that average reaches the judge's cluster operating point (``cluster_threshold`` of its
+  weights: precision >= 0.9), every member is the same statement at the judge's accuracy
+  point, and the cosine to every member reaches ``threshold - LINK_GAP`` (average-link, not
+  single-link: one borderline neighbour cannot drag a claim into a cluster it does not
+  resemble as a whole, which is what makes single-link chain unrelated statements together);
+- when the claim qualifies for two clusters, they merge only if the same tests hold between
+  their members.
 
 Only claims that matched something are stored; a claim with no cluster is its own cluster
 of one. ``rebuild`` re-runs the same procedure over the whole store (after changing the
@@ -76,19 +79,12 @@ def _now() -> str:
 
 def cluster_of(wb: Workbench, claim_id: int) -> int | None:
     """The cluster id of a claim, or None when it is a cluster of one."""
-    row = wb.store.conn.execute(
-        "SELECT cluster_id FROM cluster_members WHERE claim_id = ?", (int(claim_id),)
-    ).fetchone()
-    return int(row[0]) if row else None
+    return wb.store.cluster_of(claim_id)
 
 
 def cluster_claims(wb: Workbench, cluster_id: int) -> list[int]:
     """Member claim ids of a stored cluster (empty when it does not exist)."""
-    rows = wb.store.conn.execute(
-        "SELECT claim_id FROM cluster_members WHERE cluster_id = ? ORDER BY claim_id",
-        (int(cluster_id),),
-    )
-    return [int(r[0]) for r in rows]
+    return wb.store.cluster_claims(cluster_id)
 
 
 def members(wb: Workbench, claim_id: int) -> list[int]:
@@ -100,10 +96,8 @@ def members(wb: Workbench, claim_id: int) -> list[int]:
 def clusters(wb: Workbench, min_size: int = 2) -> list[Cluster]:
     """All stored clusters with at least ``min_size`` members, largest first."""
     groups: dict[int, list[int]] = {}
-    for cid, claim in wb.store.conn.execute(
-        "SELECT cluster_id, claim_id FROM cluster_members ORDER BY cluster_id, claim_id"
-    ):
-        groups.setdefault(int(cid), []).append(int(claim))
+    for cid, claim in wb.store.cluster_memberships():
+        groups.setdefault(cid, []).append(claim)
     out = [Cluster(cid, ids) for cid, ids in groups.items() if len(ids) >= min_size]
     return sorted(out, key=lambda c: (-c.size, c.id))
 
@@ -129,7 +123,7 @@ class _Vectors:
         todo = [int(i) for i in ids if int(i) not in self.cache]
         if todo:
             if texts is None or any(i not in texts for i in todo):
-                texts = {i: row[0].text for i, row in self.wb.store.claims_by_ids(todo).items()}
+                texts = {i: row.claim.text for i, row in self.wb.store.claims_by_ids(todo).items()}
             got = sorted(i for i in todo if i in texts)
             vecs = self.wb.vectors_for([texts[i] for i in got])
             self.cache.update({int(i): v for i, v in zip(got, vecs, strict=True)})
@@ -140,9 +134,14 @@ class _Updater:
     """Applies new claims to the stored clusters, one claim at a time, inside a transaction."""
 
     def __init__(self, wb: Workbench, threshold: float) -> None:
+        from workbench.compare.same_claim import SameClaimJudge, get_judge
+
         self.wb = wb
-        self.conn = wb.store.conn
+        self.store = wb.store
         self.threshold = threshold
+        # the same-statement decision of Compare, at its precision (cluster) operating point
+        self.judge = SameClaimJudge(get_judge().weights, encode=wb.vectors_for)
+        self.p_join = self.judge.cluster_threshold
         self.vectors = _Vectors(wb)
         self.report = ClusterUpdate()
         self.texts: dict[int, str] = {}
@@ -158,9 +157,9 @@ class _Updater:
 
     def _info(self, ids: list[int]) -> None:
         todo = [i for i in ids if i not in self.texts]
-        for cid, (claim, row) in self.wb.store.claims_by_ids(todo).items():
-            self.texts[cid] = claim.text
-            self.dates[cid] = _day(row["a_date"])
+        for cid, row in self.wb.store.claims_by_ids(todo).items():
+            self.texts[cid] = row.claim.text
+            self.dates[cid] = _day(row.date)
 
     def compatible(self, a: int, b: int) -> bool:
         """Not one statement: dated more than MAX_DAYS_APART apart, or naming a different
@@ -188,51 +187,54 @@ class _Updater:
             return bool(_REVISION & (ka.words | kb.words))
         return True
 
+    def _p_same(self, claim_id: int, ids: list[int], sims: np.ndarray) -> np.ndarray:
+        """The judge's same-statement probability of ``claim_id`` with each of ``ids``."""
+        self._info([claim_id, *ids])
+        focus = self.texts.get(claim_id, "")
+        others = [self.texts.get(m, "") for m in ids]
+        got = self.judge.decide_many(focus, others, [float(x) for x in sims])
+        return np.array([d.p_same for d in got])
+
     def _score(self, claim_id: int, vec: np.ndarray, ids: list[int]) -> float | None:
-        """Average cosine to the members, or None when the claim fails the complete-link
-        floor or is incompatible with any member (see ``compatible``)."""
+        """Average same-statement probability over the members, or None when the claim fails
+        the cosine complete-link floor, is incompatible with any member (see ``compatible``)
+        or is not the same statement as every member at the judge's accuracy point."""
         sims = self.vectors.get(ids) @ vec
         if float(sims.min()) < self.threshold - LINK_GAP:
             return None
         if not all(self.compatible(claim_id, m) for m in ids):
             return None
-        return float(sims.mean())
+        p = self._p_same(claim_id, ids, sims)
+        if float(p.min()) < self.judge.threshold:
+            return None
+        return float(p.mean())
 
     def _joinable(self, a: list[int], b: list[int]) -> bool:
         sims = self.vectors.get(a) @ self.vectors.get(b).T
         if float(sims.mean()) < self.threshold or float(sims.min()) < self.threshold - LINK_GAP:
             return False
-        return all(self.compatible(x, y) for x in a for y in b)
+        if not all(self.compatible(x, y) for x in a for y in b):
+            return False
+        p = np.concatenate([self._p_same(x, b, sims[i]) for i, x in enumerate(a)])
+        return float(p.mean()) >= self.p_join and float(p.min()) >= self.judge.threshold
 
     def _ensure_cluster(self, key: tuple[str, int]) -> int:
         if key[0] == "cluster":
             return key[1]
-        stamp = _now()
-        cur = self.conn.execute(
-            "INSERT INTO clusters (created_at, updated_at) VALUES (?, ?)", (stamp, stamp)
-        )
+        cid = self.store.create_cluster(_now())
         self.report.created += 1
-        cid = int(cur.lastrowid)
         self._put(key[1], cid, 1.0)
         return cid
 
     def _put(self, claim_id: int, cluster_id: int, sim: float) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO cluster_members (claim_id, cluster_id, similarity, added_at) VALUES (?, ?, ?, ?)",
-            (int(claim_id), int(cluster_id), round(sim, 6), _now()),
-        )
-        self.conn.execute(
-            "UPDATE clusters SET updated_at = ? WHERE id = ?", (_now(), int(cluster_id))
-        )
+        self.store.put_cluster_member(claim_id, cluster_id, round(sim, 6), _now())
+        self.store.touch_cluster(cluster_id, _now())
 
     def _merge(self, keep: int, other: tuple[str, int]) -> None:
         if other[0] == "claim":
             self._put(other[1], keep, 1.0)
             return
-        self.conn.execute(
-            "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (keep, other[1])
-        )
-        self.conn.execute("DELETE FROM clusters WHERE id = ?", (other[1],))
+        self.store.merge_clusters(keep, other[1])
         self.report.merged += 1
 
     def add(self, claim_id: int, vec: np.ndarray, candidates: list[int]) -> None:
@@ -244,7 +246,7 @@ class _Updater:
             if key not in groups:
                 groups[key] = self._score(claim_id, vec, self._members(key))
         eligible = sorted(
-            ((s, k) for k, s in groups.items() if s is not None and s >= self.threshold),
+            ((s, k) for k, s in groups.items() if s is not None and s >= self.p_join),
             reverse=True,
         )
         if not eligible:
@@ -279,15 +281,15 @@ def add_claims(
     rows = wb.store.claims_by_ids(sorted(wanted))
     # The index only proposes neighbours; similarity is that of the bare claims (_Vectors).
     known = sorted(rows)
-    texts = {cid: row[0].text for cid, row in rows.items()}
+    texts = {cid: row.claim.text for cid, row in rows.items()}
     own = dict(zip(known, updater.vectors.get(known, texts), strict=True)) if known else {}
     scores = np.array(
         [[float(v @ own[int(n)]) if int(n) in own else -1.0 for n in row]
          for v, row in zip(vecs, nbrs, strict=True)]
     )  # fmt: skip
-    article = {cid: row[0].article_id for cid, row in rows.items()}
-    updater.texts.update({cid: row[0].text for cid, row in rows.items()})
-    updater.dates.update({cid: _day(row[1]["a_date"]) for cid, row in rows.items()})
+    article = {cid: row.claim.article_id for cid, row in rows.items()}
+    updater.texts.update(texts)
+    updater.dates.update({cid: _day(row.date) for cid, row in rows.items()})
     with wb.store.transaction():
         for row, cid in enumerate(ids):
             if cid not in article:
@@ -328,15 +330,8 @@ def _day(date: str | None) -> int | None:
 def rebuild(wb: Workbench, threshold: float | None = None) -> ClusterUpdate:
     """Drop all clusters and re-add every claim in article date order (after a retune)."""
     with wb.store.transaction():
-        wb.store.conn.execute("DELETE FROM cluster_members")
-        wb.store.conn.execute("DELETE FROM clusters")
-    ordered = [
-        int(r[0])
-        for r in wb.store.conn.execute(
-            "SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id"
-            " ORDER BY coalesce(a.date, a.ingested_at), c.id"
-        )
-    ]
+        wb.store.clear_clusters()
+    ordered = wb.store.claim_ids_by_date()
     total = ClusterUpdate()
     for start in range(0, len(ordered), REBUILD_CHUNK):
         part = add_claims(wb, ordered[start : start + REBUILD_CHUNK], threshold)

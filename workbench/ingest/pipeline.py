@@ -53,24 +53,6 @@ class Prepared:
     attributions: list[list[Attribution]] = field(default_factory=list)
 
 
-def publisher_voice(spans: list[ClaimSpan], publisher: str | None) -> list[list[Attribution]]:
-    """Each claim in the article's own voice: the fallback when no engine is available."""
-    return [
-        [
-            Attribution(
-                source_text="",
-                source=publisher or "",
-                source_type="publisher",
-                cue="",
-                content_start=s.start,
-                content_end=s.end,
-                kind="publisher",
-            )
-        ]
-        for s in spans
-    ]
-
-
 class Pipeline:
     """Runs ingest for one open :class:`Workbench`."""
 
@@ -197,10 +179,10 @@ class Pipeline:
             prepared.append(Prepared(art, spans))
             kept.append((draft, result))
         t0 = self._tick("segment", t0)
+        from workbench.attribution.assign import assign_to_claims
+
         attributor = self.wb.attributor() if settings.attribution else None
         if attributor is not None:
-            from workbench.attribution import assign_to_claims
-
             try:
                 found = attributor.extract_many([p.article.text for p in prepared])
             except Exception:
@@ -218,9 +200,9 @@ class Pipeline:
                 ok.append(p)
                 ok_items.append(item)
             prepared, kept = ok, ok_items
-        else:
+        else:  # no engine: every claim in the article's own voice
             for p in prepared:
-                p.attributions = publisher_voice(p.spans, p.article.outlet)
+                p.attributions = assign_to_claims([], p.spans, publisher=p.article.outlet)
         self._tick("attribute", t0)
         return prepared, kept
 

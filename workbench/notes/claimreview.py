@@ -59,11 +59,9 @@ def claim_author(wb: Workbench, note: Note) -> tuple[str, str] | None:
                 return att.source, att.source_type
     outlet = None
     if note.article_id:
-        row = wb.store.conn.execute(
-            "SELECT outlet, url FROM articles WHERE id = ?", (note.article_id,)
-        ).fetchone()
-        if row is not None:
-            outlet = row["outlet"] or wb.outlet_for_url(row["url"])
+        article = wb.store.find_article(note.article_id)
+        if article is not None:
+            outlet = article.outlet or wb.outlet_for_url(article.url)
     outlet = outlet or wb.outlet_for_url(note.article_url)
     return (outlet, "publisher") if outlet else None
 
@@ -81,11 +79,11 @@ def appearances(wb: Workbench, note: Note) -> list[dict[str, Any]]:
     articles: dict[str, dict[str, Any]] = {}
     for cid in members:
         if cid in rows:
-            claim, row = rows[cid]
+            row = rows[cid]
             articles.setdefault(
-                claim.article_id,
-                {"id": claim.article_id, "url": row["a_url"], "title": row["a_title"],
-                 "date": row["a_date"], "outlet": row["a_outlet"]},
+                row.claim.article_id,
+                {"id": row.claim.article_id, "url": row.url, "title": row.title,
+                 "date": row.date, "outlet": row.outlet},
             )  # fmt: skip
     if not articles and note.article_id:
         articles[note.article_id] = {"id": note.article_id, "url": note.article_url, "title": None,

@@ -18,9 +18,7 @@ REVIEWER_KEY = "reviewer_name"
 
 
 def _notes() -> Any:
-    from workbench.notes.service import Notes
-
-    return Notes(common.workbench(), relink=False)
+    return common.workbench().notes
 
 
 def _current(claim_id: int) -> Any:
@@ -92,9 +90,6 @@ def _reload(key: str, claim_id: int) -> None:
 
 def note_editor(claim_id: int, key: str) -> None:
     """Verdict, rationale, evidence and reviewer for one claim, with history and conflicts."""
-    if not common.has_feature("workbench.notes.service"):
-        st.caption("🚧 Notes have not landed yet (`workbench.notes.service`).")
-        return
     from workbench.notes.records import VERDICTS
 
     ss = st.session_state
