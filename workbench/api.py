@@ -351,9 +351,9 @@ class Workbench:
         setting read afresh by a long-running app) names a folder; see
         :func:`workbench.ingest.readers.confined` for the rules.
         """
+        from workbench.ingest.confine import confined
         from workbench.ingest.limits import Limits
         from workbench.ingest.pipeline import Pipeline
-        from workbench.ingest.readers import confined
 
         root = (self.settings.server_paths if root is None else root).strip()
         if not root:
