@@ -372,21 +372,26 @@ def test_compare_finds_a_claim_by_its_words(app: AppTest) -> None:
 
 def test_verdict_badges_on_lookup_compare_and_article(app: AppTest, ui_data: Path) -> None:
     from workbench.api import Workbench
+    from workbench.notes.records import VERDICTS
     from workbench.notes.service import Notes
+    from workbench.ui.components import display
 
     with Workbench.open(ui_data) as wb:
         evil = next(a for a in wb.articles() if a.outlet == "Evil Times")
-        claim = wb.claims(evil.id)[0]
-        if not Notes(wb).for_claim(claim.id):
-            Notes(wb).add(claim.id, "misleading", rationale="<b>x</b>", reviewer="Cy")
-    badge = ":violet-badge[Misleading]"
+        claim = wb.claims(evil.id)[1]  # other tests write notes on the first and last claims
+        notes = Notes(wb).for_claim(claim.id)
+        if not notes:
+            notes = [Notes(wb).add(claim.id, "misleading", rationale="<b>x</b>", reviewer="Cy")]
+        verdict = notes[0].verdict
+    label = VERDICTS[verdict]
+    badge = f":{display.VERDICT_COLOURS[verdict]}-badge[{label}]"
     at = ok(page(app, common.COMPARE, claim=str(claim.id)))
     assert any(badge in m.value for m in at.markdown)
     at = ok(page(app, common.LOOKUP, q=claim.text))
     assert any(badge in m.value for m in at.markdown)
     at = ok(page(app, common.ARTICLE, claim=str(claim.id)))
     assert any(badge in m.value for m in at.markdown)
-    assert "[Misleading]" in at.selectbox(key="article_claim").format_func(claim.id)
+    assert f"[{label}]" in at.selectbox(key="article_claim").format_func(claim.id)
 
 
 def test_lookup_filters_by_cited_outlet(app: AppTest) -> None:

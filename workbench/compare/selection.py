@@ -128,8 +128,9 @@ def anchors(wb: Workbench, words: set[str], share: float = ANCHOR_SHARE) -> set[
         return set()
     total = wb.store.claim_id_summary()[0]
     limit = max(ANCHOR_MIN_DF, share * total)
-    counts = wb.store.claims_containing(words)
-    return {w for w, df in zip(words, counts, strict=True) if df <= limit}
+    ordered = sorted(words)
+    counts = wb.store.claims_containing(ordered)
+    return {w for w, df in zip(ordered, counts, strict=True) if df <= limit}
 
 
 def anchored(shared: set[str], names: set[str]) -> bool:
