@@ -110,6 +110,7 @@ def run(sizes: tuple[int, ...] = SIZES, attribution: bool = False) -> dict[str, 
     for n in sizes:
         print(f"  tiny records: {n:,} …", flush=True)
         rows.append(one(n, attribution))
+        print(f"    {json.dumps(rows[-1])}", flush=True)
     base = rows[0]["records_per_s"]
     for r in rows:
         r["ratio_to_first"] = r["records_per_s"] / base
