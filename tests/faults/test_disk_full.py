@@ -23,7 +23,7 @@ def test_disk_full_mid_ingest(data: Data, tmp_path: Path) -> None:
                 f" aid, and the governor of region {n} promised more help within {n % 9 + 2} weeks. "
             )
             fh.write(json.dumps({"text": text * 8, "title": f"Aid report {n}"}) + "\n")  # fmt: skip
-    with tmpfs("24m") as mnt:
+    with tmpfs("64m") as mnt:
         full = Data(mnt / "data", set(data.articles))
         shutil.copytree(data.path, full.path)
         # Leave about 1 MB free: enough to open and start, not to store every article.
