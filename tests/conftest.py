@@ -1,4 +1,9 @@
-"""Shared fixtures: paths, the seed, and workbenches that load the model once per session."""
+"""Shared fixtures: paths, the seed, and workbenches that load the model once per session.
+
+Tests about what claims *mean* (search ranking, clusters, comparison) run on the real model
+(``seeded``, ``wb``). Tests that only need vectors of the right shape (storage, repair,
+index kinds, ingest bookkeeping) use ``FAKE_MODEL``: the deterministic hashed-word
+``HashEmbedder``, in process (``fake_wb``) or in a subprocess (``WORKBENCH_MODEL``)."""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED = SEEDS / "000_faa9dfb136758eec.txt"
 SHARED = ROOT.parent / "shared" / "data"
+
+FAKE_MODEL = "hash-384"  # workbench.retrieval.fake_embed.HashEmbedder, see embedder_for
 
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is absent")
 
@@ -63,6 +70,16 @@ def wb(tmp_path: Path) -> Iterator:
     from workbench.api import Workbench
 
     wb = Workbench.open(tmp_path / "empty-data")
+    yield wb
+    wb.close()
+
+
+@pytest.fixture()
+def fake_wb(tmp_path: Path) -> Iterator:
+    """An empty workbench on the deterministic fake embedder (no model loaded)."""
+    from workbench.api import Workbench
+
+    wb = Workbench.open(tmp_path / "fake-data", model=FAKE_MODEL)
     yield wb
     wb.close()
 

@@ -21,9 +21,9 @@ from workbench.errors import WorkbenchError
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
 from workbench.retrieval.embed import (
     EMBED_INPUT_VERSION,
-    Embedder,
     TextEmbedder,
     embed_key,
+    embedder_for,
     embedding_text,
 )
 from workbench.retrieval.index import FaissIndex
@@ -54,7 +54,7 @@ class Workbench:
         self.data_dir = Path(settings.data)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir / STORE_FILE)
-        self.embedder: TextEmbedder = embedder or Embedder(
+        self.embedder: TextEmbedder = embedder or embedder_for(
             settings.model,
             settings.device,
             settings.batch_size,
