@@ -85,13 +85,28 @@ def fake_wb(tmp_path: Path) -> Iterator:
 
 
 @pytest.fixture(scope="session")
-def rule_attributor():
-    """An Attributor on the bundled spaCy model, without the outlet registry (rules alone)."""
-    from workbench.attribution import Attributor
+def nlp():
+    """The bundled spaCy pipeline, loaded once (skips when the model is not installed)."""
     from workbench.attribution.model import load_nlp
 
     try:
-        nlp = load_nlp()
+        return load_nlp()
     except Exception as exc:  # model not installed on this machine
         pytest.skip(f"spaCy model unavailable: {exc}")
+
+
+@pytest.fixture(scope="session")
+def rule_attributor(nlp):
+    """An Attributor on the bundled spaCy model, without the outlet registry (rules alone)."""
+    from workbench.attribution import Attributor
+
     return Attributor(nlp=nlp, use_default_matcher=False)
+
+
+@pytest.fixture(scope="session")
+def outlet_attributor(nlp):
+    """An Attributor whose outlet matcher knows the few outlets the attribution tests name."""
+    from tests.attribution_support import fake_matcher
+    from workbench.attribution import Attributor
+
+    return Attributor(nlp=nlp, outlet_matcher=fake_matcher)
