@@ -23,6 +23,16 @@ SEED = SEEDS / "000_faa9dfb136758eec.txt"
 SHARED = ROOT.parent / "shared" / "data"
 
 FAKE_MODEL = "hash-384"  # workbench.retrieval.fake_embed.HashEmbedder, see embedder_for
+# Fixtures that embed with the real model: a test using one (directly or through another
+# fixture) is marked ``slow``, so ``pytest -m "not slow"`` runs the model-free set.
+REAL_MODEL_FIXTURES = {"seeded_dir", "wb", "afpak"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is absent")
 
