@@ -1,8 +1,16 @@
-"""Shared pieces of the attribution tests: a span reader per field and a cue finder."""
+"""Shared pieces of the attribution tests: a span reader per field, cue finders, an outlet matcher."""
 
 from __future__ import annotations
 
+from workbench.attribution.quotes import find_quotes
 from workbench.records import Attribution
+
+OUTLETS = {"ariana news": "Ariana News", "ndtv": "NDTV", "ap": "AP", "associated press": "AP"}
+
+
+def fake_matcher(name: str) -> str | None:
+    """A tiny outlet registry: the outlets the seed and the made-up sentences name."""
+    return OUTLETS.get(name.strip().lower())
 
 
 def content(text: str, a: Attribution) -> str:
@@ -23,3 +31,20 @@ def find(atts: list[Attribution], word: str) -> Attribution:
     hits = [a for a in atts if word in a.cue]
     assert hits, f"no cue with {word!r}: {[a.cue for a in atts]}"
     return hits[0]
+
+
+def by_cue(atts: list[Attribution], word: str) -> Attribution:
+    """The first attribution whose cue contains ``word``, ignoring case."""
+    hits = [a for a in atts if word.lower() in a.cue.lower()]
+    assert hits, f"no attribution with cue {word!r}: {[a.cue for a in atts]}"
+    return hits[0]
+
+
+def quoted(text: str) -> list[str]:
+    """The quotations ``find_quotes`` pairs in ``text``."""
+    return [text[s:e] for s, e in find_quotes(text)]
+
+
+def dash_signed(atts: list[Attribution]) -> list[Attribution]:
+    """Attributions whose cue is a dash signature ("“…” ― Name")."""
+    return [a for a in atts if a.cue in ("―", "—", "–", "-", "--")]

@@ -1,4 +1,9 @@
-"""Shared fixtures: paths, the seed, and workbenches that load the model once per session."""
+"""Shared fixtures: paths, the seed, and workbenches that load the model once per session.
+
+Tests about what claims *mean* (search ranking, clusters, comparison) run on the real model
+(``seeded``, ``wb``). Tests that only need vectors of the right shape (storage, repair,
+index kinds, ingest bookkeeping) use ``FAKE_MODEL``: the deterministic hashed-word
+``HashEmbedder``, in process (``fake_wb``) or in a subprocess (``WORKBENCH_MODEL``)."""
 
 from __future__ import annotations
 
@@ -16,6 +21,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED = SEEDS / "000_faa9dfb136758eec.txt"
 SHARED = ROOT.parent / "shared" / "data"
+
+FAKE_MODEL = "hash-384"  # workbench.retrieval.fake_embed.HashEmbedder, see embedder_for
+# Fixtures that embed with the real model: a test using one (directly or through another
+# fixture) is marked ``slow``, so ``pytest -m "not slow"`` runs the model-free set.
+REAL_MODEL_FIXTURES = {"seeded_dir", "wb", "afpak"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is absent")
 
@@ -67,14 +84,39 @@ def wb(tmp_path: Path) -> Iterator:
     wb.close()
 
 
+@pytest.fixture()
+def fake_wb(tmp_path: Path) -> Iterator:
+    """An empty workbench on the deterministic fake embedder (no model loaded)."""
+    from workbench.api import Workbench
+
+    wb = Workbench.open(tmp_path / "fake-data", model=FAKE_MODEL)
+    yield wb
+    wb.close()
+
+
 @pytest.fixture(scope="session")
-def rule_attributor():
-    """An Attributor on the bundled spaCy model, without the outlet registry (rules alone)."""
-    from workbench.attribution import Attributor
+def nlp():
+    """The bundled spaCy pipeline, loaded once (skips when the model is not installed)."""
     from workbench.attribution.model import load_nlp
 
     try:
-        nlp = load_nlp()
+        return load_nlp()
     except Exception as exc:  # model not installed on this machine
         pytest.skip(f"spaCy model unavailable: {exc}")
+
+
+@pytest.fixture(scope="session")
+def rule_attributor(nlp):
+    """An Attributor on the bundled spaCy model, without the outlet registry (rules alone)."""
+    from workbench.attribution import Attributor
+
     return Attributor(nlp=nlp, use_default_matcher=False)
+
+
+@pytest.fixture(scope="session")
+def outlet_attributor(nlp):
+    """An Attributor whose outlet matcher knows the few outlets the attribution tests name."""
+    from tests.attribution_support import fake_matcher
+    from workbench.attribution import Attributor
+
+    return Attributor(nlp=nlp, outlet_matcher=fake_matcher)

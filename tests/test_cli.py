@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import FAKE_MODEL, ROOT, SEEDS
 from workbench.cli import app
 
 runner = CliRunner()
@@ -64,7 +64,8 @@ def test_data_option_beats_default(data: Path, tmp_path: Path) -> None:
     assert stats["articles"] == 1 and stats["data_dir"] == str(data)
 
 
-def test_ingest_reports_and_exit_codes(tmp_path: Path) -> None:
+def test_ingest_reports_and_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_MODEL", FAKE_MODEL)  # counts and reasons, not meanings
     data = tmp_path / "d"
     bad = tmp_path / "bad"
     bad.mkdir()

@@ -99,3 +99,25 @@ def test_embedder_gives_one_vector_per_wording() -> None:
         ["Pakistan’s army “withdrew”", 'Pakistan\'s army "withdrew"']
     )
     assert float(a @ b) > 0.9999
+
+
+def test_hash_embedder_is_deterministic_normalised_and_model_free() -> None:
+    import subprocess
+    import sys
+
+    from workbench.retrieval.embed import embedder_for
+
+    fake = embedder_for("hash-384")
+    texts = ["Pakistan walked out of the talks", "pakistan walked out of talks", "Rain in Oslo"]
+    vecs = fake.encode(texts)
+    assert vecs.shape == (3, 384) and vecs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    sims = vecs @ vecs[0]
+    assert sims[1] > 0.8 > 0.3 > sims[2]  # shared words bring texts close, nothing else does
+    code = (
+        "from workbench.retrieval.embed import embedder_for; import sys; "
+        "sys.stdout.write(embedder_for('hash-384').encode_query('Rain in Oslo').tobytes().hex())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert bytes.fromhex(out.stdout) == vecs[2].tobytes()  # same vector in another process
+    assert fake.model_name == "hash-384"

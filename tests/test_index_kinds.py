@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import FAKE_MODEL
 from workbench.retrieval import index as index_mod
 from workbench.retrieval.index import TOMBSTONE_FILE, FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
@@ -238,29 +239,13 @@ def test_save_load_roundtrip(
     assert ids[3] not in found[0]
 
 
-class _StubEmbedder:
-    """Deterministic 384-d vectors from the text hash: no model needed."""
-
-    model_name = "all-MiniLM-L6-v2"
-    dimension = DIM
-
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        out = np.stack(
-            [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=DIM) for t in texts]
-        )
-        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
-
-
 def test_workbench_switches_kind_past_flat_max(tmp_path: Path) -> None:
     from workbench.api import Workbench
     from workbench.records import ArticleDraft
     from workbench.settings import Settings
 
-    settings = Settings.from_env(data=tmp_path, flat_max=30, attribution=False)
-    wb = Workbench(settings, embedder=_StubEmbedder())
+    settings = Settings.from_env(data=tmp_path, flat_max=30, attribution=False, model=FAKE_MODEL)
+    wb = Workbench(settings)
     words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
     drafts = [
         ArticleDraft(
@@ -282,7 +267,6 @@ def test_workbench_switches_kind_past_flat_max(tmp_path: Path) -> None:
     wb.delete_article(wb.articles()[0].id)  # removed from the IVF lists, persisted
     wb.close()
     reopened = Workbench.open(settings=settings)
-    reopened.embedder = _StubEmbedder()
     assert reopened.last_repair == {"added": 0, "removed": 0}
     assert reopened.index.kind == "ivf" and set(reopened.index.ids().tolist()) == set(
         reopened.store.all_claim_ids().tolist()

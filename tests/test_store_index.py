@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import FAKE_MODEL
 from workbench.api import Workbench
 from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import MANIFEST_FILE, read_manifest
@@ -137,10 +138,12 @@ def test_repair_after_index_lost_or_corrupt(seeded: Workbench) -> None:
 
 
 def _articles(folder: Path, n: int) -> None:
+    """``n`` articles of five claims each, worded apart (made-up names and places), so no two
+    claims are one statement: the test is about ingest bookkeeping, not about clusters."""
     folder.mkdir()
     for i in range(n):
         sentences = " ".join(
-            f"Report {i} says {j + 3} officials met in city number {i * 7 + j} to discuss the border on day {j}."
+            f"Officials of Kor{i}ven said {j + 3} delegates from Ulm{i}ar{j} met in Pel{i}os{j}."
             for j in range(5)
         )
         (folder / f"a{i:04d}.txt").write_text(sentences)
@@ -151,7 +154,8 @@ def test_killed_ingest_is_detected_repaired_and_resumed(tmp_path: Path) -> None:
     src = tmp_path / "in"
     _articles(src, 400)
     data = tmp_path / "data"
-    env = {**os.environ, "WORKBENCH_DATA": str(data), "WORKBENCH_ATTRIBUTION": "0"}
+    env = {**os.environ, "WORKBENCH_DATA": str(data), "WORKBENCH_ATTRIBUTION": "0",
+           "WORKBENCH_MODEL": FAKE_MODEL}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "workbench", "ingest", str(src), "--no-progress"],
         env=env,
@@ -173,7 +177,7 @@ def test_killed_ingest_is_detected_repaired_and_resumed(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 0 < committed < 400
-    with Workbench.open(data, attribution=False) as wb:
+    with Workbench.open(data, attribution=False, model=FAKE_MODEL) as wb:
         store_ids = set(wb.store.all_claim_ids().tolist())
         assert set(wb.index.ids().tolist()) == store_ids
         assert wb.last_repair["added"] + wb.last_repair["removed"] >= 0

@@ -25,9 +25,9 @@ from workbench.errors import ReadOnlyData, StorageFull, WorkbenchError
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
 from workbench.retrieval.embed import (
     EMBED_INPUT_VERSION,
-    Embedder,
     TextEmbedder,
     embed_key,
+    embedder_for,
     embedding_text,
 )
 from workbench.retrieval.index import FaissIndex
@@ -69,7 +69,7 @@ class Workbench:
         # Told when a writer has to wait for another (the CLI prints it; the app logs it).
         self.on_wait: Callable[[str], None] = _to_stderr
         self._generation: int | None = None
-        self.embedder: TextEmbedder = embedder or Embedder(
+        self.embedder: TextEmbedder = embedder or embedder_for(
             settings.model,
             settings.device,
             settings.batch_size,

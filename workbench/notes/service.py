@@ -19,7 +19,6 @@ workbenches (:func:`workbench.notes.export.import_json`).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -36,9 +35,7 @@ from workbench.notes.records import (
     check_url,
     dedupe,
     dump_evidence,
-    history_entry,
     normalize_verdict,
-    note_from_row,
     now,
     plain,
 )
@@ -57,11 +54,6 @@ __all__ = [
     "normalize_verdict",
 ]
 
-_NOTE_SQL = (
-    "SELECT n.* FROM notes n LEFT JOIN claims c ON c.id = n.claim_id"
-    " LEFT JOIN articles a ON a.id = coalesce(c.article_id, n.article_id)"
-)
-
 
 class Notes:
     """Note operations on one open :class:`~workbench.api.Workbench` (its store and settings)."""
@@ -69,7 +61,6 @@ class Notes:
     def __init__(self, wb: Workbench, relink: bool = True) -> None:
         self.wb = wb
         self.store = wb.store
-        self.conn = wb.store.conn
         if relink:
             self.relink()
 
@@ -184,11 +175,7 @@ class Notes:
                 for k, v in wanted.items()
                 if k in changes
             }
-            self.conn.execute(
-                f"UPDATE notes SET {', '.join(f'{k} = ?' for k in sets)}, updated_by = ?, updated_at = ?,"
-                " version = ? WHERE id = ? AND version = ?",
-                (*sets.values(), reviewer, at, version, current.id, current.version),
-            )
+            self.store.update_note(current, sets, reviewer, at, version)
             self.log(current.id, version, "update", reviewer, at, changes)
         return self.get(note_id)
 
@@ -200,11 +187,7 @@ class Notes:
         with self.store.transaction():
             current = self._current(note_id, expected_version)
             version, at = current.version + 1, now()
-            self.conn.execute(
-                "UPDATE notes SET deleted_at = ?, deleted_by = ?, updated_by = ?, updated_at = ?, version = ?"
-                " WHERE id = ?",
-                (at, reviewer, reviewer, at, version, current.id),
-            )
+            self.store.soft_delete_note(current.id, reviewer, at, version)
             self.log(
                 current.id,
                 version,
@@ -221,21 +204,15 @@ class Notes:
         Prefers a claim in the same article; leaves the note unattached when there is none or
         when that claim already has a live note. Returns how many notes were reattached.
         """
-        orphans = self.conn.execute(
-            "SELECT id, claim_hash, article_id, scope FROM notes WHERE claim_id IS NULL AND deleted_at IS NULL"
-        ).fetchall()
         fixed = 0
-        for row in orphans:
-            claim_id = self.find_claim(row["claim_hash"], row["article_id"])
+        for note_id, claim_hash, article_id, scope in self.store.orphan_notes():
+            claim_id = self.find_claim(claim_hash, article_id)
             if claim_id is None:
                 continue
             with self.store.transaction():
-                if self.live_for(claim_id, row["scope"]) is not None:
+                if self.live_for(claim_id, scope) is not None:
                     continue
-                self.conn.execute(
-                    "UPDATE notes SET claim_id = ? WHERE id = ? AND claim_id IS NULL",
-                    (claim_id, row["id"]),
-                )
+                self.store.attach_note(note_id, claim_id)
             fixed += 1
         return fixed
 
@@ -243,67 +220,27 @@ class Notes:
 
     def get(self, note_id: int) -> Note:
         """A note by id (deleted ones too: check ``note.deleted``)."""
-        row = self.conn.execute("SELECT * FROM notes WHERE id = ?", (int(note_id),)).fetchone()
-        if row is None:
+        note = self.store.note(note_id)
+        if note is None:
             raise NotFound(f"no note {note_id}")
-        return note_from_row(row)
+        return note
 
     def get_by_uid(self, uid: str) -> Note | None:
-        row = self.conn.execute("SELECT * FROM notes WHERE uid = ?", (uid,)).fetchone()
-        return note_from_row(row) if row else None
+        return self.store.note_by_uid(uid)
 
     def list(self, filters: NoteFilters | None = None, **kw: Any) -> list[Note]:
         """Notes passing ``filters`` (or the same fields as keywords), oldest first."""
-        f = filters or NoteFilters(**kw)
-        where: list[str] = []
-        args: list[Any] = []
-        if not f.include_deleted:
-            where.append("n.deleted_at IS NULL")
-        if verdicts := f.verdicts():
-            where.append(f"n.verdict IN ({','.join('?' * len(verdicts))})")
-            args += verdicts
-        if f.reviewer:
-            where.append("(n.reviewer = ? COLLATE NOCASE OR n.updated_by = ? COLLATE NOCASE)")
-            args += [f.reviewer, f.reviewer]
-        if f.outlet:
-            where.append(
-                "(a.outlet = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM article_sources s"
-                " WHERE s.article_id = a.id AND s.outlet = ? COLLATE NOCASE))"
-            )
-            args += [f.outlet, f.outlet]
-        if f.date_field not in ("updated", "article"):
-            raise InputError("date_field", f"{f.date_field!r} is not 'updated' or 'article'")
-        column = "n.updated_at" if f.date_field == "updated" else "a.date"
-        if f.date_from:
-            where.append(f"substr({column}, 1, 10) >= ?")
-            args.append(f.date_from[:10])
-        if f.date_to:
-            where.append(f"substr({column}, 1, 10) <= ?")
-            args.append(f.date_to[:10])
-        if f.claim_id is not None:
-            where.append("n.claim_id = ?")
-            args.append(int(f.claim_id))
-        sql = _NOTE_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY n.id"
-        return [note_from_row(r) for r in self.conn.execute(sql, args)]
+        return self.store.notes_matching(filters or NoteFilters(**kw))
 
     def for_claim(self, claim_id: int, include_deleted: bool = False) -> list[Note]:
         """Notes on the claim itself plus cluster notes anchored on any member of its cluster."""
         members = [int(m) for m in self.wb.cluster_members(int(claim_id))] or [int(claim_id)]
-        marks = ",".join("?" * len(members))
-        sql = (
-            f"SELECT * FROM notes WHERE (claim_id = ? OR (scope = 'cluster' AND claim_id IN ({marks})))"
-            + ("" if include_deleted else " AND deleted_at IS NULL")
-            + " ORDER BY id"
-        )
-        return [note_from_row(r) for r in self.conn.execute(sql, (int(claim_id), *members))]
+        return self.store.notes_on(int(claim_id), members, include_deleted)
 
     def history(self, note_id: int) -> list[HistoryEntry]:
         """Every change to a note, oldest first."""
         self.get(note_id)
-        rows = self.conn.execute(
-            "SELECT * FROM note_history WHERE note_id = ? ORDER BY version", (int(note_id),)
-        )
-        return [history_entry(r) for r in rows]
+        return self.store.note_history(note_id)
 
     # --- helpers (also used by import) ----------------------------------------------------------
 
@@ -339,11 +276,7 @@ class Notes:
 
     def find_claim(self, claim_hash: str, article_id: str | None = None) -> int | None:
         """The claim with this text hash here, preferring the same article; lowest id otherwise."""
-        row = self.conn.execute(
-            "SELECT id FROM claims WHERE text_hash = ? ORDER BY (article_id = ?) DESC, id LIMIT 1",
-            (claim_hash, article_id or ""),
-        ).fetchone()
-        return int(row[0]) if row else None
+        return self.store.claim_with_hash(claim_hash, article_id)
 
     def _claim_evidence(self, claim_id: int) -> Evidence:
         try:
@@ -355,11 +288,7 @@ class Notes:
         )
 
     def _hash_of(self, claim_id: int) -> str:
-        return str(
-            self.conn.execute("SELECT text_hash FROM claims WHERE id = ?", (claim_id,)).fetchone()[
-                0
-            ]
-        )
+        return self.store.claim_text_hash(claim_id)
 
     def _attribution(
         self,
@@ -370,17 +299,14 @@ class Notes:
     ) -> dict[str, Any]:
         """The confirmed attribution; an attribution id fills in missing source name/type."""
         if attribution_id is not None:
-            row = self.conn.execute(
-                "SELECT claim_id, source, source_type FROM attributions WHERE id = ?",
-                (int(attribution_id),),
-            ).fetchone()
-            if row is None or (claim_id is not None and int(row["claim_id"]) != int(claim_id)):
+            found = self.store.attribution_source(attribution_id)
+            if found is None or (claim_id is not None and found[0] != int(claim_id)):
                 raise InputError(
                     "attribution_id",
                     f"attribution {attribution_id} does not belong to claim {claim_id}",
                 )
-            source = source or row["source"] or None
-            source_type = source_type or row["source_type"]
+            source = source or found[1] or None
+            source_type = source_type or found[2]
         source = (source or "").strip() or None
         if source_type is not None and source_type not in SOURCE_TYPES:
             raise InputError(
@@ -403,11 +329,7 @@ class Notes:
         return name
 
     def live_for(self, claim_id: int, scope: str) -> Note | None:
-        row = self.conn.execute(
-            "SELECT * FROM notes WHERE claim_id = ? AND scope = ? AND deleted_at IS NULL",
-            (claim_id, scope),
-        ).fetchone()
-        return note_from_row(row) if row else None
+        return self.store.live_note(claim_id, scope)
 
     def _current(self, note_id: int, expected_version: int | None) -> Note:
         """The stored note, checked against the version the caller last saw (in a transaction)."""
@@ -429,12 +351,7 @@ class Notes:
 
     def insert_row(self, row: dict[str, Any]) -> int:
         """Insert a ``notes`` row from column values (inside a transaction); returns its id."""
-        row = {k: (dump_evidence(v) if k == "evidence" else v) for k, v in row.items()}
-        marks = ", ".join("?" * len(row))
-        cur = self.conn.execute(
-            f"INSERT INTO notes ({', '.join(row)}) VALUES ({marks})", tuple(row.values())
-        )
-        return int(cur.lastrowid)
+        return self.store.insert_note(row)
 
     def log(
         self,
@@ -445,14 +362,4 @@ class Notes:
         at: str,
         changes: dict[str, Any],
     ) -> None:
-        self.conn.execute(
-            "INSERT INTO note_history (note_id, version, action, reviewer, at, changes) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                note_id,
-                version,
-                action,
-                reviewer,
-                at,
-                json.dumps(changes, ensure_ascii=False, sort_keys=True),
-            ),
-        )
+        self.store.log_note(note_id, version, action, reviewer, at, changes)

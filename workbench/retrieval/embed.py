@@ -205,6 +205,27 @@ class TextEmbedder(Protocol):
     def encode_query(self, text: str) -> np.ndarray: ...
 
 
+HASH_MODEL = re.compile(r"hash-(\d{1,5})")
+
+
+def embedder_for(
+    model: str,
+    device: str = "auto",
+    batch_size: int = 64,
+    threads: int = 0,
+    backend: str | None = None,
+) -> TextEmbedder:
+    """The embedder a ``model`` setting names: ``hash-<dimension>`` is the deterministic
+    stand-in of :mod:`workbench.retrieval.fake_embed` (no model: for tests, including a
+    subprocess's), anything else the real model (:class:`Embedder`)."""
+    fake = HASH_MODEL.fullmatch(model)
+    if fake:
+        from workbench.retrieval.fake_embed import HashEmbedder
+
+        return HashEmbedder(int(fake.group(1)))
+    return Embedder(model, device, batch_size, threads, backend=backend)
+
+
 class Embedder:
     """Encodes texts to normalised float32 vectors; the model loads on first use."""
 

@@ -22,11 +22,12 @@ from workbench.records import Article, Attribution, CitedSource, Claim, ClaimInA
 from workbench.store.clusters import ClusterTables
 from workbench.store.imports import ImportQueries
 from workbench.store.migrations import MIGRATIONS
+from workbench.store.notes import NoteTables
 
 STORE_FILE = "workbench.sqlite"
 
 
-class Store(ClusterTables, ImportQueries):
+class Store(ClusterTables, ImportQueries, NoteTables):
     """One connection to the workbench database, migrated to the latest schema on open.
 
     ``readonly=True`` opens it with SQLite's ``mode=ro`` (``immutable=1`` when the directory
