@@ -48,6 +48,7 @@ class Workbench:
         self._index: FaissIndex | None = None
         self._attributor: Any = None
         self._registry: Any = None
+        self._multilingual: Any = None
         self.last_repair: dict[str, int] | None = None
 
     @classmethod
@@ -126,7 +127,35 @@ class Workbench:
             )
             self._index = index = index.converted(wanted)
         index.manifest["embed_input"] = self.embed_input
+        index.manifest["multilingual"] = self._multilingual_note()
         index.save(self.data_dir)
+        if self._multilingual is not None:
+            self._multilingual.save()
+
+    def _multilingual_note(self) -> dict[str, Any]:
+        from workbench.retrieval.multilingual import DESIGN, FOLDER, MODEL_NAME
+
+        return {
+            "design": DESIGN,
+            "active": self._multilingual is not None or (self.data_dir / FOLDER).exists(),
+            "folder": FOLDER,
+            "model": MODEL_NAME,
+        }
+
+    def multilingual(self, create: bool = True) -> Any:
+        """The multilingual (e5) index, or None when this directory does not need one.
+
+        It is created, and filled with every stored claim, when the first claim that is not
+        English arrives (``multilingual=auto``); see ``workbench.retrieval.multilingual``.
+        """
+        if self._multilingual is None:
+            from workbench.retrieval.multilingual import MultilingualIndex, wanted
+
+            if not create or not wanted(self):
+                return None
+            self._multilingual = MultilingualIndex(self)
+            self._multilingual.sync()
+        return self._multilingual
 
     @property
     def embed_input(self) -> str:
@@ -184,6 +213,7 @@ class Workbench:
             ids, texts, keys = self.embedding_inputs(missing.tolist())
             self.index.add(ids, self.vectors_for(texts, keys))
         self.save_index()
+        self.multilingual()
         self.last_repair = {"added": len(missing), "removed": int(removed)}
         if len(missing) or removed:
             log.warning("repaired index in %s: %s", self.data_dir, self.last_repair)
@@ -258,6 +288,10 @@ class Workbench:
         from workbench.compare.clusters import add_claims
 
         add_claims(self, claim_ids)
+        if self._multilingual is not None:
+            self._multilingual.add_claims(claim_ids)
+        else:
+            self.multilingual()  # the first non-English claim creates (and fills) it
 
     def cluster_members(self, claim_id: int) -> list[int]:
         """Claim ids that state the same thing as ``claim_id`` (itself included)."""
@@ -269,6 +303,8 @@ class Workbench:
         with self.store.transaction():
             ids = self.store.delete_article(self.store.article(article_id).id)
         self.index.remove(ids)
+        if self.multilingual(create=False) is not None:
+            self._multilingual.index.remove(ids)
         self.save_index()
         return len(ids)
 
@@ -286,6 +322,14 @@ class Workbench:
                 outlet_matcher=(lambda n: _name(registry.match(n))) if registry else None
             )
         return self._attributor
+
+    def pattern_attributor(self, language: str | None) -> Any:
+        """The cue-pattern attribution engine of a language other than English, or None
+        when the language has no pattern file (``workbench/attribution/lang/``)."""
+        from workbench.attribution.patterns import attributor_for
+
+        registry = self.outlets()
+        return attributor_for(language, (lambda n: _name(registry.match(n))) if registry else None)
 
     def outlets(self) -> Any:
         """The outlet registry (packaged list plus this data directory's additions), if present."""

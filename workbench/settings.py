@@ -53,6 +53,7 @@ class Settings:
     organization_url: str = "https://example.org/fact-checks"
     reviewer: str = ""
     attribution: bool = True
+    multilingual: str = "auto"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

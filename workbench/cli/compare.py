@@ -21,15 +21,19 @@ def compare(
     floor: Annotated[
         float | None, typer.Option(help="Relevance floor (default: compare_floor setting).")
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only versions in this language (en, ur, prs, …).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Who carries CLAIM, who they attribute it to, where versions differ, who was first."""
     from workbench.compare.report import compare as run
+    from workbench.text.language import normalise_code
 
     with open_workbench() as wb:
         if not len(wb.index):
             fail("nothing ingested yet (try: workbench ingest seeds/)")
-        result = run(wb, claim, k=k, floor=floor)
+        result = run(wb, claim, k=k, floor=floor, language=normalise_code(lang))
     if as_json:
         emit(result.to_dict(), True)
         return
@@ -43,12 +47,12 @@ def compare(
         typer.echo(
             f"earliest: {e.first_seen} ({e.first_seen_from}) {e.publisher or e.title or ''} · claim {e.claim_id}"
         )
-    typer.echo("\noutlet | role | first seen | stance | attributed to | states")
+    typer.echo("\noutlet | language | role | first seen | stance | attributed to | states")
     for r in result.outlets:
         via = f" via {r.via}" if r.via else ""
         where = f" (in {r.in_article_of})" if r.in_article_of else ""
         typer.echo(
-            f"- {r.outlet}{via}{where} | {r.role} | {r.first_seen[:10]} | {r.stance} | "
+            f"- {r.outlet}{via}{where} | {r.language or '-'} | {r.role} | {r.first_seen[:10]} | {r.stance} | "
             f"{', '.join(r.attributed_to) or '-'} | [{r.claim_id}] {r.states[:140]}"
         )
     flagged = [p for p in result.pairs if p.kinds or (p.stance and p.stance.label == "contradict")]

@@ -47,6 +47,7 @@ class Appearance:
     in_cluster: bool
     same_article: bool
     attributed_to: list[dict[str, Any]] = field(default_factory=list)
+    language: str | None = None
     cited_sources: list[dict[str, str | None]] = field(default_factory=list)
     stance: StanceResult | None = None
     syndication_group: int = 0
@@ -72,6 +73,7 @@ class OutletRow:
     stance_score: float | None
     via: str | None = None  # the outlet that carried another's copy ("AFP via France 24")
     in_article_of: str | None = None  # the publisher whose article cites or attributes it
+    language: str | None = None  # the version's language (workbench.text.language code)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -180,6 +182,7 @@ def compare(
     floor: float | None = None,
     same_article_floor: float | None = None,
     pairwise_top: int = 4,
+    language: str | None = None,
 ) -> Comparison:
     """Compare every version of ``focus`` (a claim id, or a claim text) across outlets."""
     floor = wb.settings.compare_floor if floor is None else floor
@@ -203,15 +206,20 @@ def compare(
         )
         for c in sel.chosen
     ]
+    focus_lang = (focus_claim.language if focus_claim else None) or "en"
+    if language:  # versions in this language only (the focus stays)
+        apps = [a for a in apps if a.claim_id == focus_id or a.language == language]
     others = [a for a in apps if a.claim_id != focus_id]
-    best = sorted(others, key=lambda a: -a.relevance)[:pairwise_top]
+    # the stance models read English: versions in another language get no stance
+    judged = [a for a in others if (a.language or "en") == focus_lang]
+    best = sorted(judged, key=lambda a: -a.relevance)[:pairwise_top]
     among = [(x, y) for i, x in enumerate(best) for y in best[i + 1 :]]
     stances = model.predict_many(
-        [(text, a.text) for a in others] + [(x.text, y.text) for x, y in among]
+        [(text, a.text) for a in judged] + [(x.text, y.text) for x, y in among]
     )
-    for a, s in zip(others, stances, strict=False):
+    for a, s in zip(judged, stances, strict=False):
         a.stance = s
-    among_stances = stances[len(others) :]
+    among_stances = stances[len(judged) :]
     dropped = {a.claim_id for a in others if _weak(a, sel.anchor_hits.get(a.claim_id, 0))}
     apps = [a for a in apps if a.claim_id not in dropped]
     others = [a for a in others if a.claim_id not in dropped]
@@ -279,6 +287,7 @@ def _appearance(
         in_cluster=in_cluster,
         same_article=same,
         attributed_to=_who(atts, publisher),
+        language=claim.language or art.language,
         cited_sources=[{"outlet": s.outlet, "url": s.url} for s in art.sources],
     )
 
@@ -286,8 +295,10 @@ def _appearance(
 def _table(wb: Workbench, apps: list[Appearance]) -> list[OutletRow]:
     """Outlets × (states / attributes to / first seen / stance), one row per outlet and version."""
     rows: list[OutletRow] = []
+    focus_id = apps[0].claim_id if apps else None
     for a in apps:
-        label, score = (a.stance.label, a.stance.score) if a.stance else ("focus", None)
+        unjudged = "focus" if a.claim_id == focus_id else "not judged (other language)"
+        label, score = (a.stance.label, a.stance.score) if a.stance else (unjudged, None)
         who = [w["source"] or w["source_type"] for w in a.attributed_to if not w["nested"]]
         home = a.publisher or f"unknown outlet ({(a.title or a.url or a.article_id)[:60]})"
         base = {
@@ -297,6 +308,7 @@ def _table(wb: Workbench, apps: list[Appearance]) -> list[OutletRow]:
             "first_seen": a.first_seen,
             "stance": label,
             "stance_score": score,
+            "language": a.language,
         }
         rows.append(OutletRow(outlet=home, role="publisher", **base))
         for w in a.attributed_to:

@@ -148,6 +148,27 @@ def candidates(wb: Workbench, focus_views: np.ndarray, text: str, k: int) -> set
     return found
 
 
+def other_language_versions(
+    wb: Workbench, text: str, focus: Claim | None, k: int
+) -> dict[int, float]:
+    """Claims in another language than the focus that e5 puts near it, with their calibrated
+    score (``workbench.retrieval.crosslingual``); empty without a multilingual index."""
+    multilingual = getattr(wb, "multilingual", None)
+    ml = multilingual() if multilingual is not None else None
+    if ml is None:
+        return {}
+    from workbench.retrieval.crosslingual import calibrate, query_language
+
+    lang = (focus.language if focus else None) or query_language(text) or "en"
+    hits = ml.search(text, k * POOL_PER_VIEW)
+    rows = wb.store.claims_by_ids([c for c, _ in hits])
+    return {
+        c: float(calibrate(cos))
+        for c, cos in hits
+        if c in rows and (rows[c][0].language or "en") != lang
+    }
+
+
 def resolve(wb: Workbench, focus: int | str) -> Claim | None:
     """A claim id (int or digits) or a text equal to a stored claim -> that claim."""
     if isinstance(focus, int) or (isinstance(focus, str) and focus.strip().isdigit()):
@@ -181,6 +202,9 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
     f_views = views(text, content)
     f_vecs = wb.vectors_for(f_views)
     pool = candidates(wb, f_vecs, text, k) | cluster
+    # versions in other languages: scored by e5, not by MiniLM or shared words
+    foreign = other_language_versions(wb, text, focus_claim, k)
+    pool |= set(foreign)
     if focus_claim:
         pool |= {c.id for c in wb.store.claims_of(focus_claim.article_id)[:200]}
         pool.add(focus_claim.id)
@@ -188,7 +212,9 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
     ids = list(rows)
     whole = wb.vectors_for([rows[c].text for c in ids]) @ f_vecs.T if ids else np.zeros((0, 1))
     relevance = {c: float(s) for c, s in zip(ids, whole.max(axis=1), strict=True)}
-    rows = {c: r for c, r in rows.items() if relevance[c] >= PREFILTER or c in cluster}
+    relevance.update({c: v for c, v in foreign.items() if c in relevance})
+    keep = cluster | set(foreign)
+    rows = {c: r for c, r in rows.items() if relevance[c] >= PREFILTER or c in keep}
     atts = wb.attributions(list(rows))
     cand_views: list[str] = []
     owner: list[int] = []
@@ -198,7 +224,8 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
             owner.append(cid)
     sims = (wb.vectors_for(cand_views) @ f_vecs.T).max(axis=1) if cand_views else np.zeros(0)
     for cid, s in zip(owner, sims, strict=True):
-        relevance[cid] = max(relevance[cid], float(s))
+        if cid not in foreign:
+            relevance[cid] = max(relevance[cid], float(s))
     # Anchors come from what the focus states, not its frame ("Reports from … News indicate").
     core = content or text
     rare, names = anchors(wb, terms(core)), name_terms(core)
@@ -211,7 +238,7 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
             cross.append((2.0 + rel, cid))
         elif (
             claim.article_id != home and rel >= floor and anchored(rare & terms(claim.text), names)
-        ):
+        ) or (cid in foreign and claim.article_id != home and rel >= floor):
             cross.append((rel, cid))
     chosen = [c for _, c in sorted(cross, reverse=True)[:k]]
     # The story's words: in two or more versions (focus, other outlets'), and not too common.

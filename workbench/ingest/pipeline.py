@@ -28,6 +28,7 @@ from workbench.records import (
     IngestReport,
 )
 from workbench.retrieval.embed import embed_key, text_hash
+from workbench.text.language import ENGLISH, claim_language
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -182,21 +183,38 @@ class Pipeline:
                 meta=draft.meta,
             )
             spans = segment.segment(art.text, art.title, art.language, settings.min_claim_words)
+            for span in spans:
+                span.language = claim_language(span.text, art.language)
             prepared.append(Prepared(art, spans))
         t0 = self._tick("segment", t0)
-        attributor = self.wb.attributor() if settings.attribution else None
-        if attributor is not None:
-            texts = [p.article.text for p in prepared]
-            found = attributor.extract_many(texts)
-            from workbench.attribution import assign_to_claims
-
-            for p, atts in zip(prepared, found, strict=True):
-                p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
-        else:
-            for p in prepared:
-                p.attributions = publisher_voice(p.spans, p.article.outlet)
+        self._attribute(prepared)
         self._tick("attribute", t0)
         return prepared
+
+    def _attribute(self, prepared: list[Prepared]) -> None:
+        """Attributions per claim: the English engine for English (and unknown) articles, the
+        language's cue patterns (``workbench.attribution.patterns``) for the others."""
+        attributor = self.wb.attributor() if self.wb.settings.attribution else None
+        english = [p for p in prepared if p.article.language in (None, ENGLISH)]
+        others = [p for p in prepared if p.article.language not in (None, ENGLISH)]
+        if attributor is not None and english:
+            from workbench.attribution import assign_to_claims
+
+            found = attributor.extract_many([p.article.text for p in english])
+            for p, atts in zip(english, found, strict=True):
+                p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
+        elif english:
+            for p in english:
+                p.attributions = publisher_voice(p.spans, p.article.outlet)
+        for p in others:
+            patterns = self.wb.pattern_attributor(p.article.language) if attributor else None
+            if patterns is None:
+                p.attributions = publisher_voice(p.spans, p.article.outlet)
+                continue
+            from workbench.attribution import assign_to_claims
+
+            atts = patterns.extract(p.article.text, p.article.outlet)
+            p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
 
     def _flush(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> int:
         """Store and index one chunk; returns how many claims it added."""
