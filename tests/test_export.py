@@ -182,7 +182,7 @@ def test_markdown_report_escapes_untrusted_text(noted) -> None:
     body = ("Officials said the **talks** in Istanbul <script>alert(1)</script> collapsed after [a link]"
             "(http://evil.example) appeared in the draft agreement between the two delegations.")  # fmt: skip
     wb.ingest_drafts(
-        [ArticleDraft(text=body, title=title, outlet="Evil_Times", url="javascript:alert(1)")]
+        [ArticleDraft(text=body, title=title, outlet="Evil_Times", url="https://evil.example/<b>x")]
     )
     evil_article = next(a for a in wb.articles() if a.outlet == "Evil_Times")
     evil_claim = wb.claims(evil_article.id)[0].id
@@ -226,7 +226,7 @@ def test_markdown_lists_similar_claims_in_other_outlets(noted) -> None:
 
 # --- JSON round trip ---------------------------------------------------------------------------
 
-LOCAL = {"note_id", "claim_id", "attribution_id"}
+LOCAL = {"note_id", "claim_id", "attribution_id", "imported_from"}
 
 
 def portable(doc: dict) -> list[dict]:

@@ -13,6 +13,7 @@ import pytest
 from workbench.errors import InputError
 from workbench.ingest import readers as ingest
 from workbench.ingest.formats import parse_field_map
+from workbench.ingest.limits import Limits
 from workbench.records import ArticleDraft
 
 BODY = "Officials in Kabul said on Monday that 12 people were killed in a blast near the ministry."
@@ -170,10 +171,15 @@ def test_url_from_local_server(tmp_path: Path) -> None:
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
-        (d,), bad = drafts(url)
+        intranet = Limits(allow_private_urls=True)
+        (d,), bad = drafts(url, limits=intranet)
         assert not bad and d.url == url and "12 people were killed" in d.text
-        _, bad = drafts(f"http://127.0.0.1:{server.server_address[1]}/missing.html")
+        _, bad = drafts(
+            f"http://127.0.0.1:{server.server_address[1]}/missing.html", limits=intranet
+        )
         assert "cannot fetch" in bad[0].reason
+        _, bad = drafts(url)  # loopback is refused unless the setting allows it
+        assert "refused: 127.0.0.1 resolves to a loopback address" in bad[0].reason
     finally:
         server.shutdown()
 

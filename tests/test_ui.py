@@ -247,7 +247,6 @@ def test_untrusted_article_text_never_renders_live(app: AppTest, ui_data: Path) 
     assert PAYLOADS[0] in " ".join(unescape_md(v) for v in markdown_values(at))
 
 
-@pytest.mark.skipif(not common.has_feature("workbench.notes.service"), reason="notes not landed")
 def test_note_save_then_conflict_is_reported(app: AppTest, ui_data: Path) -> None:
     from workbench.api import Workbench
     from workbench.notes.service import Notes
@@ -277,28 +276,45 @@ def test_note_save_then_conflict_is_reported(app: AppTest, ui_data: Path) -> Non
     assert at.selectbox(key=f"{key}_verdict").value == "false"
 
 
-def test_ingest_paths_reports_each_file_and_keeps_going(app: AppTest, tmp_path: Path) -> None:
-    good = tmp_path / "good.md"
+def test_server_paths_are_off_by_default(app: AppTest) -> None:
+    at = ok(page(app, common.INGEST))
+    assert not [t for t in at.text_area if t.key == "ingest_paths"]
+    assert any("Reading files on the server is off" in i.value for i in at.info)
+
+
+def test_ingest_paths_reports_each_file_and_keeps_going(
+    app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    monkeypatch.setenv("WORKBENCH_SERVER_PATHS", str(allowed))
+    good = allowed / "good.md"
     good.write_text(
         "# Border reopens\n\nThe Torkham border crossing reopened on Monday after a "
         "week-long closure, officials in Nangarhar said.",
         encoding="utf-8",
     )
-    bad = tmp_path / "bad.json"
+    bad = allowed / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
+    (allowed / "link.txt").symlink_to("/etc/passwd")
+    targets = ["good.md", str(bad), "missing.txt", "/etc/passwd", "../outside.txt", "link.txt"]
     at = ok(page(app, common.INGEST))
-    at.text_area(key="ingest_paths").input(f"{good}\n{bad}\n{tmp_path / 'missing.txt'}").run()
+    at.text_area(key="ingest_paths").input("\n".join(targets)).run()
     at.button(key="ingest_paths_go").click()
     ok(at.run())
     rows = frame(at, "input")
     status = dict(zip(rows["input"], rows["status"], strict=True))
-    assert status[str(good)] == "ingested"
-    assert status[str(bad)] == "failed" and status[str(tmp_path / "missing.txt")] == "failed"
+    reason = dict(zip(rows["input"], rows["reason"], strict=True))
+    assert status["good.md"] == "ingested"
+    assert status[str(bad)] == "failed" and status["missing.txt"] == "failed"
+    outside = "not inside the folder the app may read (WORKBENCH_SERVER_PATHS)"
+    # /etc/passwd exists and ../outside.txt does not: the same reply, so nothing leaks.
+    assert reason["/etc/passwd"] == reason["../outside.txt"] == reason["link.txt"] == outside
     assert all(rows[rows["status"] == "failed"]["reason"].str.len() > 0)
     at.button(key="ingest_paths_go").click()
     ok(at.run())
     rows = frame(at, "input")
-    assert dict(zip(rows["input"], rows["status"], strict=True))[str(good)] == "skipped (duplicate)"
+    assert dict(zip(rows["input"], rows["status"], strict=True))["good.md"] == "skipped (duplicate)"
 
 
 def test_ingest_paste_form(app: AppTest) -> None:
@@ -318,12 +334,9 @@ def test_compare_page(app: AppTest) -> None:
     claim_id = int(at.get("page_link")[1].proto.query_string.split("claim=")[1])
     at = ok(page(at, common.COMPARE, claim=str(claim_id)))
     assert at.number_input(key="compare_claim").value == claim_id
-    if common.has_feature("workbench.compare.report"):
-        assert frame(at, "attributes it to").shape[0] >= 1
-        assert "digraph" in at.get("graphviz_chart")[0].proto.spec
-        assert any(m.label == "Independent sources" for m in at.metric)
-    else:
-        assert any("not available yet" in i.value for i in at.info)
+    assert frame(at, "attributes it to").shape[0] >= 1
+    assert "digraph" in at.get("graphviz_chart")[0].proto.spec
+    assert any(m.label == "Independent sources" for m in at.metric)
 
 
 def test_sources_page_adds_an_alias(app: AppTest, ui_data: Path) -> None:
@@ -338,7 +351,6 @@ def test_sources_page_adds_an_alias(app: AppTest, ui_data: Path) -> None:
     assert "ET Daily" in (ui_data / "outlets.user.json").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not common.has_feature("workbench.notes.service"), reason="notes not landed")
 def test_notes_page_lists_filters_and_offers_exports(app: AppTest, ui_data: Path) -> None:
     from workbench.api import Workbench
     from workbench.notes.service import Notes
@@ -354,8 +366,7 @@ def test_notes_page_lists_filters_and_offers_exports(app: AppTest, ui_data: Path
     assert set(frame(ok(at), "note")["verdict"]) == {"Misleading"}
     at.text_input(key="notes_reviewer").input("nobody-at-all").run()
     assert any("No notes match" in i.value for i in ok(at).info)
-    if common.has_feature("workbench.notes.export"):
-        assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 4
 
 
 def test_lookup_render_time(app: AppTest) -> None:

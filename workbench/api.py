@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,10 @@ from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
 from workbench.settings import Settings
 from workbench.store.sqlite import STORE_FILE, Store
+
+if TYPE_CHECKING:
+    from workbench.attribution import Attributor
+    from workbench.outlets.registry import OutletRegistry
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +50,8 @@ class Workbench:
             backend=settings.embed_backend,
         )
         self._index: FaissIndex | None = None
-        self._attributor: Any = None
-        self._registry: Any = None
+        self._attributor: Attributor | None = None
+        self._registry: OutletRegistry | None = None
         self._multilingual: Any = None
         self.last_repair: dict[str, int] | None = None
 
@@ -172,7 +176,7 @@ class Workbench:
         """(ids found, texts to embed, their cache keys) for stored claims, in id order."""
         rows = self.store.claims_by_ids(list(ids))
         found = np.array(sorted(int(i) for i in rows), dtype=np.int64)
-        texts = [self.claim_input(rows[int(i)][0].text, rows[int(i)][1]["a_title"]) for i in found]
+        texts = [self.claim_input(rows[int(i)].claim.text, rows[int(i)].title) for i in found]
         return found, texts, [embed_key(t) for t in texts]
 
     def check_and_repair(self) -> dict[str, int]:
@@ -263,10 +267,33 @@ class Workbench:
         progress: Any = None,
     ) -> IngestReport:
         """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results."""
+        from workbench.ingest.limits import Limits
         from workbench.ingest.pipeline import Pipeline
         from workbench.ingest.readers import iter_inputs
 
-        items = iter_inputs(targets, fields, encoding, self.settings.max_file_mb)
+        items = iter_inputs(targets, fields, encoding, limits=Limits.from_settings(self.settings))
+        return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+
+    def ingest_server_paths(
+        self, targets: Iterable[str], progress: Any = None, root: str | None = None
+    ) -> IngestReport:
+        """Ingest files and folders on this machine for the app, inside ``server_paths`` only.
+
+        Off (a WorkbenchError) unless the ``server_paths`` setting (or ``root``, the same
+        setting read afresh by a long-running app) names a folder; see
+        :func:`workbench.ingest.readers.confined` for the rules.
+        """
+        from workbench.ingest.limits import Limits
+        from workbench.ingest.pipeline import Pipeline
+        from workbench.ingest.readers import confined
+
+        root = (self.settings.server_paths if root is None else root).strip()
+        if not root:
+            raise WorkbenchError(
+                "server paths are off; an administrator can allow one folder with"
+                " WORKBENCH_SERVER_PATHS"
+            )
+        items = confined(list(targets), root, Limits.from_settings(self.settings))
         return self._finish_ingest(Pipeline(self).run(items, progress=progress))
 
     def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
@@ -308,19 +335,15 @@ class Workbench:
         self.save_index()
         return len(ids)
 
-    # --- attribution and outlets (filled in by their own modules) -----------------------------
+    # --- attribution and outlets ---------------------------------------------------------------
 
-    def attributor(self) -> Any:
-        """The attribution engine, or None when it is not installed."""
+    def attributor(self) -> Attributor:
+        """The attribution engine, matching source names against this directory's outlets."""
         if self._attributor is None:
-            try:
-                from workbench.attribution import Attributor
-            except ImportError:
-                return None
+            from workbench.attribution import Attributor
+
             registry = self.outlets()
-            self._attributor = Attributor(
-                outlet_matcher=(lambda n: _name(registry.match(n))) if registry else None
-            )
+            self._attributor = Attributor(outlet_matcher=lambda n: _name(registry.match(n)))
         return self._attributor
 
     def pattern_attributor(self, language: str | None) -> Any:
@@ -329,15 +352,13 @@ class Workbench:
         from workbench.attribution.patterns import attributor_for
 
         registry = self.outlets()
-        return attributor_for(language, (lambda n: _name(registry.match(n))) if registry else None)
+        return attributor_for(language, lambda n: _name(registry.match(n)))
 
-    def outlets(self) -> Any:
-        """The outlet registry (packaged list plus this data directory's additions), if present."""
+    def outlets(self) -> OutletRegistry:
+        """The outlet registry (packaged list plus this data directory's additions)."""
         if self._registry is None:
-            try:
-                from workbench.outlets.registry import OutletRegistry
-            except ImportError:
-                return None
+            from workbench.outlets.registry import OutletRegistry
+
             user = self.data_dir / "outlets.user.json"
             self._registry = OutletRegistry.load(user if user.exists() else None)
         return self._registry
@@ -349,7 +370,7 @@ class Workbench:
         """
         registry = self.outlets()
         if name:
-            found = registry.match(name) if registry is not None else None
+            found = registry.match(name)
             return found.name if found is not None else name.strip()
         return self.outlet_for_url(url)
 
@@ -364,8 +385,6 @@ class Workbench:
     ) -> Any:
         """Add an outlet (or aliases/domains to a known one) and save it to this data directory."""
         registry = self.outlets()
-        if registry is None:
-            raise WorkbenchError("the outlet registry is not installed")
         try:
             outlet = registry.add(
                 name, aliases, country=country, language=language, kind=kind, domains=domains
@@ -399,10 +418,7 @@ class Workbench:
         """The publisher named by an article URL's domain, when the registry knows it."""
         if not url:
             return None
-        registry = self.outlets()
-        if registry is None:
-            return None
-        return _name(registry.by_domain(url))
+        return _name(self.outlets().by_domain(url))
 
     # --- reads -----------------------------------------------------------------------------
 

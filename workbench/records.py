@@ -101,6 +101,17 @@ class Claim:
 
 
 @dataclass(slots=True)
+class ClaimInArticle:
+    """A stored claim with its article's title, outlet, date and URL (read in one join)."""
+
+    claim: Claim
+    title: str | None
+    outlet: str | None
+    date: str | None
+    url: str | None
+
+
+@dataclass(slots=True)
 class Attribution:
     """Who says a claim, with which cue, over which content span.
 

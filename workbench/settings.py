@@ -39,6 +39,15 @@ class Settings:
     embed_backend: str = "onnx"
     embed_context: str = "title"
     max_file_mb: float = 20.0
+    max_record_mb: float = 5.0
+    max_article_chars: int = 1_000_000
+    max_field_chars: int = 10_000
+    max_json_depth: int = 64
+    max_upload_mb: int = 200
+    url_timeout: float = 20.0
+    allow_private_urls: bool = False
+    server_paths: str = ""
+    lock_wait: float = 600.0
     min_claim_words: int = 4
     search_k: int = 10
     search_mode: str = "hybrid"

@@ -28,11 +28,9 @@ OutletMatcher = Callable[[str], "str | None"]
 
 
 def _default_matcher() -> OutletMatcher | None:
-    """``OutletRegistry.load().match`` when the outlets module exists, else None."""
-    try:
-        from workbench.outlets.registry import OutletRegistry  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    """``OutletRegistry.load().match``, or None when the packaged registry cannot be read."""
+    from workbench.outlets.registry import OutletRegistry
+
     try:
         registry = OutletRegistry.load()
     except Exception:  # a broken registry must not break attribution

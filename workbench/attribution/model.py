@@ -19,11 +19,9 @@ _LOCK = threading.Lock()
 
 
 def _missing(what: str, package: str, exc: Exception) -> Exception:
-    """The project's MissingDependency error when available, else a RuntimeError."""
-    try:
-        from workbench.errors import MissingDependency
-    except ImportError:  # pragma: no cover - errors module is optional for this package
-        return RuntimeError(f"{what} needs the package {package!r}: pip install {package}")
+    """The project's MissingDependency error for ``package``, chained to ``exc``."""
+    from workbench.errors import MissingDependency
+
     err = MissingDependency(what, package)
     err.__cause__ = exc
     return err

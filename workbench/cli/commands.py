@@ -232,8 +232,15 @@ def serve(
     """Run the Streamlit app on the data directory."""
     from workbench.ui import app_path
 
+    if not is_loopback(address):
+        typer.echo(
+            f"warning: serving on {address}, not loopback: the app has no sign-in yet, so anyone"
+            " who can reach this address can read and change the data directory",
+            err=True,
+        )
     env = dict(os.environ)
-    env["WORKBENCH_DATA"] = str(settings().data)
+    current = settings()
+    env["WORKBENCH_DATA"] = str(current.data)
     env.setdefault("HF_HUB_OFFLINE", "1")
     cmd = [
         sys.executable,
@@ -251,7 +258,21 @@ def serve(
         "false",
         "--client.toolbarMode",
         "viewer",
+        "--server.maxUploadSize",
+        str(int(current.max_upload_mb)),
     ]
     typer.echo(f"serving on http://{address}:{port} (data: {env['WORKBENCH_DATA']})")
     # Run from the caller's directory, so a project's .streamlit/config.toml applies.
     raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+def is_loopback(address: str) -> bool:
+    """Whether binding ``address`` keeps the app on this machine."""
+    import ipaddress
+
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -266,6 +266,11 @@ def export_cmd(
 
         text = export(wb, fmt, _filters(verdict, reviewer, outlet, date_from, date_to, date_field, include_deleted),
                       min_score=min_score)  # fmt: skip
+        if fmt == "claimreview":
+            from workbench.notes.claimreview import config_warnings
+
+            for warning in config_warnings(wb.settings):
+                typer.echo(f"warning: {warning}", err=True)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
@@ -291,7 +296,7 @@ def import_cmd(
     with open_workbench() as wb, _errors():
         from workbench.notes.export import import_json
 
-        report = import_json(wb, file.read_text(encoding="utf-8"))
+        report = import_json(wb, file.read_text(encoding="utf-8"), source=str(file))
     data = report.to_dict()
     lines = [", ".join(f"{k} {v}" for k, v in data.items() if k != "results")]
     lines += [f"  record {r.index}: {r.status}: {r.reason}" for r in report.results if r.reason]

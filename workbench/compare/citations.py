@@ -77,7 +77,7 @@ def citation_graph(wb: Workbench, claim_ids: Sequence[int] | None = None) -> Cit
     b = _Builder(wb)
     articles: dict[str, Any] = {}
     for cid in sorted(rows):
-        claim, _ = rows[cid]
+        claim = rows[cid].claim
         art = articles.get(claim.article_id) or articles.setdefault(
             claim.article_id, wb.article(claim.article_id)
         )

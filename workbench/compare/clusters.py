@@ -129,7 +129,7 @@ class _Vectors:
         todo = [int(i) for i in ids if int(i) not in self.cache]
         if todo:
             if texts is None or any(i not in texts for i in todo):
-                texts = {i: row[0].text for i, row in self.wb.store.claims_by_ids(todo).items()}
+                texts = {i: row.claim.text for i, row in self.wb.store.claims_by_ids(todo).items()}
             got = sorted(i for i in todo if i in texts)
             vecs = self.wb.vectors_for([texts[i] for i in got])
             self.cache.update({int(i): v for i, v in zip(got, vecs, strict=True)})
@@ -158,9 +158,9 @@ class _Updater:
 
     def _info(self, ids: list[int]) -> None:
         todo = [i for i in ids if i not in self.texts]
-        for cid, (claim, row) in self.wb.store.claims_by_ids(todo).items():
-            self.texts[cid] = claim.text
-            self.dates[cid] = _day(row["a_date"])
+        for cid, row in self.wb.store.claims_by_ids(todo).items():
+            self.texts[cid] = row.claim.text
+            self.dates[cid] = _day(row.date)
 
     def compatible(self, a: int, b: int) -> bool:
         """Not one statement: dated more than MAX_DAYS_APART apart, or naming a different
@@ -279,15 +279,15 @@ def add_claims(
     rows = wb.store.claims_by_ids(sorted(wanted))
     # The index only proposes neighbours; similarity is that of the bare claims (_Vectors).
     known = sorted(rows)
-    texts = {cid: row[0].text for cid, row in rows.items()}
+    texts = {cid: row.claim.text for cid, row in rows.items()}
     own = dict(zip(known, updater.vectors.get(known, texts), strict=True)) if known else {}
     scores = np.array(
         [[float(v @ own[int(n)]) if int(n) in own else -1.0 for n in row]
          for v, row in zip(vecs, nbrs, strict=True)]
     )  # fmt: skip
-    article = {cid: row[0].article_id for cid, row in rows.items()}
-    updater.texts.update({cid: row[0].text for cid, row in rows.items()})
-    updater.dates.update({cid: _day(row[1]["a_date"]) for cid, row in rows.items()})
+    article = {cid: row.claim.article_id for cid, row in rows.items()}
+    updater.texts.update(texts)
+    updater.dates.update({cid: _day(row.date) for cid, row in rows.items()})
     with wb.store.transaction():
         for row, cid in enumerate(ids):
             if cid not in article:

@@ -208,7 +208,7 @@ def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: fl
     if focus_claim:
         pool |= {c.id for c in wb.store.claims_of(focus_claim.article_id)[:200]}
         pool.add(focus_claim.id)
-    rows = {c: r[0] for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
+    rows = {c: r.claim for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
     ids = list(rows)
     whole = wb.vectors_for([rows[c].text for c in ids]) @ f_vecs.T if ids else np.zeros((0, 1))
     relevance = {c: float(s) for c, s in zip(ids, whole.max(axis=1), strict=True)}

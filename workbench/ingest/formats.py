@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from workbench.errors import InputError
+from workbench.ingest import limits as limits_mod
+from workbench.ingest.limits import DEFAULT, Limits
 from workbench.records import ArticleDraft, CitedSource
 
 # Field names tried, in order, when the user maps nothing: one article per record.
@@ -135,11 +137,11 @@ def html_fragment_to_text(fragment: str) -> str:
 
 
 def parse_json(
-    text: str, origin: str, fields: Mapping[str, str]
+    text: str, origin: str, fields: Mapping[str, str], limits: Limits = DEFAULT
 ) -> Iterator[ArticleDraft | InputError]:
     """A JSON document: one record, a list of records, or ``{"articles": [...]}``."""
     try:
-        data = json.loads(text)
+        data = limits_mod.loads(text, origin, limits)
     except json.JSONDecodeError as exc:
         raise InputError(
             origin, f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -158,31 +160,61 @@ def parse_json(
 
 
 def parse_jsonl(
-    text: str | Iterable[str], origin: str, fields: Mapping[str, str]
+    text: str | Iterable[str], origin: str, fields: Mapping[str, str], limits: Limits = DEFAULT
 ) -> Iterator[ArticleDraft | InputError]:
-    """One JSON object per line; a malformed line fails alone. ``text`` may be an open file
-    (any iterable of lines), which is read one line at a time."""
+    """One JSON object per line; a malformed, too deep or too big line fails alone. ``text``
+    may be an open file (any iterable of lines), which is read one line at a time."""
     lines = text.splitlines() if isinstance(text, str) else text
     for n, line in enumerate(lines, 1):
+        where = f"{origin}:{n}"
+        if getattr(line, "line", None) is not None:  # readers.OversizeLine
+            yield _oversize(where, limits)
+            continue
         if not line.strip():
             continue
-        where = f"{origin}:{n}"
         try:
-            item = json.loads(line)
+            limits_mod.check_record_size(len(line), where, limits)
+            item = limits_mod.loads(line, where, limits)
+        except InputError as exc:
+            yield exc
+            continue
         except json.JSONDecodeError as exc:
             yield InputError(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
             continue
         yield _safe_record(item, where, fields)
 
 
+def _oversize(where: str, limits: Limits) -> InputError:
+    return InputError(
+        where,
+        f"record is over the {limits.max_record_mb:g} MB limit for one record"
+        " (WORKBENCH_MAX_RECORD_MB)",
+    )
+
+
 def parse_csv(
-    text: str | Iterable[str], origin: str, fields: Mapping[str, str], delimiter: str = ","
+    text: str | Iterable[str],
+    origin: str,
+    fields: Mapping[str, str],
+    delimiter: str = ",",
+    limits: Limits = DEFAULT,
 ) -> Iterator[ArticleDraft | InputError]:
-    """CSV/TSV with a header row; a row with the wrong shape or no text fails alone. ``text``
-    may be a file opened with ``newline=""`` (any iterable of lines), read row by row."""
-    csv.field_size_limit(64 * 1024 * 1024)
+    """CSV/TSV with a header row; a row with the wrong shape, no text or over the record limit
+    fails alone. ``text`` may be a file opened with ``newline=""`` (any iterable of lines),
+    read row by row."""
+    csv.field_size_limit(max(limits.record_bytes, 1024))
     source = io.StringIO(text, newline="") if isinstance(text, str) else text
-    reader = csv.reader(source, delimiter=delimiter)
+    oversize: list[int] = []
+
+    def lines() -> Iterator[str]:
+        for line in source:
+            if getattr(line, "line", None) is not None:  # readers.OversizeLine
+                oversize.append(line.line)
+                yield "\n"
+            else:
+                yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration:
@@ -196,10 +228,18 @@ def parse_csv(
         try:
             row = next(reader)
         except StopIteration:
+            for n in oversize:
+                yield _oversize(f"{origin}:{n}", limits)
             return
         except csv.Error as exc:
-            yield InputError(where, f"malformed CSV row: {exc}")
+            reason = str(exc)
+            if "field larger than field limit" in reason:
+                yield _oversize(where, limits)
+            else:
+                yield InputError(where, f"malformed CSV row: {reason}")
             continue
+        while oversize:
+            yield _oversize(f"{origin}:{oversize.pop(0)}", limits)
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -293,7 +333,7 @@ def _parse_sources(raw: Any, origin: str) -> list[CitedSource]:
         return []
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = limits_mod.loads(raw, origin)
         except json.JSONDecodeError:
             raw = [s.strip() for s in raw.split(";") if s.strip()]
     if not isinstance(raw, list):

@@ -19,6 +19,7 @@ import numpy as np
 from workbench.errors import InputError
 from workbench.ingest import readers as ingest
 from workbench.ingest import segment
+from workbench.ingest.limits import Limits
 from workbench.records import (
     Article,
     ArticleDraft,
@@ -53,24 +54,6 @@ class Prepared:
     attributions: list[list[Attribution]] = field(default_factory=list)
 
 
-def publisher_voice(spans: list[ClaimSpan], publisher: str | None) -> list[list[Attribution]]:
-    """Each claim in the article's own voice: the fallback when no engine is available."""
-    return [
-        [
-            Attribution(
-                source_text="",
-                source=publisher or "",
-                source_type="publisher",
-                cue="",
-                content_start=s.start,
-                content_end=s.end,
-                kind="publisher",
-            )
-        ]
-        for s in spans
-    ]
-
-
 class Pipeline:
     """Runs ingest for one open :class:`Workbench`."""
 
@@ -88,6 +71,7 @@ class Pipeline:
         self.chunk_chars = chunk_chars
         self.save_every = save_every
         self.timings: dict[str, float] = {}
+        self.limits = Limits.from_settings(wb.settings)
 
     def _tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()
@@ -130,6 +114,7 @@ class Pipeline:
                     self._tick("skip", t0)
                     continue
             try:
+                ingest.check_draft(item, self.limits)
                 ingest.finish_draft(item)
             except InputError as exc:
                 result.status, result.reason = "failed", exc.reason
@@ -162,12 +147,17 @@ class Pipeline:
         report.seconds = time.perf_counter() - began
         return report
 
-    def _prepare(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> list[Prepared]:
+    def _prepare(
+        self, chunk: list[tuple[ArticleDraft, FileResult]]
+    ) -> tuple[list[Prepared], list[tuple[ArticleDraft, FileResult]]]:
+        """Segment and attribute a chunk; an article that fails there fails alone (its result
+        says why) and the rest of the chunk goes on. Returns (prepared, their chunk items)."""
         settings = self.wb.settings
         prepared: list[Prepared] = []
+        kept: list[tuple[ArticleDraft, FileResult]] = []
         t0 = time.perf_counter()
         stamp = ingest.now_iso()
-        for draft, _ in chunk:
+        for draft, result in chunk:
             outlet = self.wb.canonical_outlet(draft.outlet, draft.url)
             art = Article(
                 id=ingest.article_id(draft.text),
@@ -182,44 +172,57 @@ class Pipeline:
                 sources=draft.sources,
                 meta=draft.meta,
             )
-            spans = segment.segment(art.text, art.title, art.language, settings.min_claim_words)
+            try:
+                spans = segment.segment(art.text, art.title, art.language, settings.min_claim_words)
+            except Exception as exc:
+                result.status, result.reason = "failed", f"cannot segment: {_one_line(exc)}"
+                continue
             for span in spans:
                 span.language = claim_language(span.text, art.language)
             prepared.append(Prepared(art, spans))
+            kept.append((draft, result))
         t0 = self._tick("segment", t0)
-        self._attribute(prepared)
+        from workbench.attribution.assign import assign_to_claims
+
+        attributor = self.wb.attributor() if settings.attribution else None
+        if attributor is not None:
+            # English (and unknown) articles go to the English engine in one batch; the
+            # others to their language's cue patterns (workbench.attribution.patterns)
+            english = [n for n, p in enumerate(prepared) if p.article.language in (None, ENGLISH)]
+            try:
+                batch = attributor.extract_many([prepared[n].article.text for n in english])
+                found = dict(zip(english, batch, strict=True))
+            except Exception:
+                found = {}
+            ok: list[Prepared] = []
+            ok_items: list[tuple[ArticleDraft, FileResult]] = []
+            for n, (p, item) in enumerate(zip(prepared, kept, strict=True)):
+                try:
+                    if p.article.language in (None, ENGLISH):
+                        atts = found[n] if n in found else attributor.extract(p.article.text)
+                    else:
+                        patterns = self.wb.pattern_attributor(p.article.language)
+                        atts = patterns.extract(p.article.text) if patterns is not None else []
+                    p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
+                except Exception as exc:
+                    item[1].status = "failed"
+                    item[1].reason = f"cannot attribute: {_one_line(exc)}"
+                    continue
+                ok.append(p)
+                ok_items.append(item)
+            prepared, kept = ok, ok_items
+        else:  # no engine: every claim in the article's own voice
+            for p in prepared:
+                p.attributions = assign_to_claims([], p.spans, publisher=p.article.outlet)
         self._tick("attribute", t0)
-        return prepared
-
-    def _attribute(self, prepared: list[Prepared]) -> None:
-        """Attributions per claim: the English engine for English (and unknown) articles, the
-        language's cue patterns (``workbench.attribution.patterns``) for the others."""
-        attributor = self.wb.attributor() if self.wb.settings.attribution else None
-        english = [p for p in prepared if p.article.language in (None, ENGLISH)]
-        others = [p for p in prepared if p.article.language not in (None, ENGLISH)]
-        if attributor is not None and english:
-            from workbench.attribution import assign_to_claims
-
-            found = attributor.extract_many([p.article.text for p in english])
-            for p, atts in zip(english, found, strict=True):
-                p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
-        elif english:
-            for p in english:
-                p.attributions = publisher_voice(p.spans, p.article.outlet)
-        for p in others:
-            patterns = self.wb.pattern_attributor(p.article.language) if attributor else None
-            if patterns is None:
-                p.attributions = publisher_voice(p.spans, p.article.outlet)
-                continue
-            from workbench.attribution import assign_to_claims
-
-            atts = patterns.extract(p.article.text, p.article.outlet)
-            p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
+        return prepared, kept
 
     def _flush(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> int:
         """Store and index one chunk; returns how many claims it added."""
         wb = self.wb
-        prepared = self._prepare(chunk)
+        prepared, chunk = self._prepare(chunk)
+        if not prepared:
+            return 0
         t0 = time.perf_counter()
         inputs = [wb.claim_input(s.text, p.article.title) for p in prepared for s in p.spans]
         hashes = [text_hash(s.text) for p in prepared for s in p.spans]
@@ -245,3 +248,9 @@ class Pipeline:
         for (_, result), p in zip(chunk, prepared, strict=True):
             result.claims = len(p.spans)
         return len(all_ids)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short line (library errors can span many)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:300]

@@ -7,16 +7,20 @@ with an :class:`InputError` that names the file (or record) and the reason. The 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from workbench.errors import InputError
 from workbench.ingest import formats
+from workbench.ingest import limits as limits_mod
+from workbench.ingest.limits import DEFAULT, Limits
 from workbench.records import ArticleDraft
 from workbench.text.language import normalise_code
 
@@ -53,11 +57,14 @@ class Inputs(Iterator[ArticleDraft | InputError]):
         targets: Iterable[str | Path],
         fields: Mapping[str, str] | None = None,
         encoding: str | None = None,
-        max_file_mb: float = 20.0,
-        timeout: float = 20.0,
+        max_file_mb: float | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.targets = list(targets)
-        self._it = _iter_inputs(self.targets, fields, encoding, max_file_mb, timeout)
+        limits = limits or DEFAULT
+        if max_file_mb is not None:
+            limits = dataclasses.replace(limits, max_file_mb=max_file_mb)
+        self._it = _iter_inputs(self.targets, fields, encoding, limits)
 
     def __next__(self) -> ArticleDraft | InputError:
         return next(self._it)
@@ -69,12 +76,11 @@ class Inputs(Iterator[ArticleDraft | InputError]):
             if isinstance(target, str) and is_url(target):
                 return None
             path = Path(target)
-            files = (
-                [p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)]
-                if path.is_dir()
-                else [path]
-            )
-            total += sum(_count_records(f) for f in files if f.exists())
+            try:
+                files = list(_files_under(path)) if path.is_dir() else [path]
+                total += sum(_count_records(f) for f in files if f.exists())
+            except OSError:
+                total += 1
         return total
 
 
@@ -102,38 +108,132 @@ def iter_inputs(
     targets: Iterable[str | Path],
     fields: Mapping[str, str] | None = None,
     encoding: str | None = None,
-    max_file_mb: float = 20.0,
-    timeout: float = 20.0,
+    max_file_mb: float | None = None,
+    limits: Limits | None = None,
 ) -> Inputs:
     """Every draft (or per-input error) from files, folders and URLs, in a stable order."""
-    return Inputs(targets, fields, encoding, max_file_mb, timeout)
+    return Inputs(targets, fields, encoding, max_file_mb, limits)
 
 
 def _iter_inputs(
     targets: Iterable[str | Path],
-    fields: Mapping[str, str] | None = None,
-    encoding: str | None = None,
-    max_file_mb: float = 20.0,
-    timeout: float = 20.0,
+    fields: Mapping[str, str] | None,
+    encoding: str | None,
+    limits: Limits,
 ) -> Iterator[ArticleDraft | InputError]:
     fields = fields or {}
     for target in targets:
-        if isinstance(target, str) and is_url(target):
-            yield from _guard(str(target), lambda t=target: read_url(t, fields, timeout))
+        if isinstance(target, str) and "://" in target:
+            yield from _guard(str(target), lambda t=target: read_url(t, fields, limits))
             continue
         path = Path(target)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # a name too long, a symlink loop, no permission
+            yield InputError(str(path), f"cannot read: {exc.strerror or exc}")
+            continue
+        if is_dir:
+            try:
+                files = sorted(_files_under(path))
+            except OSError as exc:
+                yield InputError(str(path), f"cannot read folder: {exc.strerror or exc}")
+                continue
             if not files:
                 yield InputError(str(path), "folder holds no files")
             for file in files:
                 yield from _guard(
-                    str(file), lambda f=file: read_file(f, fields, encoding, max_file_mb)
+                    str(file), lambda f=file: read_file(f, fields, encoding, limits=limits)
                 )
-        elif path.exists():
-            yield from _guard(str(path), lambda p=path: read_file(p, fields, encoding, max_file_mb))
+        elif exists:
+            yield from _guard(
+                str(path), lambda p=path: read_file(p, fields, encoding, limits=limits)
+            )
         else:
             yield InputError(str(path), "no such file or folder")
+
+
+OUTSIDE = "not inside the folder the app may read (WORKBENCH_SERVER_PATHS)"
+
+
+def confined(
+    targets: Iterable[str], root: str | Path, limits: Limits = DEFAULT
+) -> Iterator[ArticleDraft | InputError]:
+    """Inputs from server paths, but only inside the one tree ``root`` (the app's rule).
+
+    Each target (relative to ``root``, or absolute) and every file found under a folder is
+    resolved, symlinks followed, and must lie inside ``root``; anything else gets the same
+    reply whether or not it exists, so the errors never tell what lies outside. URLs go through
+    the URL guard as usual.
+    """
+    base = Path(root).expanduser().resolve()
+    for target in targets:
+        if "://" in target:
+            yield from _iter_inputs([target], None, None, limits)
+            continue
+        inside = _inside(base / target, base)
+        if inside is None:
+            yield InputError(target, OUTSIDE)
+            continue
+        if inside.is_dir():
+            try:
+                files = sorted(_files_under(inside))
+            except OSError:
+                yield InputError(target, "cannot read folder")
+                continue
+            if not files:
+                yield InputError(target, "folder holds no files")
+            for file in files:
+                shown = str(file.relative_to(base)) if file.is_relative_to(base) else str(file)
+                real = _inside(file, base)
+                if real is None:
+                    yield InputError(shown, OUTSIDE)
+                    continue
+                yield from _guard(
+                    shown, lambda f=real, o=shown: _renamed(read_file(f, {}, limits=limits), o, f)
+                )
+        elif inside.exists():
+            yield from _guard(
+                target, lambda f=inside, o=target: _renamed(read_file(f, {}, limits=limits), o, f)
+            )
+        else:
+            yield InputError(target, "no such file or folder")
+
+
+def _inside(path: Path, base: Path) -> Path | None:
+    """``path`` resolved (symlinks followed), when it lies inside ``base``; else None."""
+    try:
+        real = path.resolve(strict=False)
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+    return real if real == base or real.is_relative_to(base) else None
+
+
+def _renamed(
+    items: Iterable[ArticleDraft | InputError], shown: str, real: Path
+) -> Iterator[ArticleDraft | InputError]:
+    """Origins relative to the allowed tree, so the server's layout stays private."""
+    prefix = str(real)
+    for item in items:
+        origin = item.origin or ""
+        if origin.startswith(prefix):
+            origin = shown + origin[len(prefix) :]
+        if isinstance(item, InputError):
+            item = InputError(origin, item.reason)
+        else:
+            item.origin = origin
+        yield item
+
+
+def _files_under(root: Path) -> Iterator[Path]:
+    """Visible files under ``root``; symlinked folders are not followed (no loops)."""
+    for path in root.rglob("*"):
+        if _hidden(path, root):
+            continue
+        try:
+            if path.is_file():
+                yield path
+        except OSError:  # a symlink loop or a name too long: reported when read
+            yield path
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -147,40 +247,89 @@ def _guard(origin: str, produce) -> Iterator[ArticleDraft | InputError]:
     except InputError as exc:
         yield exc
     except (OSError, ValueError, UnicodeError) as exc:
-        yield InputError(origin, f"cannot read: {exc}")
+        yield InputError(origin, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    except RecursionError:
+        yield InputError(origin, "cannot read: input nests too deeply")
 
 
 def read_file(
-    path: Path, fields: Mapping[str, str], encoding: str | None = None, max_file_mb: float = 20.0
+    path: Path,
+    fields: Mapping[str, str],
+    encoding: str | None = None,
+    max_file_mb: float | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[ArticleDraft | InputError]:
-    """Parse one file by its extension (or, without a known one, by sniffing its content)."""
+    """Parse one file by its extension (or, without a known one, by sniffing its content).
+
+    JSONL/CSV/TSV are streamed record by record (each under ``max_record_mb``); every other
+    file is read whole, so it must be under ``max_file_mb``.
+    """
+    limits = limits or DEFAULT
+    if max_file_mb is not None:
+        limits = dataclasses.replace(limits, max_file_mb=max_file_mb)
     origin = str(path)
+    if not path.is_file():
+        raise InputError(origin, "not a regular file")
     size = path.stat().st_size
     if size == 0:
         raise InputError(origin, "empty file")
     ext = path.suffix.lower()
-    # Record files hold many articles, so the single-article size limit does not apply to them.
-    if ext not in RECORD_EXT and size > max_file_mb * 1024 * 1024:
+    if ext in STREAM_EXT:
+        yield from _stream_records(path, origin, ext, fields, encoding, size, limits)
+        return
+    if size > limits.file_bytes:
         raise InputError(
             origin,
-            f"file is {size / 1048576:.1f} MB, over the {max_file_mb:g} MB limit for one article "
-            "(raise it with --max-file-mb or WORKBENCH_MAX_FILE_MB)",
+            f"file is {size / 1048576:.1f} MB, over the {limits.max_file_mb:g} MB limit for a file "
+            "read whole (raise it with --max-file-mb or WORKBENCH_MAX_FILE_MB)",
         )
-    if ext in STREAM_EXT:
-        yield from _stream_records(path, origin, ext, fields, encoding, size)
-        return
     data = path.read_bytes()
     if ext in FEED_EXT or (ext not in KNOWN_EXT and _looks_like_feed(data)):
-        yield from formats.parse_feed(data, origin)
+        yield from _checked(formats.parse_feed(data, origin), limits)
         return
     text = decode(data, origin, encoding)
     if not text.strip():
         raise InputError(origin, "file holds only white space")
-    yield from parse_by_kind(text, origin, _kind(ext, text), fields)
+    yield from parse_by_kind(text, origin, _kind(ext, text), fields, limits=limits)
+
+
+def _checked(
+    items: Iterable[ArticleDraft | InputError], limits: Limits
+) -> Iterator[ArticleDraft | InputError]:
+    """Each draft checked against the text and field limits; one over them fails alone."""
+    for item in items:
+        if isinstance(item, ArticleDraft):
+            try:
+                check_draft(item, limits)
+            except InputError as exc:
+                yield exc
+                continue
+        yield item
+
+
+def check_draft(draft: ArticleDraft, limits: Limits = DEFAULT) -> None:
+    """Refuse a draft whose text or metadata is over the limits, or whose URL is not http(s)."""
+    origin = draft.origin or "input"
+    limits_mod.check_text(draft.text or "", origin, limits)
+    for name in ("title", "outlet", "date", "url", "language"):
+        limits_mod.check_field(name, getattr(draft, name), origin, limits)
+    for n, src in enumerate(draft.sources, 1):
+        limits_mod.check_field(f"sources[{n}].outlet", src.outlet, origin, limits)
+        limits_mod.check_field(f"sources[{n}].url", src.url, origin, limits)
+    if draft.url and not is_url(draft.url):
+        raise InputError(
+            origin, f"field 'url' must be an http or https URL, not {draft.url[:80]!r}"
+        )
 
 
 def _stream_records(
-    path: Path, origin: str, ext: str, fields: Mapping[str, str], encoding: str | None, size: int
+    path: Path,
+    origin: str,
+    ext: str,
+    fields: Mapping[str, str],
+    encoding: str | None,
+    size: int,
+    limits: Limits = DEFAULT,
 ) -> Iterator[ArticleDraft | InputError]:
     """JSONL/CSV/TSV from the open file, so a file of any size never sits in memory.
 
@@ -196,19 +345,39 @@ def _stream_records(
         raise InputError(origin, "file holds only white space")
     is_csv = ext in CSV_EXT | TSV_EXT
     with path.open("r", encoding=encoding or "utf-8-sig", newline="" if is_csv else None) as fh:
-        lines = _checked_lines(fh, origin, encoding)
+        lines = _checked_lines(fh, origin, encoding, limits)
         if is_csv:
-            yield from formats.parse_csv(
-                lines, origin, fields, delimiter="\t" if ext in TSV_EXT else ","
+            found = formats.parse_csv(
+                lines, origin, fields, delimiter="\t" if ext in TSV_EXT else ",", limits=limits
             )
         else:
-            yield from formats.parse_jsonl(lines, origin, fields)
+            found = formats.parse_jsonl(lines, origin, fields, limits=limits)
+        yield from _checked(found, limits)
 
 
-def _checked_lines(fh: Iterable[str], origin: str, encoding: str | None) -> Iterator[str]:
+def _checked_lines(
+    fh: Any, origin: str, encoding: str | None, limits: Limits = DEFAULT
+) -> Iterator[str]:
+    """Lines of an open text file, none longer than ``max_record_mb``.
+
+    A longer line is read in bounded pieces and skipped (an empty line stands in for it, so
+    line numbers stay right), and reported once the good records before it are through.
+    """
     n = 0
+    cap = limits.record_bytes  # characters, at most as many as bytes
     try:
-        for n, line in enumerate(fh, 1):  # noqa: B007 - n names the failing line below
+        while True:
+            line = fh.readline(cap + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > cap and not line.endswith("\n"):
+                while True:  # drain the rest of the long line without keeping it
+                    more = fh.readline(1 << 20)
+                    if not more or more.endswith("\n"):
+                        break
+                yield OversizeLine(n)
+                continue
             yield line
     except UnicodeDecodeError as exc:
         name = encoding or "UTF-8"
@@ -219,21 +388,38 @@ def _checked_lines(fh: Iterable[str], origin: str, encoding: str | None) -> Iter
         ) from exc
 
 
+class OversizeLine(str):
+    """Stands in for a line over the record limit: empty, carrying its line number."""
+
+    line: int
+
+    def __new__(cls, line: int) -> OversizeLine:
+        obj = super().__new__(cls, "")
+        obj.line = line
+        return obj
+
+
 def parse_by_kind(
-    text: str, origin: str, kind: str, fields: Mapping[str, str], url: str | None = None
+    text: str,
+    origin: str,
+    kind: str,
+    fields: Mapping[str, str],
+    url: str | None = None,
+    limits: Limits = DEFAULT,
 ) -> Iterator[ArticleDraft | InputError]:
     if kind == "html":
-        yield from formats.parse_html(text, origin, url=url)
+        found = formats.parse_html(text, origin, url=url)
     elif kind == "json":
-        yield from formats.parse_json(text, origin, fields)
+        found = formats.parse_json(text, origin, fields, limits=limits)
     elif kind == "jsonl":
-        yield from formats.parse_jsonl(text, origin, fields)
+        found = formats.parse_jsonl(text, origin, fields, limits=limits)
     elif kind == "csv":
-        yield from formats.parse_csv(text, origin, fields)
+        found = formats.parse_csv(text, origin, fields, limits=limits)
     elif kind == "tsv":
-        yield from formats.parse_csv(text, origin, fields, delimiter="\t")
+        found = formats.parse_csv(text, origin, fields, delimiter="\t", limits=limits)
     else:
-        yield from formats.parse_text(text, origin, markdown=kind == "markdown")
+        found = formats.parse_text(text, origin, markdown=kind == "markdown")
+    yield from _checked(found, limits)
 
 
 def _kind(ext: str, text: str) -> str:
@@ -294,29 +480,22 @@ def _binary_ratio(chunk: bytes) -> float:
 
 
 def read_url(
-    url: str, fields: Mapping[str, str], timeout: float = 20.0
+    url: str, fields: Mapping[str, str], limits: Limits | None = None
 ) -> Iterator[ArticleDraft | InputError]:
-    """Fetch one URL (needs a network) and parse it as a page, feed, records or text."""
-    import urllib.error
-    import urllib.request
+    """Fetch one http(s) URL under the limits (see :mod:`workbench.ingest.fetch`) and parse it
+    as a page, feed, records or text."""
+    from workbench.ingest.fetch import fetch
 
-    request = urllib.request.Request(
-        url, headers={"User-Agent": "claim-workbench/0.1 (+offline-first)"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = response.read(50 * 1024 * 1024 + 1)
-            ctype = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise InputError(url, f"cannot fetch: {getattr(exc, 'reason', exc)}") from exc
+    limits = limits or DEFAULT
+    got = fetch(url, limits)
+    data, ctype, charset = got.data, got.content_type, got.charset
     if not data:
         raise InputError(url, "empty response")
     if ("xml" in ctype and _looks_like_feed(data)) or ctype in {
         "application/rss+xml",
         "application/atom+xml",
     }:
-        yield from formats.parse_feed(data, url)
+        yield from _checked(formats.parse_feed(data, url), limits)
         return
     text = decode(
         data, url, charset if charset and charset.lower() not in {"utf-8", "utf8"} else None
@@ -328,7 +507,7 @@ def read_url(
         "text/csv": "csv",
         "application/x-ndjson": "jsonl",
     }.get(ctype) or _kind(Path(urlparse(url).path).suffix.lower(), text)
-    for item in parse_by_kind(text, url, kind, fields, url=url):
+    for item in parse_by_kind(text, url, kind, fields, url=url, limits=limits):
         if isinstance(item, ArticleDraft) and not item.url:
             item.url = url
         yield item

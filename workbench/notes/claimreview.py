@@ -8,8 +8,10 @@ Follows Google's ClaimReview structured-data documentation: required ``claimRevi
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
+from workbench.errors import NotFound
 from workbench.notes.records import VERDICTS, Note
 
 if TYPE_CHECKING:
@@ -79,11 +81,11 @@ def appearances(wb: Workbench, note: Note) -> list[dict[str, Any]]:
     articles: dict[str, dict[str, Any]] = {}
     for cid in members:
         if cid in rows:
-            claim, row = rows[cid]
+            row = rows[cid]
             articles.setdefault(
-                claim.article_id,
-                {"id": claim.article_id, "url": row["a_url"], "title": row["a_title"],
-                 "date": row["a_date"], "outlet": row["a_outlet"]},
+                row.claim.article_id,
+                {"id": row.claim.article_id, "url": row.url, "title": row.title,
+                 "date": row.date, "outlet": row.outlet},
             )  # fmt: skip
     if not articles and note.article_id:
         articles[note.article_id] = {"id": note.article_id, "url": note.article_url, "title": None,
@@ -96,6 +98,8 @@ def appearances(wb: Workbench, note: Note) -> list[dict[str, Any]]:
 
 def _creative_work(a: dict[str, Any]) -> dict[str, Any]:
     work: dict[str, Any] = {"@type": "CreativeWork"}
+    if a["url"] and not str(a["url"]).strip().lower().startswith(("http://", "https://")):
+        a = {**a, "url": None}  # a javascript: or data: URL stored before ingest refused them
     if a["url"]:
         work["url"] = a["url"]
     else:
@@ -144,7 +148,47 @@ def claim_review(wb: Workbench, note: Note) -> dict[str, Any]:
         },
         "reviewRating": rating(note.verdict),
         "itemReviewed": item,
+        **({"reviewBody": note.rationale} if note.rationale.strip() else {}),
+        **({"citation": citations} if (citations := _citations(wb, note)) else {}),
     }
+
+
+def _citations(wb: Workbench, note: Note) -> list[dict[str, Any]]:
+    """The note's evidence: web pages by URL, claims in this workbench by text and hash."""
+    out: list[dict[str, Any]] = []
+    for e in note.evidence:
+        if e.url:
+            out.append({"@type": "CreativeWork", "url": e.url})
+            continue
+        work: dict[str, Any] = {
+            "@type": "Claim",
+            "identifier": f"urn:workbench:claim:{e.claim_hash}",
+        }
+        if e.claim_id is not None:
+            with contextlib.suppress(NotFound):  # the claim may have gone; the hash stays
+                work["text"] = wb.claim(e.claim_id).text
+        out.append(work)
+    return out
+
+
+EXAMPLE_ORGANIZATION = "Claim Workbench"
+EXAMPLE_URL = "https://example.org/fact-checks"
+
+
+def config_warnings(settings: Any) -> list[str]:
+    """Why a ClaimReview export is not ready to publish: the built-in example organization."""
+    out = []
+    if settings.organization_url.rstrip("/") == EXAMPLE_URL:
+        out.append(
+            f"the publisher URL is still the built-in example ({EXAMPLE_URL});"
+            " set WORKBENCH_ORGANIZATION_URL before publishing"
+        )
+    if settings.organization == EXAMPLE_ORGANIZATION:
+        out.append(
+            f"the organization is still the built-in example ({EXAMPLE_ORGANIZATION!r});"
+            " set WORKBENCH_ORGANIZATION before publishing"
+        )
+    return out
 
 
 def claim_reviews(wb: Workbench, notes: list[Note]) -> list[dict[str, Any]]:

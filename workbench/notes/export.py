@@ -57,10 +57,10 @@ def export(wb: Workbench, fmt: str, filters: NoteFilters | None = None, **option
     if fmt == "csv":
         return to_csv(wb, notes)
     if fmt == "json":
-        return json.dumps(to_json(wb, notes), ensure_ascii=False, indent=2)
+        return script_safe(json.dumps(to_json(wb, notes), ensure_ascii=False, indent=2))
     if fmt == "md":
         return to_markdown(wb, notes, options.get("min_score", SIMILAR_MIN_SCORE))
-    return json.dumps(claim_reviews(wb, notes), ensure_ascii=False, indent=2)
+    return script_safe(json.dumps(claim_reviews(wb, notes), ensure_ascii=False, indent=2))
 
 
 # --- shared context ------------------------------------------------------------------------
@@ -83,6 +83,7 @@ def _context(wb: Workbench, note: Note) -> dict[str, Any]:
         if row is not None:
             ctx.update(article_id=row["id"], article_url=row["url"], article_title=row["title"],
                        outlet=row["outlet"], article_date=row["date"])  # fmt: skip
+    ctx["article_url"] = web_url(ctx["article_url"])
     return ctx
 
 
@@ -158,13 +159,51 @@ def to_json(wb: Workbench, notes: list[Note]) -> dict[str, Any]:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# = + - @ and their full-width (U+FF1D …) and small-form (U+FE62 …) variants, which some
+# spreadsheets fold to ASCII, plus a leading tab or carriage return.
+_FORMULA_START = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "＝",
+    "＋",
+    "－",
+    "＠",
+    "﹦",
+    "﹢",
+    "﹣",
+    "﹫",
+    "−",
+)
+# What a spreadsheet may skip before reading a formula: white space of any kind (incl. the
+# no-break spaces) and the zero-width characters.
+_INVISIBLE = re.compile(
+    r"^[\s\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]+"
+)
 
 
 def csv_safe(value: Any) -> str:
-    """A cell spreadsheets will not run as a formula: risky first characters get a ``'``."""
+    """A cell spreadsheets will not run as a formula: a risky start, also after white space,
+    no-break or zero-width characters or a newline, gets a leading ``'``."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    head = _INVISIBLE.sub("", text)
+    return (
+        "'" + text if text.startswith(_FORMULA_START) or head.startswith(_FORMULA_START) else text
+    )
+
+
+def script_safe(text: str) -> str:
+    """JSON text that can sit inside an HTML ``<script>`` block: ``</`` and ``<!--`` escaped
+    (still the same JSON)."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is http(s); anything else (``javascript:``, ``data:``) is left out."""
+    return url if url and url.strip().lower().startswith(("http://", "https://")) else None
 
 
 def to_csv(wb: Workbench, notes: list[Note]) -> str:

@@ -1,11 +1,18 @@
 """Import a JSON notes export into another workbench, merging by claim content hash.
 
 Each record is matched first by its note ``uid`` (the same note seen before), else by claim:
-the claim with the same ``text_hash`` here, preferring the same article id. History is
-carried verbatim, so export → import → export yields the same notes. A note already here is
-fast-forwarded when the incoming history extends the local one, left alone when it is the
-same or older, and reported as a conflict when both sides changed it. Nothing is written
-unless the whole file validates; bad files raise InputError naming the record and field.
+the claim with the same ``text_hash`` here, preferring the same article id. The rules:
+
+- an import never deletes or rewrites a local history row;
+- the file's versions this workbench lacks are appended as new versions, each recording
+  where it came from (``imported_from``: file, time, importing user) in its changes;
+- a record whose history disagrees with the local one at any shared version (a local edit, or
+  a forged row) is reported as a conflict and changes nothing; so is a record whose history is
+  not one row per version 1..N ending at its ``version``;
+- the note's ``updated_by`` is the reviewer of its last history row, never the file's claim.
+
+Nothing is written unless the whole file validates; bad files raise InputError naming the
+record and field. JSON nesting is capped before parsing (``max_json_depth``).
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from workbench.errors import InputError
-from workbench.notes.records import Evidence, check_url, dump_evidence, normalize_verdict
+from workbench.errors import ConflictError, InputError
+from workbench.ingest import limits as input_limits
+from workbench.notes.records import Evidence, check_url, dump_evidence, normalize_verdict, now
 from workbench.records import SOURCE_TYPES
 
 if TYPE_CHECKING:
@@ -137,10 +145,13 @@ class ImportReport:
         }
 
 
-def parse(text: str) -> ExportIn:
+IMPORTED = "imported_from"
+
+
+def parse(text: str, limits: input_limits.Limits = input_limits.DEFAULT) -> ExportIn:
     """Validate an export file; errors name the record index and field (``notes[3].verdict``)."""
     try:
-        data = json.loads(text)
+        data = input_limits.loads(text, "import", limits)
     except json.JSONDecodeError as exc:
         raise InputError("import", f"not JSON: {exc}") from exc
     try:
@@ -152,45 +163,107 @@ def parse(text: str) -> ExportIn:
         raise InputError(f"import: {where or 'file'}", f"{err['msg']}{more}") from exc
 
 
-def import_json(wb: Workbench, text: str) -> ImportReport:
-    """Merge the notes of a JSON export into ``wb``; see the module docstring for the rules."""
+def import_json(
+    wb: Workbench, text: str, source: str = "import", user: str | None = None
+) -> ImportReport:
+    """Merge the notes of a JSON export into ``wb``; see the module docstring for the rules.
+
+    ``source`` names the file and ``user`` the importing user in each appended version's
+    ``imported_from`` (default: the ``reviewer`` setting, else the login name).
+    """
+    from workbench.ingest.limits import Limits
     from workbench.notes.service import Notes
 
-    doc = parse(text)
+    doc = parse(text, Limits.from_settings(wb.settings))
     notes = Notes(wb)
+    stamp = {"file": source, "at": now(), "by": user or wb.settings.reviewer or _login()}
     report = ImportReport()
     with wb.store.transaction():
         for i, rec in enumerate(doc.notes):
-            report.results.append(_one(notes, i, rec))
+            report.results.append(_one(notes, i, rec, stamp))
     return report
 
 
-def _one(notes: Notes, index: int, rec: NoteIn) -> ImportResult:
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def _history(rec: NoteIn) -> list[dict[str, Any]]:
+    """The record's history rows as dicts (a lone create row when the file has none)."""
+    if rec.history:
+        return sorted((h.model_dump() for h in rec.history), key=lambda h: h["version"])
+    return [{"version": rec.version, "action": "create", "reviewer": rec.reviewer,
+             "at": rec.updated_at, "changes": {"verdict": {"old": None, "new": rec.verdict}}}]  # fmt: skip
+
+
+def _inconsistent(rec: NoteIn, rows: list[dict[str, Any]]) -> str | None:
+    versions = [h["version"] for h in rows]
+    if len(set(versions)) != len(versions):
+        dup = next(v for v in versions if versions.count(v) > 1)
+        return f"its history has two rows for version {dup}"
+    if rec.history and versions != list(range(1, len(versions) + 1)):
+        return f"its history versions are {versions}, not 1..{len(versions)}"
+    if versions[-1] != rec.version:
+        return f"its version {rec.version} is not its last history row ({versions[-1]})"
+    return None
+
+
+def _same(local: Any, incoming: dict[str, Any]) -> bool:
+    """One history row here and in the file say the same thing (provenance aside)."""
+    changes = {k: v for k, v in local.changes.items() if k != IMPORTED}
+    theirs = {k: v for k, v in incoming["changes"].items() if k != IMPORTED}
+    return (local.action, local.reviewer, local.at, changes) == (
+        incoming["action"], incoming["reviewer"], incoming["at"], theirs
+    )  # fmt: skip
+
+
+def _one(notes: Notes, index: int, rec: NoteIn, stamp: dict[str, str]) -> ImportResult:
+    rows = _history(rec)
+    bad = _inconsistent(rec, rows)
+    if bad:
+        return ImportResult(index, rec.uid, "conflict", f"not imported: {bad}")
     existing = notes.get_by_uid(rec.uid)
-    incoming = {(h.version, h.at, h.reviewer) for h in rec.history}
     if existing is not None:
-        local = {(h.version, h.at, h.reviewer) for h in notes.history(existing.id)}
         result = ImportResult(
             index, rec.uid, "unchanged", note_id=existing.id, claim_id=existing.claim_id
         )
-        if incoming <= local:
+        local = {h.version: h for h in notes.history(existing.id)}
+        theirs = {h["version"]: h for h in rows}
+        differ = [v for v in sorted(local.keys() & theirs.keys()) if not _same(local[v], theirs[v])]
+        if differ:
+            v = differ[0]
+            result.status, result.reason = (
+                "conflict",
+                (
+                    f"note {existing.id} version {v} differs here ({local[v].action} by {local[v].reviewer}"
+                    f" at {local[v].at}) and in the file ({theirs[v]['action']} by {theirs[v]['reviewer']}"
+                    f" at {theirs[v]['at']}); nothing changed, merge by hand"
+                ),
+            )
+            return result
+        new = [h for v, h in sorted(theirs.items()) if v not in local]
+        if not new:
             if rec.version < existing.version:
                 result.reason = (
                     f"this workbench has a newer version ({existing.version} > {rec.version})"
                 )
             return result
-        if local <= incoming and rec.version > existing.version:
-            _write(notes, rec, existing.id, existing.claim_id, local)
-            result.status = "updated"
+        if min(h["version"] for h in new) != existing.version + 1:
+            result.status, result.reason = (
+                "conflict",
+                (
+                    f"note {existing.id} is at version {existing.version} here; the file does not"
+                    " continue it; merge by hand"
+                ),
+            )
             return result
-        result.status, result.reason = (
-            "conflict",
-            (
-                f"note {existing.id} was edited here and in the file since they last agreed"
-                f" (here version {existing.version} by {existing.updated_by}, file version {rec.version}"
-                f" by {rec.updated_by or rec.reviewer}); merge by hand"
-            ),
-        )
+        _fast_forward(notes, rec, existing, new, stamp)
+        result.status = "updated"
         return result
     claim_id = notes.find_claim(rec.claim.hash, rec.claim.article_id)
     if claim_id is None:
@@ -201,53 +274,52 @@ def _one(notes: Notes, index: int, rec: NoteIn) -> ImportResult:
         return ImportResult(index, rec.uid, "conflict",
                             f"claim {claim_id} already has note {live.id} ({live.verdict_label}, by"
                             f" {live.reviewer}); merge by hand", note_id=live.id, claim_id=claim_id)  # fmt: skip
-    note_id = _write(notes, rec, None, claim_id, set())
+    note_id = _insert(notes, rec, claim_id, rows, stamp)
     return ImportResult(index, rec.uid, "imported", note_id=note_id, claim_id=claim_id)
 
 
-def _write(notes: Notes, rec: NoteIn, note_id: int | None, claim_id: int | None, have: set) -> int:
-    """Insert or fast-forward one note and add the history rows this workbench lacks."""
-    conn = notes.conn
-    article = None
-    if claim_id is not None:
-        article = conn.execute(
-            "SELECT a.id, a.url FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?",
-            (claim_id,),
-        ).fetchone()
+def _fields(
+    notes: Notes, rec: NoteIn, claim_id: int | None, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The note's fields as the file has them; ``updated_by``/``updated_at`` from its history."""
     att = rec.confirmed_attribution or AttributionIn()
-    row: dict[str, Any] = {
+    return {
         "verdict": rec.verdict, "rationale": rec.rationale,
         "evidence": [_evidence(notes, e) for e in rec.evidence],
         "source": att.source, "source_type": att.source_type,
         "attribution_id": _attribution_id(notes, claim_id, att),
-        "reviewer": rec.reviewer, "updated_by": rec.updated_by or rec.reviewer,
-        "created_at": rec.created_at, "updated_at": rec.updated_at, "version": rec.version,
+        "updated_by": rows[-1]["reviewer"], "updated_at": rows[-1]["at"], "version": rec.version,
         "deleted_at": rec.deleted_at, "deleted_by": rec.deleted_by,
     }  # fmt: skip
-    if note_id is None:
-        row.update(uid=rec.uid, claim_id=claim_id, claim_hash=rec.claim.hash, claim_text=rec.claim.text,
-                   article_id=article["id"] if article else rec.claim.article_id,
-                   article_url=article["url"] if article else rec.claim.article_url, scope=rec.scope)  # fmt: skip
-        note_id = notes.insert_row(row)
-    else:
-        row["evidence"] = dump_evidence(row["evidence"])
-        conn.execute(
-            f"UPDATE notes SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
-            (*row.values(), note_id),
-        )
-    history = rec.history or [
-        {"version": rec.version, "action": "create", "reviewer": rec.reviewer, "at": rec.updated_at,
-         "changes": {"verdict": {"old": None, "new": rec.verdict}}}
-    ]  # fmt: skip
-    for h in sorted(history, key=lambda x: x["version"] if isinstance(x, dict) else x.version):
-        h = h if isinstance(h, dict) else h.model_dump()
-        if (h["version"], h["at"], h["reviewer"]) not in have:
-            conn.execute(
-                "DELETE FROM note_history WHERE note_id = ? AND version = ?",
-                (note_id, h["version"]),
-            )
-            notes.log(note_id, h["version"], h["action"], h["reviewer"], h["at"], h["changes"])
+
+
+def _append(notes: Notes, note_id: int, rows: list[dict[str, Any]], stamp: dict[str, str]) -> None:
+    for h in rows:
+        changes = {**h["changes"], IMPORTED: {"old": None, "new": dict(stamp)}}
+        notes.log(note_id, h["version"], h["action"], h["reviewer"], h["at"], changes)
+
+
+def _insert(notes: Notes, rec: NoteIn, claim_id: int, rows: list[dict[str, Any]],
+            stamp: dict[str, str]) -> int:  # fmt: skip
+    ref = notes.store.claim_article_ref(claim_id)
+    row = _fields(notes, rec, claim_id, rows)
+    row.update(uid=rec.uid, claim_id=claim_id, claim_hash=rec.claim.hash, claim_text=rec.claim.text,
+               article_id=ref[0] if ref else rec.claim.article_id,
+               article_url=ref[1] if ref else rec.claim.article_url, scope=rec.scope,
+               reviewer=rows[0]["reviewer"], created_at=rec.created_at)  # fmt: skip
+    note_id = notes.insert_row(row)
+    _append(notes, note_id, rows, stamp)
     return note_id
+
+
+def _fast_forward(notes: Notes, rec: NoteIn, existing: Any, new: list[dict[str, Any]],
+                  stamp: dict[str, str]) -> None:  # fmt: skip
+    """Append the file's newer versions and take its state; local rows stay as they are."""
+    values = _fields(notes, rec, existing.claim_id, new)
+    values["evidence"] = dump_evidence(values["evidence"])
+    if not notes.store.update_note_from_import(existing.id, existing.version, values):
+        raise ConflictError(f"note {existing.id} changed during the import; import again")
+    _append(notes, existing.id, new, stamp)
 
 
 def _evidence(notes: Notes, e: EvidenceIn) -> Evidence:
@@ -261,8 +333,4 @@ def _attribution_id(notes: Notes, claim_id: int | None, att: AttributionIn) -> i
     """The matching stored attribution on the target claim, if any (ids are local)."""
     if claim_id is None or not att.source:
         return None
-    row = notes.conn.execute(
-        "SELECT id FROM attributions WHERE claim_id = ? AND source = ? AND source_type = ? ORDER BY id LIMIT 1",
-        (claim_id, att.source, att.source_type),
-    ).fetchone()
-    return int(row[0]) if row else None
+    return notes.store.matching_attribution(claim_id, att.source, att.source_type)

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from workbench.errors import InvalidOption
-from workbench.records import Claim, SearchHit
+from workbench.records import ClaimInArticle, SearchHit
 from workbench.retrieval.embed import embed_key
 from workbench.retrieval.lexical import clean_query, lexical_index
 from workbench.text.keyterms import KeyTerms, extract_key_terms, key_term_conflict
@@ -223,7 +223,7 @@ def _stored_cosines(index: Any, vec: np.ndarray, ids: list[int]) -> dict[int, fl
 
 
 def _cosines_for(
-    wb: Workbench, vec: np.ndarray, ids: list[int], rows: dict[int, tuple[Claim, Any]]
+    wb: Workbench, vec: np.ndarray, ids: list[int], rows: dict[int, ClaimInArticle]
 ) -> dict[int, float]:
     """Cosines for claims the dense top list missed: from the index's own vectors, else the
     embedding cache, else a restricted FAISS search."""
@@ -231,7 +231,7 @@ def _cosines_for(
     rest = [c for c in ids if c not in out]
     if rest:
         hashes = {
-            c: embed_key(wb.claim_input(rows[c][0].text, rows[c][1]["a_title"]))
+            c: embed_key(wb.claim_input(rows[c].claim.text, rows[c].title))
             for c in rest
             if c in rows
         }
@@ -318,7 +318,7 @@ def _hybrid_rank(
     cos = np.array([cosine.get(c, 0.0) for c in ids], dtype=np.float64)
     lex = np.array([bm25.get(c, 0.0) for c in ids], dtype=np.float64)
     fused = np.clip(cos, 0.0, 1.0) if mode == "dense" else fuse(cos, lex)
-    final, penalties = rescore(query, [rows[c][0].text for c in ids], fused, cos)
+    final, penalties = rescore(query, [rows[c].claim.text for c in ids], fused, cos)
     final = np.clip(final, 0.0, 1.0)
     order = np.lexsort((np.asarray(ids), -final))
     out = [
@@ -339,15 +339,15 @@ def hits_for(wb: Workbench, ranked: list[tuple[int, float]]) -> list[SearchHit]:
     for cid, score in ranked:
         if cid not in rows:
             continue  # index ahead of store: skip until repaired
-        claim, row = rows[cid]
+        row = rows[cid]
         hits.append(
             SearchHit(
-                claim=claim,
+                claim=row.claim,
                 score=score,
-                article_title=row["a_title"],
-                outlet=row["a_outlet"],
-                date=row["a_date"],
-                url=row["a_url"],
+                article_title=row.title,
+                outlet=row.outlet,
+                date=row.date,
+                url=row.url,
                 attributions=atts.get(cid, []),
             )
         )

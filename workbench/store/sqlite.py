@@ -17,13 +17,14 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import NotFound, WorkbenchError
-from workbench.records import Article, Attribution, CitedSource, Claim, ClaimSpan
+from workbench.records import Article, Attribution, CitedSource, Claim, ClaimInArticle, ClaimSpan
+from workbench.store.imports import ImportQueries
 from workbench.store.migrations import MIGRATIONS
 
 STORE_FILE = "workbench.sqlite"
 
 
-class Store:
+class Store(ImportQueries):
     """One connection to the workbench database, migrated to the latest schema on open."""
 
     def __init__(self, path: Path) -> None:
@@ -296,9 +297,9 @@ class Store:
             raise NotFound(f"no claim {claim_id}")
         return _claim(row)
 
-    def claims_by_ids(self, ids: Sequence[int]) -> dict[int, tuple[Claim, sqlite3.Row]]:
+    def claims_by_ids(self, ids: Sequence[int]) -> dict[int, ClaimInArticle]:
         """Claims with their article's title/outlet/date/url, keyed by claim id."""
-        out: dict[int, tuple[Claim, sqlite3.Row]] = {}
+        out: dict[int, ClaimInArticle] = {}
         ids = [int(i) for i in ids]
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
@@ -308,7 +309,9 @@ class Store:
                 f" FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
-                out[int(row["id"])] = (_claim(row), row)
+                out[int(row["id"])] = ClaimInArticle(
+                    _claim(row), row["a_title"], row["a_outlet"], row["a_date"], row["a_url"]
+                )
         return out
 
     def attributions_for(self, claim_ids: Sequence[int]) -> dict[int, list[Attribution]]:

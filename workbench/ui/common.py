@@ -6,7 +6,6 @@ The Workbench (model + index) is opened once per process and data directory with
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -57,22 +56,6 @@ def reload_workbench() -> None:
     """Drop the cached Workbench so the next run reopens (and repairs) the data directory."""
     _open.clear()
     st.cache_data.clear()
-
-
-def has_feature(module: str) -> bool:
-    """Whether a colleague's module (e.g. ``workbench.notes.service``) has landed in this install."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def not_landed(feature: str, module: str) -> None:
-    st.info(
-        f"**{feature}** is not available yet: the library module `{module}` has not landed in "
-        "this version of the workbench. This page will fill in once it does.",
-        icon=":material/construction:",
-    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -70,9 +70,6 @@ def story_graph(data: str, claim_ids: tuple[int, ...], n_claims: int) -> Any:
 
 
 def citation_picture(wb: Workbench, cmp: Any) -> None:
-    if not common.has_feature("workbench.compare.citations"):
-        common.not_landed("The citation graph", "workbench.compare.citations")
-        return
     ids = tuple(sorted(a.claim_id for a in cmp.appearances))
     g = story_graph(str(wb.data_dir), ids, int(wb.stats()["claims"]))
     if not g.edges:

@@ -92,9 +92,6 @@ def _reload(key: str, claim_id: int) -> None:
 
 def note_editor(claim_id: int, key: str) -> None:
     """Verdict, rationale, evidence and reviewer for one claim, with history and conflicts."""
-    if not common.has_feature("workbench.notes.service"):
-        st.caption("🚧 Notes have not landed yet (`workbench.notes.service`).")
-        return
     from workbench.notes.records import VERDICTS
 
     ss = st.session_state

@@ -13,10 +13,7 @@ from workbench.ui.components.safe_md import escape_md
 
 
 def comparison(wb: Workbench, claim_id: int) -> None:
-    """The cross-source view, from the library's comparison module once it has landed."""
-    if not common.has_feature("workbench.compare.report"):
-        common.not_landed("Cross-source comparison", "workbench.compare.report")
-        return
+    """The cross-source view (tables, independent sources, citation graph)."""
     from workbench.ui.components import compare_view
 
     compare_view.render(wb, claim_id)

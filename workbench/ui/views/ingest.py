@@ -8,12 +8,13 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.records import ArticleDraft, IngestReport
+from workbench.settings import Settings
 from workbench.ui import common
 from workbench.ui.components import display, uploads
 
 
 def run_ingest(targets: list[str] | None = None, drafts: list[ArticleDraft] | None = None,
-               folder: Path | None = None) -> IngestReport:  # fmt: skip
+               folder: Path | None = None, server: bool = False) -> IngestReport:  # fmt: skip
     """Ingest with a live progress bar; stores the report for the result table."""
     wb = common.workbench()
     expected = max(len(targets or drafts or []), 1)
@@ -26,6 +27,8 @@ def run_ingest(targets: list[str] | None = None, drafts: list[ArticleDraft] | No
     with common.write_lock(), st.spinner("Reading, segmenting, attributing and embedding…"):
         if drafts is not None:
             report = wb.ingest_drafts(drafts, progress=progress)
+        elif server:
+            report = wb.ingest_server_paths(targets or [], progress=progress, root=server_root())
         else:
             report = wb.ingest(targets or [], progress=progress)
     bar.progress(1.0, text=f"Done in {report.seconds:.1f} s")
@@ -66,14 +69,27 @@ def upload_tab() -> None:
             uploads.remove_folder(folder)
 
 
+def server_root() -> str:
+    """The ``server_paths`` setting, read afresh (the open Workbench is cached per process)."""
+    return Settings.from_env().server_paths.strip()
+
+
 def paths_tab() -> None:
+    root = server_root()
+    if not root:
+        st.info(
+            "Reading files on the server is off. An administrator can allow one folder with the"
+            " WORKBENCH\\_SERVER\\_PATHS setting."
+        )
+        return
+    st.caption("Only files inside the folder the administrator allowed can be read.")
     text = st.text_area(
-        "Files, folders or URLs on this machine, one per line",
-        key="ingest_paths", placeholder="seeds/\n/data/feeds/news.rss",
+        "Files or folders inside the allowed folder, one per line",
+        key="ingest_paths", placeholder="feeds/news.rss",
     )  # fmt: skip
     targets = uploads.parse_targets(text)
     if st.button("Ingest paths", key="ingest_paths_go", disabled=not targets, type="primary"):
-        run_ingest(targets)
+        run_ingest(targets, server=True)
 
 
 def paste_tab() -> None:

@@ -82,7 +82,7 @@ def filters_sidebar(wb: Workbench) -> dict:
     }
 
 
-def show_hit(n: int, hit: SearchHit, notes: bool) -> None:
+def show_hit(n: int, hit: SearchHit) -> None:
     """One result: claim, where and when, who says it, links and the note editor."""
     att = display.main_attribution(hit.attributions)
     with st.container(border=True):
@@ -101,9 +101,8 @@ def show_hit(n: int, hit: SearchHit, notes: bool) -> None:
         st.caption(meta)
         st.markdown("Source: " + display.attribution_badge(att))
         common.claim_links(hit.claim.id)
-        if notes:
-            with st.expander("Note"):
-                note_editor(hit.claim.id, key=f"lookup_note_{hit.claim.id}")
+        with st.expander("Note"):
+            note_editor(hit.claim.id, key=f"lookup_note_{hit.claim.id}")
 
 
 def main() -> None:
@@ -154,9 +153,8 @@ def main() -> None:
             "type": st.column_config.TextColumn("source type", width="small"),
         },
     )
-    notes = common.has_feature("workbench.notes.service")
     for n, hit in enumerate(hits, 1):
-        show_hit(n, hit, notes)
+        show_hit(n, hit)
 
 
 main()

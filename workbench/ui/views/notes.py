@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.api import Workbench
 from workbench.errors import WorkbenchError
 from workbench.ui import common
+from workbench.ui.components import safe_md
 
 EXPORTS = {  # format → (label, file extension, MIME type)
     "csv": ("CSV", "csv", "text/csv"),
@@ -67,9 +68,6 @@ def filters_sidebar(wb: Workbench) -> Any:
 
 def downloads(wb: Workbench, filters: Any) -> None:
     """One download button per export format (or a plain notice until export lands)."""
-    if not common.has_feature("workbench.notes.export"):
-        common.not_landed("Exporting notes", "workbench.notes.export")
-        return
     from workbench.notes.export import export
 
     cols = st.columns(len(EXPORTS))
@@ -82,13 +80,14 @@ def downloads(wb: Workbench, filters: Any) -> None:
             key=f"notes_dl_{fmt}",
             icon=":material/download:",
         )
+    from workbench.notes.claimreview import config_warnings
+
+    for warning in config_warnings(wb.settings):  # settings, not untrusted text
+        st.caption(f"ClaimReview: {safe_md.escape_md(warning)}")
 
 
 def main() -> None:
     st.title("Notes")
-    if not common.has_feature("workbench.notes.service"):
-        common.not_landed("Verification notes", "workbench.notes.service")
-        return
     from workbench.notes.service import Notes
 
     wb = common.workbench()

@@ -19,9 +19,6 @@ def outlet_articles(arts: list[dict]) -> list[dict]:
 
 def citations_section(wb: Workbench) -> None:
     """Attributed-claim counts and citation edges, from the library's citation graph."""
-    if not common.has_feature("workbench.compare.citations"):
-        common.not_landed("Source counts and citation edges", "workbench.compare.citations")
-        return
     from workbench.ui.components import citations_view
 
     citations_view.sources_tables(wb)
@@ -30,9 +27,6 @@ def citations_section(wb: Workbench) -> None:
 def alias_form(wb: Workbench) -> None:
     """Teach the outlet registry another name for an outlet (saved in the data directory)."""
     registry = wb.outlets()
-    if registry is None:
-        common.not_landed("The outlet registry", "workbench.outlets.registry")
-        return
     names = sorted((o.name for o in registry.all()), key=str.casefold)
     new = "New outlet…"
     with st.form("sources_alias_form"):
