@@ -429,6 +429,10 @@ class Workbench:
 
         return search(self, query, k or self.settings.search_k, Filters(**filters))
 
+    def languages(self) -> dict[str, int]:
+        """Claim counts per language code (``""`` for unknown), most frequent first."""
+        return self.store.languages()
+
     def article(self, article_id: str) -> Article:
         return self.store.article(article_id)
 

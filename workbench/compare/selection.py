@@ -165,7 +165,7 @@ def other_language_versions(
     return {
         c: float(calibrate(cos))
         for c, cos in hits
-        if c in rows and (rows[c][0].language or "en") != lang
+        if c in rows and (rows[c].claim.language or "en") != lang
     }
 
 

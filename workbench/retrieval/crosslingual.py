@@ -71,12 +71,12 @@ def rank_across(
     hits = [(c, cos) for c, cos in ml.search(query, depth, allowed) if c not in excluded]
     rows = wb.store.claims_by_ids([c for c, _ in hits] + list(out))
     for cid in list(out):  # MiniLM and BM25 know nothing of other languages
-        if cid not in rows or (rows[cid][0].language or ENGLISH) != ENGLISH:
+        if cid not in rows or (rows[cid].claim.language or ENGLISH) != ENGLISH:
             out.pop(cid)
     for cid, cos in hits:
         if cid not in rows:
             continue
-        same_english = english_query and (rows[cid][0].language or ENGLISH) == ENGLISH
+        same_english = english_query and (rows[cid].claim.language or ENGLISH) == ENGLISH
         if same_english and filters.language in (None, ENGLISH):
             continue  # the hybrid side scores English pairs
         out[cid] = Scored(cid, cosine=cos, score=float(calibrate(cos)))

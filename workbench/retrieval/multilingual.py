@@ -135,7 +135,7 @@ class MultilingualIndex:
         found = sorted(rows)
         if not found:
             return 0
-        vectors = self.vectors_for([rows[i][0].text for i in found])
+        vectors = self.vectors_for([rows[i].claim.text for i in found])
         self.index.add(np.asarray(found, dtype=np.int64), vectors)
         return len(found)
 

@@ -304,8 +304,7 @@ class Store(ImportQueries):
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             for row in self.conn.execute(
-                "SELECT c.*, a.title AS a_title, a.outlet AS a_outlet, a.date AS a_date, a.url AS a_url,"
-                " a.language AS a_language"
+                "SELECT c.*, a.title AS a_title, a.outlet AS a_outlet, a.date AS a_date, a.url AS a_url"
                 f" FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):

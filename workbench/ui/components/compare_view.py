@@ -8,9 +8,10 @@ import streamlit as st
 
 from workbench.api import Workbench
 from workbench.errors import WorkbenchError
+from workbench.text.language import is_rtl
 from workbench.ui import common
 from workbench.ui.components import display, graph
-from workbench.ui.components.safe_md import coloured, escape_md
+from workbench.ui.components.safe_md import bidi_cell, coloured, escape_md
 
 STANCE_COLOURS = {"agree": "green", "contradict": "red", "unrelated": "gray", "focus": "blue"}
 
@@ -27,12 +28,13 @@ def outlet_rows(cmp: Any) -> list[dict[str, Any]]:
     return [
         {
             "outlet": r.outlet + (f" (via {r.via})" if r.via else ""),
+            "language": display.language_name(r.language),
             "role": r.role + (f" in {r.in_article_of}" if r.in_article_of else ""),
             "attributes it to": ", ".join(r.attributed_to) or "—",
             "first seen": (r.first_seen or "")[:10],
             "stance": r.stance or "",
             "stance score": r.stance_score,
-            "states": r.states,
+            "states": bidi_cell(r.states, is_rtl(r.language, r.states)),
             "claim": r.claim_id,
         }
         for r in cmp.outlets
