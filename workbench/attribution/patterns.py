@@ -168,7 +168,7 @@ class PatternAttributor:
         )
         if cue.source == "before" and groups.get("anchor") is not None:
             block = (block[0], c1)
-        content = self._content(text, s, e, block)
+        content = self._content(text, s, e, block, scan=cue.source == "after")
         if content is None:
             return None
         source, stype, s_span = self._resolve(text, src)
@@ -226,11 +226,13 @@ class PatternAttributor:
                 break
         return self._words_after(text, start, at)
 
-    def _content(self, text: str, s: int, e: int, block: tuple[int, int]) -> tuple[int, int] | None:
+    def _content(
+        self, text: str, s: int, e: int, block: tuple[int, int], scan: bool = False
+    ) -> tuple[int, int] | None:
         left, right = (s, block[0]), (block[1], e)
         side = right if _size(text, *right) >= _size(text, *left) else left
         a, b = side
-        if side == right:  # "قال X من حزب العمال بأن ...": the content starts after the opener
+        if scan and side == right:  # "قال X من حزب العمال بأن ...": content after the opener
             for m in _WORD.finditer(text, a, b):
                 if _size(text, a, m.start()) > 8:
                     break

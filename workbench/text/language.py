@@ -208,7 +208,8 @@ def claim_language(text: str, article_language: str | None) -> str | None:
     if article_language in (None, ENGLISH) and script in ("latin", "other"):
         return article_language
     if article_language in RTL_LANGUAGES and script == "arabic":
-        return article_language
+        # letters alone tell an Urdu or Pashto sentence (a quote) inside another article
+        return arabic_script_language(text) or article_language
     if article_language == "hi" and script == "devanagari":
         return article_language
     if article_language == "bn" and script == "bengali":
