@@ -21,7 +21,9 @@ import argparse
 import hashlib
 import random
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.attribution import Attributor
 from workbench.evaluation.attribution import (
@@ -89,6 +91,143 @@ def sp(text: str, span: Span | None) -> str:
     return "-" if span is None else " … ".join(text[s:e] for s, e in span)
 
 
+@dataclass
+class Tally:
+    """Missed gold sources and spurious predicted ones, by category."""
+
+    cats: Counter[str] = field(default_factory=Counter)
+    words: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    totals: Counter[str] = field(default_factory=Counter)
+
+    def add(self, cat: str, word: str, line: str) -> None:
+        self.cats[cat] += 1
+        self.words[cat][word] += 1
+        self.examples[cat].append(line)
+
+
+def missed_gold(
+    text: str, g: Span, events: list[dict[str, Span]], pcues: list, match: dict, gold_src: set
+) -> tuple[str, str, str]:
+    """(category, first word, example line) of a gold source no prediction matched."""
+    evs = [ev for ev in events if "source" in ev and _norm(ev["source"], text) == g]
+    found = []
+    for ev in evs:
+        if "cue" not in ev:
+            continue
+        for pc, a in pcues:
+            if _shared(pc, ev["cue"]) > 0:
+                found.append((ev, a))
+    words = sp(text, g).split()
+    first = words[0].lower() if words else ""
+    if not found:
+        cue = evs[0].get("cue") if evs else None
+        line = f"{sp(text, g)!r} | cue {sp(text, cue)!r} | {context(text, cue or g)}"
+        return "gold FN: cue missed", first, line
+    ev, a = found[0]
+    if a.source_start is None:
+        cat = "gold FN: cue found, pred no source"
+        ps = None
+    else:
+        ps = _norm(((a.source_start, a.source_end),), text)
+        if ps in match:
+            cat = "gold FN: cue found, pred source matched other gold"
+        elif any(_shared(ps, x) > 0 for x in gold_src):
+            cat = "gold FN: cue found, pred source overlaps other gold (lost)"
+        else:
+            cat = "gold FN: cue found, pred source overlaps no gold"
+    line = (
+        f"gold {sp(text, g)!r} pred {sp(text, ps)!r} | cue {sp(text, ev['cue'])!r}"
+        f" | {context(text, ev['cue'])}"
+    )
+    return cat, first, line
+
+
+def spurious_pred(
+    text: str, p: Span, atts: list, events: list[dict[str, Span]], matched_gold: set
+) -> tuple[str, str, str]:
+    """(category, last word, example line) of a predicted source that matched no gold one."""
+    owners = [
+        a for a in atts if a.source_start is not None and _norm(((a.source_start, a.source_end),), text) == p
+    ]  # fmt: skip
+    gcue = None
+    for a in owners:
+        if a.cue_start is None:
+            continue
+        for ev in events:
+            if "cue" in ev and _shared(((a.cue_start, a.cue_end),), ev["cue"]) > 0:
+                gcue = ev
+                break
+        if gcue:
+            break
+    words = sp(text, p).split()
+    last = words[-1].lower() if words else ""
+    if gcue is None:
+        cue = (
+            ((owners[0].cue_start, owners[0].cue_end),)
+            if owners and owners[0].cue_start is not None
+            else p
+        )
+        line = f"{sp(text, p)!r} | cue {sp(text, cue)!r} | {context(text, cue)}"
+        return "pred FP: cue spurious", last, line
+    gs = gcue.get("source")
+    if gs is None:
+        cat = "pred FP: cue true, gold has no source"
+    elif _norm(gs, text) in matched_gold:
+        cat = "pred FP: cue true, its gold source matched elsewhere"
+    else:
+        cat = "pred FP: cue true, gold source unmatched"
+    line = (
+        f"pred {sp(text, p)!r} gold {sp(text, gs)!r} | cue {sp(text, gcue['cue'])!r}"
+        f" | {context(text, gcue['cue'])}"
+    )
+    return cat, last, line
+
+
+def tally_document(tally: Tally, att: Attributor, doc: Any, spdoc: Any, directory: Path) -> None:
+    """Score one document's sources and file each mismatch under its category."""
+    text = doc.text
+    atts = att.extract_doc(spdoc)
+    pred = predicted_spans(atts, text)
+    gold_src = {_norm(g, text) for g in doc.gold["source"]}
+    pred_src = {_norm(p, text) for p in pred["source"]}
+    match = overlap_pairs(pred_src, gold_src)
+    matched_gold = set(match.values())
+    tally.totals["gold"] += len(gold_src)
+    tally.totals["pred"] += len(pred_src)
+    tally.totals["hit"] += len(match)
+    events = gold_events(directory, doc.name)
+    # predicted attributions keyed by cue span
+    pcues = [
+        (((a.cue_start, a.cue_end),), a)
+        for a in atts
+        if a.cue_start is not None and a.cue_end is not None
+    ]
+    for g in gold_src:
+        if g not in matched_gold:
+            tally.add(*missed_gold(text, g, events, pcues, match, gold_src))
+    for p in pred_src:
+        if p not in match:
+            tally.add(*spurious_pred(text, p, atts, events, matched_gold))
+
+
+def report(tally: Tally, top: int, examples: int, seed: int) -> None:
+    """Overall source overlap, then each category with its commonest words and examples."""
+    totals = tally.totals
+    p, r = totals["hit"] / totals["pred"], totals["hit"] / totals["gold"]
+    print(
+        f"source overlap: pred {totals['pred']} gold {totals['gold']} hit {totals['hit']} "
+        f"P {p:.4f} R {r:.4f} F1 {2 * p * r / (p + r):.4f}"
+    )
+    rng = random.Random(seed)
+    for cat in sorted(tally.cats):
+        print(f"\n## {cat}: {tally.cats[cat]}")
+        print("   " + ", ".join(f"{w!r} {n}" for w, n in tally.words[cat].most_common(top)))
+        ex = tally.examples[cat]
+        for line in rng.sample(ex, min(examples, len(ex))):
+            print("   - " + line)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="train")
@@ -102,121 +241,10 @@ def main() -> None:
     docs = load_brat(directory, args.limit)
     att = Attributor(use_default_matcher=False)
     parsed = parse_cached(att, docs, args.split, args.cache)
-    cats: Counter[str] = Counter()
-    firsts: dict[str, Counter[str]] = defaultdict(Counter)
-    examples: dict[str, list[str]] = defaultdict(list)
-    totals = Counter()
+    tally = Tally()
     for doc, spdoc in zip(docs, parsed, strict=True):
-        text = doc.text
-        atts = att.extract_doc(spdoc)
-        pred = predicted_spans(atts, text)
-        gold_src = {_norm(g, text) for g in doc.gold["source"]}
-        pred_src = {_norm(p, text) for p in pred["source"]}
-        match = overlap_pairs(pred_src, gold_src)
-        matched_gold = set(match.values())
-        totals["gold"] += len(gold_src)
-        totals["pred"] += len(pred_src)
-        totals["hit"] += len(match)
-        events = gold_events(directory, doc.name)
-        # predicted attributions keyed by cue span
-        pcues = [
-            (((a.cue_start, a.cue_end),), a)
-            for a in atts
-            if a.cue_start is not None and a.cue_end is not None
-        ]
-        for g in gold_src:
-            if g in matched_gold:
-                continue
-            evs = [ev for ev in events if "source" in ev and _norm(ev["source"], text) == g]
-            found = []
-            for ev in evs:
-                if "cue" not in ev:
-                    continue
-                for pc, a in pcues:
-                    if _shared(pc, ev["cue"]) > 0:
-                        found.append((ev, a))
-            words = sp(text, g).split()
-            first = words[0].lower() if words else ""
-            if not found:
-                cat = "gold FN: cue missed"
-                cue = evs[0].get("cue") if evs else None
-                line = f"{sp(text, g)!r} | cue {sp(text, cue)!r} | {context(text, cue or g)}"
-            else:
-                ev, a = found[0]
-                if a.source_start is None:
-                    cat = "gold FN: cue found, pred no source"
-                    ps = None
-                else:
-                    ps = _norm(((a.source_start, a.source_end),), text)
-                    if ps in match:
-                        cat = "gold FN: cue found, pred source matched other gold"
-                    elif any(_shared(ps, x) > 0 for x in gold_src):
-                        cat = "gold FN: cue found, pred source overlaps other gold (lost)"
-                    else:
-                        cat = "gold FN: cue found, pred source overlaps no gold"
-                line = (
-                    f"gold {sp(text, g)!r} pred {sp(text, ps)!r} | cue {sp(text, ev['cue'])!r}"
-                    f" | {context(text, ev['cue'])}"
-                )
-            cats[cat] += 1
-            firsts[cat][first] += 1
-            examples[cat].append(line)
-        for p in pred_src:
-            if p in match:
-                continue
-            owners = [
-                a
-                for a in atts
-                if a.source_start is not None
-                and _norm(((a.source_start, a.source_end),), text) == p
-            ]
-            gcue = None
-            for a in owners:
-                if a.cue_start is None:
-                    continue
-                for ev in events:
-                    if "cue" in ev and _shared(((a.cue_start, a.cue_end),), ev["cue"]) > 0:
-                        gcue = ev
-                        break
-                if gcue:
-                    break
-            words = sp(text, p).split()
-            last = words[-1].lower() if words else ""
-            if gcue is None:
-                cat = "pred FP: cue spurious"
-                cue = (
-                    ((owners[0].cue_start, owners[0].cue_end),)
-                    if owners and owners[0].cue_start is not None
-                    else p
-                )
-                line = f"{sp(text, p)!r} | cue {sp(text, cue)!r} | {context(text, cue)}"
-            else:
-                gs = gcue.get("source")
-                if gs is None:
-                    cat = "pred FP: cue true, gold has no source"
-                elif _norm(gs, text) in matched_gold:
-                    cat = "pred FP: cue true, its gold source matched elsewhere"
-                else:
-                    cat = "pred FP: cue true, gold source unmatched"
-                line = (
-                    f"pred {sp(text, p)!r} gold {sp(text, gs)!r} | cue {sp(text, gcue['cue'])!r}"
-                    f" | {context(text, gcue['cue'])}"
-                )
-            cats[cat] += 1
-            firsts[cat][last] += 1
-            examples[cat].append(line)
-    p, r = totals["hit"] / totals["pred"], totals["hit"] / totals["gold"]
-    print(
-        f"source overlap: pred {totals['pred']} gold {totals['gold']} hit {totals['hit']} "
-        f"P {p:.4f} R {r:.4f} F1 {2 * p * r / (p + r):.4f}"
-    )
-    rng = random.Random(args.seed)
-    for cat in sorted(cats):
-        print(f"\n## {cat}: {cats[cat]}")
-        print("   " + ", ".join(f"{w!r} {n}" for w, n in firsts[cat].most_common(args.top)))
-        ex = examples[cat]
-        for line in rng.sample(ex, min(args.examples, len(ex))):
-            print("   - " + line)
+        tally_document(tally, att, doc, spdoc, directory)
+    report(tally, args.top, args.examples, args.seed)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from workbench.errors import InvalidOption
 from workbench.settings import Settings, setting_names
 
 
@@ -27,3 +31,27 @@ def test_env_then_overrides() -> None:
 def test_bad_env_value_names_the_variable() -> None:
     with pytest.raises(ValueError, match="WORKBENCH_BATCH_SIZE"):
         Settings.from_env({"WORKBENCH_BATCH_SIZE": "many"})
+
+
+def test_choice_settings_are_checked() -> None:
+    with pytest.raises(InvalidOption, match=r"WORKBENCH_SEARCH_MODE.*hybrid, dense.*'fuzzy'"):
+        Settings.from_env({"WORKBENCH_SEARCH_MODE": "fuzzy"})
+    with pytest.raises(InvalidOption, match="index_kind"):
+        Settings.from_env({}).replace(index_kind="kd-tree")
+    assert Settings.from_env({"WORKBENCH_INDEX_KIND": "hnsw"}).index_kind == "hnsw"
+
+
+def test_cli_prints_a_bad_setting_as_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "WORKBENCH_DATA": str(tmp_path), "WORKBENCH_EMBED_CONTEXT": "page"}
+    out = subprocess.run(
+        [sys.executable, "-m", "workbench", "stats", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "error: setting embed_context (env WORKBENCH_EMBED_CONTEXT) must be one of title, none;"
+        " not 'page'"
+    ]

@@ -19,7 +19,13 @@ import numpy as np
 
 from workbench.errors import WorkbenchError
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
-from workbench.retrieval.embed import EMBED_INPUT_VERSION, Embedder, embed_key, embedding_text
+from workbench.retrieval.embed import (
+    EMBED_INPUT_VERSION,
+    Embedder,
+    TextEmbedder,
+    embed_key,
+    embedding_text,
+)
 from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
 from workbench.settings import Settings
@@ -27,7 +33,13 @@ from workbench.store.sqlite import STORE_FILE, Store
 
 if TYPE_CHECKING:
     from workbench.attribution import Attributor
+    from workbench.compare.citations import CitationGraph
+    from workbench.compare.report import Comparison
+    from workbench.notes.importer import ImportReport
+    from workbench.notes.records import NoteFilters
+    from workbench.notes.service import Notes
     from workbench.outlets.registry import OutletRegistry
+    from workbench.retrieval.lexical import BM25Index
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +49,12 @@ EMBED_DIMENSIONS = {"all-MiniLM-L6-v2": 384}
 class Workbench:
     """An open workbench data directory. Use :meth:`open`; close when done (or use ``with``)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: TextEmbedder | None = None) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir / STORE_FILE)
-        self.embedder = embedder or Embedder(
+        self.embedder: TextEmbedder = embedder or Embedder(
             settings.model,
             settings.device,
             settings.batch_size,
@@ -54,16 +66,26 @@ class Workbench:
         self._registry: OutletRegistry | None = None
         self._multilingual: Any = None
         self.last_repair: dict[str, int] | None = None
+        # (store fingerprint, BM25 index) of this workbench, see ``lexical``
+        self._lexical: tuple[tuple[int, int], BM25Index] | None = None
+        self._notes: Notes | None = None
 
     @classmethod
     def open(
-        cls, data: str | Path | None = None, settings: Settings | None = None, **overrides: Any
+        cls,
+        data: str | Path | None = None,
+        settings: Settings | None = None,
+        embedder: TextEmbedder | None = None,
+        **overrides: Any,
     ) -> Workbench:
-        """Open (creating if needed) a data directory and repair any store/index mismatch."""
+        """Open (creating if needed) a data directory and repair any store/index mismatch.
+
+        ``embedder`` replaces the model the settings name (e.g. a test's
+        ``workbench.retrieval.fake_embed.HashEmbedder``)."""
         settings = settings or Settings.from_env(**overrides)
         if data is not None:
             settings = settings.replace(data=Path(data))
-        wb = cls(settings)
+        wb = cls(settings, embedder)
         wb.check_and_repair()
         return wb
 
@@ -172,6 +194,14 @@ class Workbench:
         ``title``, under this workbench's ``embed_context``."""
         return embedding_text(text, title, self.settings.embed_context)
 
+    def lexical(self) -> BM25Index:
+        """The BM25 index over this workbench's claims: kept on this instance while the store
+        is unchanged, else loaded from DATA/bm25 or rebuilt when stale."""
+        from workbench.retrieval.lexical import current_lexical
+
+        self._lexical = current_lexical(self, self._lexical)
+        return self._lexical[1]
+
     def embedding_inputs(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str], list[str]]:
         """(ids found, texts to embed, their cache keys) for stored claims, in id order."""
         rows = self.store.claims_by_ids(list(ids))
@@ -248,7 +278,7 @@ class Workbench:
             fresh = self.embedder.encode([texts[i] for i in unique.values()])
             for h, vec in zip(unique, fresh, strict=True):
                 cached[h] = vec
-            if self.store.conn.in_transaction:
+            if self.store.in_transaction:
                 self.store.put_embeddings(self.embedder.model_name, zip(unique, fresh, strict=True))
             else:
                 with self.store.transaction():
@@ -305,9 +335,7 @@ class Workbench:
     def _finish_ingest(self, report: IngestReport) -> IngestReport:
         """Refresh the BM25 index once per ingest, so the next lookup does not pay for it."""
         if report.ingested and self.settings.search_mode == "hybrid":
-            from workbench.retrieval.lexical import lexical_index
-
-            lexical_index(self)
+            self.lexical()
         return report
 
     def after_ingest(self, claim_ids: list[int]) -> None:
@@ -420,7 +448,7 @@ class Workbench:
             return None
         return _name(self.outlets().by_domain(url))
 
-    # --- reads -----------------------------------------------------------------------------
+    # --- lookup ----------------------------------------------------------------------------
 
     def search(self, query: str, k: int | None = None, **filters: Any) -> list[SearchHit]:
         """Claims similar to ``query``; filters: outlet, date_from, date_to, exclude_article,
@@ -428,6 +456,59 @@ class Workbench:
         from workbench.retrieval.search import Filters, search
 
         return search(self, query, k or self.settings.search_k, Filters(**filters))
+
+    # --- comparison, citations, notes (delegations: the CLI and the app call these) ----------
+
+    def compare(self, focus: int | str, **options: Any) -> Comparison:
+        """Every version of ``focus`` (a claim id, or a claim's text) across outlets; options
+        as :func:`workbench.compare.report.compare` (``k``, ``floor``, …)."""
+        from workbench.compare.report import compare
+
+        return compare(self, focus, **options)
+
+    def citations(
+        self,
+        claim_id: int | None = None,
+        cluster_id: int | None = None,
+        query: str | None = None,
+        k: int = 20,
+        claim_ids: Sequence[int] | None = None,
+    ) -> CitationGraph:
+        """Who cites whom: over ``claim_ids`` when given, else one story (a claim's cluster, a
+        cluster, or a query's comparable claims), else every stored claim."""
+        from workbench.compare.citations import citation_graph, citations
+
+        if claim_ids is not None:
+            return citation_graph(self, list(claim_ids))
+        return citations(self, claim_id=claim_id, cluster_id=cluster_id, query=query, k=k)
+
+    @property
+    def notes(self) -> Notes:
+        """Verification notes on this workbench's claims (:class:`workbench.notes.service.Notes`;
+        call ``notes.relink()`` to reattach notes whose claim was re-ingested)."""
+        if self._notes is None:
+            from workbench.notes.service import Notes
+
+            self._notes = Notes(self, relink=False)
+        return self._notes
+
+    def export(self, fmt: str, filters: NoteFilters | None = None, **options: Any) -> str:
+        """Notes passing ``filters`` as csv, json, md or claimreview text
+        (:func:`workbench.notes.export.export`)."""
+        from workbench.notes.export import export
+
+        return export(self, fmt, filters, **options)
+
+    def import_notes(
+        self, text: str, source: str = "import", user: str | None = None
+    ) -> ImportReport:
+        """Merge a JSON export's notes into this workbench, matching claims by content
+        (:func:`workbench.notes.importer.import_json`; ``source`` names the file)."""
+        from workbench.notes.importer import import_json
+
+        return import_json(self, text, source=source, user=user)
+
+    # --- reads -----------------------------------------------------------------------------
 
     def languages(self) -> dict[str, int]:
         """Claim counts per language code (``""`` for unknown), most frequent first."""

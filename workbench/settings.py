@@ -10,9 +10,17 @@ import dataclasses
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin, get_type_hints
+
+from workbench.errors import InvalidOption
 
 ENV_PREFIX = "WORKBENCH_"
+
+# Settings with a fixed set of values; ``Settings`` checks them on creation.
+EmbedBackend = Literal["torch", "torch-int8", "onnx"]
+EmbedContext = Literal["title", "none"]
+SearchMode = Literal["hybrid", "dense"]
+IndexKind = Literal["auto", "flat", "ivf", "hnsw"]
 
 
 def _project_root() -> Path:
@@ -36,8 +44,8 @@ class Settings:
     model: str = "all-MiniLM-L6-v2"
     batch_size: int = 64
     torch_threads: int = 0
-    embed_backend: str = "onnx"
-    embed_context: str = "title"
+    embed_backend: EmbedBackend = "onnx"
+    embed_context: EmbedContext = "title"
     max_file_mb: float = 20.0
     max_record_mb: float = 5.0
     max_article_chars: int = 1_000_000
@@ -50,8 +58,8 @@ class Settings:
     lock_wait: float = 600.0
     min_claim_words: int = 4
     search_k: int = 10
-    search_mode: str = "hybrid"
-    index_kind: str = "auto"
+    search_mode: SearchMode = "hybrid"
+    index_kind: IndexKind = "auto"
     flat_max: int = 50_000
     cluster_threshold: float = 0.70
     compare_floor: float = 0.55
@@ -63,6 +71,15 @@ class Settings:
     reviewer: str = ""
     attribution: bool = True
     multilingual: str = "auto"
+
+    def __post_init__(self) -> None:
+        for name, allowed in choices().items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise InvalidOption(
+                    f"setting {name} (env {ENV_PREFIX}{name.upper()}) must be one of "
+                    f"{', '.join(allowed)}; not {value!r}"
+                )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -77,7 +94,7 @@ class Settings:
             if value is None:
                 continue
             if key not in {f.name for f in fields(cls)}:
-                raise ValueError(f"unknown setting {key!r}")
+                raise InvalidOption(f"unknown setting {key!r}")
             values[key] = value
         settings = cls(**values)
         settings.data = Path(settings.data).expanduser()
@@ -110,10 +127,21 @@ def _coerce(name: str, type_name: Any, raw: str) -> Any:
             return Path(raw)
         return raw
     except ValueError as exc:
-        raise ValueError(
+        raise InvalidOption(
             f"environment variable {ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}"
         ) from exc
 
 
 def setting_names() -> list[str]:
     return [f.name for f in fields(Settings)]
+
+
+def choices() -> dict[str, tuple[str, ...]]:
+    """The allowed values of each setting typed as a ``Literal``."""
+    if not _CHOICES:
+        hints = get_type_hints(Settings)
+        _CHOICES.update({n: get_args(t) for n, t in hints.items() if get_origin(t) is Literal})
+    return _CHOICES
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {}

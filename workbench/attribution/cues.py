@@ -7,14 +7,10 @@ mapped to its lemma here by a small inflection routine.
 
 from __future__ import annotations
 
-
-def _words(block: str) -> frozenset[str]:
-    """A lexicon from a whitespace-separated block of words."""
-    return frozenset(block.split())
-
+from workbench.text.lexicons import word_set
 
 # Verbs of saying, reporting, believing and stance that introduce reported content.
-SPEECH_VERBS: frozenset[str] = _words(
+SPEECH_VERBS: frozenset[str] = word_set(
     """
     say tell report state add note warn insist deny claim argue assert stress emphasize
     emphasise explain write announce declare confirm reveal acknowledge admit allege
@@ -31,7 +27,7 @@ SPEECH_VERBS: frozenset[str] = _words(
 )
 
 # Verbs that need a clausal complement or quote to count as a cue (too ambiguous alone).
-WEAK_VERBS: frozenset[str] = _words(
+WEAK_VERBS: frozenset[str] = word_set(
     """
     think feel expect hope fear worry know understand learn hear find show believe agree
     determine point call question doubt wonder
@@ -39,7 +35,7 @@ WEAK_VERBS: frozenset[str] = _words(
 )
 
 # Verbs whose content is typically a direct object ("X criticized Y", "X endorsed Y").
-OBJECT_VERBS: frozenset[str] = _words(
+OBJECT_VERBS: frozenset[str] = word_set(
     """
     announce deny criticize criticise praise reject dismiss demand propose recommend
     endorse support oppose condemn blame accuse describe call cite quote reveal confirm
@@ -48,7 +44,7 @@ OBJECT_VERBS: frozenset[str] = _words(
 )
 
 # Stance verbs PolNeAR-style corpora also count as attribution cues (content = object).
-STANCE_VERBS: frozenset[str] = _words(
+STANCE_VERBS: frozenset[str] = word_set(
     """
     seek want plan hope prefer favor favour back offer promise vow pledge refuse decline
     attack slam blast mock thank defend condemn denounce decry lament tout highlight
@@ -61,7 +57,7 @@ STANCE_VERBS: frozenset[str] = _words(
 )
 
 # Nouns that act as the speaker of "Reports from X indicate …" / "a report by X said …".
-REPORT_NOUNS: frozenset[str] = _words(
+REPORT_NOUNS: frozenset[str] = word_set(
     """
     report reports statement statements survey surveys poll polls study studies analysis
     document documents memo filing filings data figures records record investigation
@@ -71,21 +67,21 @@ REPORT_NOUNS: frozenset[str] = _words(
 )
 
 # Verbs that mean "the report says" when their subject is a report noun.
-REPORT_VERBS: frozenset[str] = _words(
+REPORT_VERBS: frozenset[str] = word_set(
     """
     indicate show suggest say reveal find state claim confirm note point add
     """
 )
 
 # Adverbs that attribute to an unnamed source while hedging.
-HEDGE_ADVERBS: frozenset[str] = _words(
+HEDGE_ADVERBS: frozenset[str] = word_set(
     """
     reportedly allegedly purportedly supposedly ostensibly rumoredly
     """
 )
 
 # Passive cues with no agent: "it was reported that", "X is said to".
-PASSIVE_HEDGE_VERBS: frozenset[str] = _words(
+PASSIVE_HEDGE_VERBS: frozenset[str] = word_set(
     """
     report say allege claim believe rumor rumour understand know think expect suspect
     """
@@ -98,7 +94,7 @@ PASSIVE_HEDGE_VERBS: frozenset[str] = _words(
 # exceeds about half the current F1; confirmed on dev). The frame is the complement the
 # verb governs, checked in this order: ccomp, xcomp, dobj, prep, none. Lemmatizer slips
 # were fixed by hand ("hop" -> hope, "retweete" -> retweet).
-CCOMP_CUES: frozenset[str] = _words(
+CCOMP_CUES: frozenset[str] = word_set(
     """
     acknowledge add admit adopt agree allege announce answer appear argue ask assert assume
     assure boast calculate call caution charge cite claim clarify complain concede conclude
@@ -112,7 +108,7 @@ CCOMP_CUES: frozenset[str] = _words(
     wonder worry write
     """
 )
-XCOMP_CUES: frozenset[str] = _words(
+XCOMP_CUES: frozenset[str] = word_set(
     """
     agree aim appear argue ask call challenge chant claim decide decline describe encourage
     endorse expect hope know like look love mention offer order pledge prefer promise
@@ -120,7 +116,7 @@ XCOMP_CUES: frozenset[str] = _words(
     threaten tweet urge vote vow warn write
     """
 )
-DOBJ_CUES: frozenset[str] = _words(
+DOBJ_CUES: frozenset[str] = word_set(
     """
     accuse acknowledge agree aim alarm anger announce applaud approve argue articulate ask
     assail assert attack attribute authorize bash bemoan blame blast broadcast brush call
@@ -138,7 +134,7 @@ DOBJ_CUES: frozenset[str] = _words(
     warn withdraw worry write
     """
 )
-PREP_CUES: frozenset[str] = _words(
+PREP_CUES: frozenset[str] = word_set(
     """
     accuse acquiesce advocate agree allude announce apologize argue ask assure attack balk
     believe boast boo brag call caution charge complain conclude confirm consider criticize
@@ -149,7 +145,7 @@ PREP_CUES: frozenset[str] = _words(
     """
 )
 # Cues with no complement of their own (content is an adjacent quote or the host clause).
-BARE_CUES: frozenset[str] = _words(
+BARE_CUES: frozenset[str] = word_set(
     """
     acknowledge add anger announce appear argue ask believe champion claim confirm consider
     criticize declare deem describe echo endorse envision explain mention name note oppose
@@ -161,20 +157,20 @@ BARE_CUES: frozenset[str] = _words(
 # and >= 5 hits) over verbs not yet in a frame: "sought the nomination", "shared his
 # view", "cast doubt on", "laid out", "condemned the attack", "decided that". Left out after
 # the dev check on train: introduce (0.30), challenge (0.32), present (0.33), understand.
-DOBJ_CUES |= _words(
+DOBJ_CUES |= word_set(
     """
     seek share cast lay sign promote condemn expose nominate underscore answer confirm
     charge
     """
 )
-CCOMP_CUES |= _words("decide")
+CCOMP_CUES |= word_set("decide")
 # Verbs that are cues only with a given preposition: "spoke about/of" (0.95/0.79 on train)
 # but not "spoke to/at/with" (under 0.2); "commented on", "reported on", "focused on".
 PREP_WORD_CUES: dict[str, frozenset[str]] = {
-    "speak": _words("about of"),
-    "comment": _words("on"),
-    "report": _words("on"),
-    "focus": _words("on"),
+    "speak": word_set("about of"),
+    "comment": word_set("on"),
+    "report": word_set("on"),
+    "focus": word_set("on"),
 }
 
 
@@ -191,19 +187,19 @@ FRAME_CUES: dict[str, frozenset[str]] = {
 # Prepositional ones ("questions about X", "criticism of X", "calls for X") reached 0.46
 # on train but 0.30 on dev, lowering dev cue F1: left out.
 NOUN_CUES: dict[str, frozenset[str]] = {
-    "claim": _words("that"),
-    "promise": _words("to"),
-    "concern": _words("that"),
-    "assertion": _words("that"),
-    "doubt": _words("that"),
-    "complaint": _words("that"),
-    "suggestion": _words("that"),
+    "claim": word_set("that"),
+    "promise": word_set("to"),
+    "concern": word_set("that"),
+    "assertion": word_set("that"),
+    "doubt": word_set("that"),
+    "complaint": word_set("that"),
+    "suggestion": word_set("that"),
 }
 NOUN_FORMS: dict[str, str] = {form: noun for noun in NOUN_CUES for form in (noun, noun + "s")}
 
 
 # Nouns after "said in a …" that PolNeAR counts as part of the cue.
-MEDIUM_NOUNS: frozenset[str] = _words(
+MEDIUM_NOUNS: frozenset[str] = word_set(
     """
     statement interview email e-mail post letter release speech tweet video op-ed editorial
     column memo conversation call appearance address briefing conference remarks essay
@@ -235,7 +231,7 @@ OUTLET_DESCRIPTORS: tuple[str, ...] = (
     "paper",
 )
 
-ORG_DESCRIPTORS: frozenset[str] = _words(
+ORG_DESCRIPTORS: frozenset[str] = word_set(
     """
     officials official ministry ministries government department agency spokesman
     spokeswoman spokesperson spokespeople police army military office committee campaign
@@ -245,7 +241,7 @@ ORG_DESCRIPTORS: frozenset[str] = _words(
     """
 )
 
-UNNAMED_HEADS: frozenset[str] = _words(
+UNNAMED_HEADS: frozenset[str] = word_set(
     """
     source sources insider insiders people person analysts analyst experts expert
     observers observer witnesses witness residents critics critic diplomats diplomat
@@ -355,10 +351,10 @@ def is_cue(lemma: str, frame: str, prep: str | None = None) -> bool:
 # ("plan" + xcomp, 0.33, "feel" + ccomp, 0.30, stay out; so does "support" + dobj, at
 # exactly 0.35 and a lasting test case of a non-cue: "The company supported local schools").
 NARROW_CUES: dict[str, frozenset[str]] = {
-    "ccomp": _words("think believe see"),
-    "xcomp": _words("want"),
-    "dobj": _words("back favor see believe"),
-    "prep": _words("think"),
+    "ccomp": word_set("think believe see"),
+    "xcomp": word_set("want"),
+    "dobj": word_set("back favor see believe"),
+    "prep": word_set("think"),
 }
 
 
@@ -367,11 +363,11 @@ NARROW_CUES: dict[str, frozenset[str]] = {
 # for "ask", else the clause (subject and complement). Chosen on PolNeAR train like the
 # frame lexicons: (lemma, frame) with no "by" agent, precision >= 0.35 and >= 5 gold hits.
 PASSIVE_CUES: dict[str, frozenset[str]] = {
-    "ccomp": _words("ask"),
-    "xcomp": _words("ask"),
-    "dobj": _words("ask"),
-    "prep": _words("ask see view charge name criticize accuse"),
-    "none": _words("ask consider declare know"),
+    "ccomp": word_set("ask"),
+    "xcomp": word_set("ask"),
+    "dobj": word_set("ask"),
+    "prep": word_set("ask see view charge name criticize accuse"),
+    "none": word_set("ask consider declare know"),
 }
 
 

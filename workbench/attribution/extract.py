@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from workbench.attribution.cues import HEDGE_ADVERBS, NOUN_CUES, NOUN_FORMS, _words, verb_lemma
+from workbench.attribution.cues import HEDGE_ADVERBS, NOUN_CUES, NOUN_FORMS, verb_lemma
 from workbench.attribution.document import Cand, continuations, finish, set_parents
 from workbench.attribution.fastparse import PARSED_KEY, parse_selective
 from workbench.attribution.model import load_nlp
@@ -23,6 +23,7 @@ from workbench.attribution.resolve import SourceTracker
 from workbench.attribution.spans import doc_text, subtree_span, trim
 from workbench.attribution.verbs import verb_cue
 from workbench.records import Attribution
+from workbench.text.lexicons import word_set
 
 OutletMatcher = Callable[[str], "str | None"]
 
@@ -191,7 +192,7 @@ def dash_signatures(doc: Any, quotes: list[tuple[int, int]]) -> list[Cand]:
     return out
 
 
-_NOT_NAMES = _words(
+_NOT_NAMES = word_set(
     """
     the a an and but or so if in on at for to of by with from as this that these those it
     he she they we i you his her their our my its update updated photo photos video

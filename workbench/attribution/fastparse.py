@@ -20,8 +20,8 @@ from workbench.attribution.cues import (
     HEDGE_ADVERBS,
     NOUN_FORMS,
     ORG_DESCRIPTORS,
-    _words,
 )
+from workbench.text.lexicons import TITLES, word_set
 
 PARSED_KEY = "_wb_parsed"  # doc.user_data: [(start_char, end_char)] of fully parsed chunks
 
@@ -29,21 +29,13 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[”\"’')\]]*[ \t]+(?=[“\"‘(\[A-Z0-9])|
 _WORD = re.compile(r"[A-Za-z]+")
 _MARKS = re.compile(r"[“”\"«»―]|''|:(?=\s|[“\"])|—\s*$")
 TRIGGERS: frozenset[str] = CUE_FORMS | HEDGE_ADVERBS | frozenset(NOUN_FORMS) | {"according"}
-_ABBREV = _words(
+_ABBREV = word_set(
     """
     mr mrs ms dr rev rep reps sen sens gov lt gen col st jr sr sgt capt prof gov atty supt
     jan feb mar apr jun jul aug sep sept oct nov dec no vs corp inc co ltd ft mt
     """
 )
-_TITLES = _words(
-    """
-    president minister senator sen secretary governor gov chairman chairwoman director
-    spokesman spokeswoman rep representative mayor judge general gen prime deputy chief
-    leader ambassador commander mr mrs ms dr rev former acting foreign defence defense
-    interior finance vice speaker chancellor king queen prince
-    """
-)
-_NAME_STOP = ORG_DESCRIPTORS | _words(
+_NAME_STOP = ORG_DESCRIPTORS | word_set(
     """
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday house street news times post
@@ -154,7 +146,7 @@ def _name_tags(toks: Any) -> list[str]:
             continue
         start = i
         while start < j and (
-            j - start > 3 or toks[start].is_stop or toks[start].lower_.rstrip(".") in _TITLES
+            j - start > 3 or toks[start].is_stop or toks[start].lower_.rstrip(".") in TITLES
         ):
             start += 1
         if j - start >= 2:

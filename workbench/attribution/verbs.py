@@ -7,6 +7,7 @@ clause, an adjacent quotation, or its object / prepositional object for frame cu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.attribution.cues import (
@@ -43,6 +44,64 @@ _INHERIT_DEPS = ("advcl", "xcomp", "conj", "ccomp", "pcomp", "prep")
 _GERUND_PREPS = ("by", "after", "before", "while", "without")
 
 
+@dataclass(slots=True)
+class _Source:
+    """Who a verb cue's content is attributed to, and what that makes of the cue."""
+
+    span: Any | None  # the source's token span, or None for an unnamed source
+    kind: str = "indirect"
+    hedged: bool = False
+    cue: tuple[int, int] = (0, 0)
+    cue_text: str | None = None
+
+
+def _source_of(
+    tok: Any,
+    lemma: str,
+    children: list[Any],
+    subj: Any | None,
+    passive: bool,
+    bare_passive: bool,
+    host: Any | None,
+    cue: tuple[int, int],
+) -> _Source | Cand | None:
+    """The source of a verb cue: the agent of a passive ("… was reported by X"), the subject
+    (or the outlet behind a report noun: "a report by X said"), nobody when the verb hangs off
+    a noun, else a source inherited or implied from the context. None rejects the cue; a
+    ``Cand`` is a bare passive resolved on its own."""
+    if passive:
+        agent = next((c for c in children if c.dep_ == "agent"), None)
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        if pobj is not None:
+            return _Source(subtree_span(pobj), cue=cue)
+        if lemma in PASSIVE_HEDGE_VERBS:
+            return _Source(None, "hedged", True, cue)
+        if bare_passive:
+            return _bare_passive(tok, lemma, subj, cue)
+        return None
+    if subj is not None:
+        source = _cut_headline_verb(source_span(subj, tok))
+        if not (subj.lower_ in REPORT_NOUNS and (lemma in REPORT_VERBS or lemma == "report")):
+            return _Source(source, cue=cue)
+        prep = next(
+            (c for c in subj.children if c.dep_ == "prep" and c.lower_ in _REPORT_PREPS), None
+        )
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+        if pobj is None:
+            return _Source(source, "nominal_report", cue=cue)
+        cue_text = f"{subj.text} … {doc_text(tok.doc)[tok.idx : cue[1]]}"
+        return _Source(subtree_span(pobj), "nominal_report", False, (subj.idx, cue[1]), cue_text)
+    if host is not None:
+        return _Source(None, cue=cue)  # the noun is often a medium ("ads attacking X")
+    source = implicit_source(tok, _inherited_subject(tok))
+    if source is None:
+        source = _stray_subject(tok)
+        if source is None:
+            return None
+        source = source if len(source) else None
+    return _Source(source, cue=cue)
+
+
 def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     lemma = verb_lemma(tok.text)
     if lemma is None:
@@ -64,47 +123,15 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
         return None
     if nested_stance(tok, lemma):
         return None
-    doc = tok.doc
     cue = _extend_cue(tok, cue_span(tok), frame)
-    kind = "indirect"
-    hedged = False
-    source = None
-    cue_text = None
     if subj is not None and subj.lower_ in ("it", "there") and passive:
         subj = None  # expletive: "it was reported that …"
-    if passive:
-        agent = next((c for c in children if c.dep_ == "agent"), None)
-        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-        if pobj is not None:
-            source = subtree_span(pobj)
-        elif lemma in PASSIVE_HEDGE_VERBS:
-            hedged, kind = True, "hedged"
-        elif bare_passive:
-            return _bare_passive(tok, lemma, subj, cue)
-        else:
-            return None
-    elif subj is not None:
-        source = _cut_headline_verb(source_span(subj, tok))
-        if subj.lower_ in REPORT_NOUNS and (lemma in REPORT_VERBS or lemma == "report"):
-            kind = "nominal_report"
-            prep = next(
-                (c for c in subj.children if c.dep_ == "prep" and c.lower_ in _REPORT_PREPS),
-                None,
-            )
-            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
-            if pobj is not None:
-                source = subtree_span(pobj)
-                cue = (subj.idx, cue[1])
-                cue_text = f"{subj.text} … {doc_text(doc)[tok.idx : cue[1]]}"
-    elif host is not None:
-        source = None  # the noun is often a medium ("ads attacking X"), not who speaks
-    else:
-        source = implicit_source(tok, _inherited_subject(tok))
-        if source is None:
-            source = _stray_subject(tok)
-            if source is None:
-                return None
-            source = source if len(source) else None
+    found = _source_of(tok, lemma, children, subj, passive, bare_passive, host, cue)
+    if not isinstance(found, _Source):
+        return found  # rejected, or a bare passive already resolved
+    source, kind, hedged, cue, cue_text = (
+        found.span, found.kind, found.hedged, found.cue, found.cue_text
+    )  # fmt: skip
     if lemma == "report" and kind == "indirect":
         kind = "nominal_report"
     elif lemma == "tell":

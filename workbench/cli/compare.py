@@ -27,13 +27,12 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Who carries CLAIM, who they attribute it to, where versions differ, who was first."""
-    from workbench.compare.report import compare as run
     from workbench.text.language import normalise_code
 
     with open_workbench() as wb:
         if not len(wb.index):
             fail("nothing ingested yet (try: workbench ingest seeds/)")
-        result = run(wb, claim, k=k, floor=floor, language=normalise_code(lang))
+        result = wb.compare(claim, k=k, floor=floor, language=normalise_code(lang))
     if as_json:
         emit(result.to_dict(), True)
         return
@@ -85,14 +84,12 @@ def citations(
     as_json: JsonOpt = False,
 ) -> None:
     """Which outlet or article cites which source, with counts."""
-    from workbench.compare.citations import citations as run
-
     if sum(x is not None for x in (claim, cluster, query)) > 1:
         fail("use at most one of --claim, --cluster, --query")
     with open_workbench() as wb:
         if claim is not None:
             wb.claim(claim)  # an unknown id is an error, not an empty graph
-        graph = run(wb, claim_id=claim, cluster_id=cluster, query=query)
+        graph = wb.citations(claim_id=claim, cluster_id=cluster, query=query)
     if as_json:
         emit(graph.to_dict(), True)
         return

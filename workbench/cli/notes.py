@@ -74,6 +74,12 @@ FilterDateField = Annotated[
 FilterDeleted = Annotated[bool, typer.Option("--include-deleted", help="Include deleted notes.")]
 
 
+def _notes(wb: Any) -> Any:
+    """The workbench's notes, orphans reattached first (a command may follow a re-ingest)."""
+    wb.notes.relink()
+    return wb.notes
+
+
 def _line(n: Any) -> str:
     gone = " [deleted]" if n.deleted else ""
     claim = f"claim {n.claim_id}" if n.claim_id is not None else "claim absent"
@@ -120,9 +126,7 @@ def note_add(
 ) -> None:
     """Write the note on a claim (one per claim; update it afterwards)."""
     with open_workbench() as wb, _errors():
-        from workbench.notes.service import Notes
-
-        n = Notes(wb).add(claim, verdict, rationale, evidence or [], reviewer, source, source_type, attribution,
+        n = _notes(wb).add(claim, verdict, rationale, evidence or [], reviewer, source, source_type, attribution,
                           "cluster" if cluster else "claim")  # fmt: skip
     emit(
         n.to_dict(),
@@ -145,9 +149,7 @@ def note_list(
 ) -> None:
     """List notes, oldest first."""
     with open_workbench() as wb, _errors():
-        from workbench.notes.service import Notes
-
-        items = Notes(wb).list(
+        items = _notes(wb).list(
             _filters(
                 verdict, reviewer, outlet, date_from, date_to, date_field, include_deleted, claim
             )
@@ -161,9 +163,7 @@ def note_show(
 ) -> None:
     """One note in full."""
     with open_workbench() as wb, _errors():
-        from workbench.notes.service import Notes
-
-        n = Notes(wb).get(note_id)
+        n = _notes(wb).get(note_id)
     emit(n.to_dict(), as_json, _show(n))
 
 
@@ -173,9 +173,7 @@ def note_history(
 ) -> None:
     """Every change to a note: who, when, which fields, old and new values."""
     with open_workbench() as wb, _errors():
-        from workbench.notes.service import Notes
-
-        items = Notes(wb).history(note_id)
+        items = _notes(wb).history(note_id)
     emit([h.to_dict() for h in items], as_json, "\n".join(h.describe(width=120) for h in items))
 
 
@@ -216,9 +214,7 @@ def note_update(
     if clear_source:
         changes["source"] = None
     with open_workbench() as wb, _errors():
-        from workbench.notes.service import Notes
-
-        notes = Notes(wb)
+        notes = _notes(wb)
         version = expected_version if expected_version is not None else notes.get(note_id).version
         n = notes.update(note_id, version, reviewer=reviewer, add_evidence=evidence or [],
                          remove_evidence=remove_evidence or [], **changes)  # fmt: skip
@@ -234,9 +230,7 @@ def note_delete(
 ) -> None:
     """Delete a note (kept in history; export with --include-deleted)."""
     with open_workbench() as wb, _errors():
-        from workbench.notes.service import Notes
-
-        n = Notes(wb).delete(note_id, expected_version, reviewer)
+        n = _notes(wb).delete(note_id, expected_version, reviewer)
     emit(n.to_dict(), as_json, f"deleted note {n.id} (version {n.version})")
 
 
@@ -262,9 +256,7 @@ def export_cmd(
 ) -> None:
     """Export notes as CSV (spreadsheet-safe), JSON (re-importable), Markdown or ClaimReview JSON-LD."""
     with open_workbench() as wb, _errors():
-        from workbench.notes.export import export
-
-        text = export(wb, fmt, _filters(verdict, reviewer, outlet, date_from, date_to, date_field, include_deleted),
+        text = wb.export(fmt, _filters(verdict, reviewer, outlet, date_from, date_to, date_field, include_deleted),
                       min_score=min_score)  # fmt: skip
         if fmt == "claimreview":
             from workbench.notes.claimreview import config_warnings
@@ -294,9 +286,7 @@ def import_cmd(
     if not file.is_file():
         _die(f"{file}: no such file")
     with open_workbench() as wb, _errors():
-        from workbench.notes.export import import_json
-
-        report = import_json(wb, file.read_text(encoding="utf-8"), source=str(file))
+        report = wb.import_notes(file.read_text(encoding="utf-8"), source=str(file))
     data = report.to_dict()
     lines = [", ".join(f"{k} {v}" for k, v in data.items() if k != "results")]
     lines += [f"  record {r.index}: {r.status}: {r.reason}" for r in report.results if r.reason]

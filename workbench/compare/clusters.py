@@ -76,19 +76,12 @@ def _now() -> str:
 
 def cluster_of(wb: Workbench, claim_id: int) -> int | None:
     """The cluster id of a claim, or None when it is a cluster of one."""
-    row = wb.store.conn.execute(
-        "SELECT cluster_id FROM cluster_members WHERE claim_id = ?", (int(claim_id),)
-    ).fetchone()
-    return int(row[0]) if row else None
+    return wb.store.cluster_of(claim_id)
 
 
 def cluster_claims(wb: Workbench, cluster_id: int) -> list[int]:
     """Member claim ids of a stored cluster (empty when it does not exist)."""
-    rows = wb.store.conn.execute(
-        "SELECT claim_id FROM cluster_members WHERE cluster_id = ? ORDER BY claim_id",
-        (int(cluster_id),),
-    )
-    return [int(r[0]) for r in rows]
+    return wb.store.cluster_claims(cluster_id)
 
 
 def members(wb: Workbench, claim_id: int) -> list[int]:
@@ -100,10 +93,8 @@ def members(wb: Workbench, claim_id: int) -> list[int]:
 def clusters(wb: Workbench, min_size: int = 2) -> list[Cluster]:
     """All stored clusters with at least ``min_size`` members, largest first."""
     groups: dict[int, list[int]] = {}
-    for cid, claim in wb.store.conn.execute(
-        "SELECT cluster_id, claim_id FROM cluster_members ORDER BY cluster_id, claim_id"
-    ):
-        groups.setdefault(int(cid), []).append(int(claim))
+    for cid, claim in wb.store.cluster_memberships():
+        groups.setdefault(cid, []).append(claim)
     out = [Cluster(cid, ids) for cid, ids in groups.items() if len(ids) >= min_size]
     return sorted(out, key=lambda c: (-c.size, c.id))
 
@@ -141,7 +132,7 @@ class _Updater:
 
     def __init__(self, wb: Workbench, threshold: float) -> None:
         self.wb = wb
-        self.conn = wb.store.conn
+        self.store = wb.store
         self.threshold = threshold
         self.vectors = _Vectors(wb)
         self.report = ClusterUpdate()
@@ -207,32 +198,20 @@ class _Updater:
     def _ensure_cluster(self, key: tuple[str, int]) -> int:
         if key[0] == "cluster":
             return key[1]
-        stamp = _now()
-        cur = self.conn.execute(
-            "INSERT INTO clusters (created_at, updated_at) VALUES (?, ?)", (stamp, stamp)
-        )
+        cid = self.store.create_cluster(_now())
         self.report.created += 1
-        cid = int(cur.lastrowid)
         self._put(key[1], cid, 1.0)
         return cid
 
     def _put(self, claim_id: int, cluster_id: int, sim: float) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO cluster_members (claim_id, cluster_id, similarity, added_at) VALUES (?, ?, ?, ?)",
-            (int(claim_id), int(cluster_id), round(sim, 6), _now()),
-        )
-        self.conn.execute(
-            "UPDATE clusters SET updated_at = ? WHERE id = ?", (_now(), int(cluster_id))
-        )
+        self.store.put_cluster_member(claim_id, cluster_id, round(sim, 6), _now())
+        self.store.touch_cluster(cluster_id, _now())
 
     def _merge(self, keep: int, other: tuple[str, int]) -> None:
         if other[0] == "claim":
             self._put(other[1], keep, 1.0)
             return
-        self.conn.execute(
-            "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", (keep, other[1])
-        )
-        self.conn.execute("DELETE FROM clusters WHERE id = ?", (other[1],))
+        self.store.merge_clusters(keep, other[1])
         self.report.merged += 1
 
     def add(self, claim_id: int, vec: np.ndarray, candidates: list[int]) -> None:
@@ -328,15 +307,8 @@ def _day(date: str | None) -> int | None:
 def rebuild(wb: Workbench, threshold: float | None = None) -> ClusterUpdate:
     """Drop all clusters and re-add every claim in article date order (after a retune)."""
     with wb.store.transaction():
-        wb.store.conn.execute("DELETE FROM cluster_members")
-        wb.store.conn.execute("DELETE FROM clusters")
-    ordered = [
-        int(r[0])
-        for r in wb.store.conn.execute(
-            "SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id"
-            " ORDER BY coalesce(a.date, a.ingested_at), c.id"
-        )
-    ]
+        wb.store.clear_clusters()
+    ordered = wb.store.claim_ids_by_date()
     total = ClusterUpdate()
     for start in range(0, len(ordered), REBUILD_CHUNK):
         part = add_claims(wb, ordered[start : start + REBUILD_CHUNK], threshold)

@@ -121,13 +121,8 @@ def anchors(wb: Workbench, words: set[str], share: float = ANCHOR_SHARE) -> set[
         return set()
     total = wb.store.claim_id_summary()[0]
     limit = max(ANCHOR_MIN_DF, share * total)
-    out: set[str] = set()
-    for i in range(0, len(words), 200):  # SQLite's default limit on expression depth/args
-        part = words[i : i + 200]
-        sql = ", ".join("sum(text LIKE ?)" for _ in part)
-        row = wb.store.conn.execute(f"SELECT {sql} FROM claims", [f"%{w}%" for w in part])
-        out |= {w for w, df in zip(part, row.fetchone(), strict=True) if (df or 0) <= limit}
-    return out
+    counts = wb.store.claims_containing(words)
+    return {w for w, df in zip(words, counts, strict=True) if df <= limit}
 
 
 def anchored(shared: set[str], names: set[str]) -> bool:
@@ -173,10 +168,8 @@ def resolve(wb: Workbench, focus: int | str) -> Claim | None:
     """A claim id (int or digits) or a text equal to a stored claim -> that claim."""
     if isinstance(focus, int) or (isinstance(focus, str) and focus.strip().isdigit()):
         return wb.claim(int(focus))
-    row = wb.store.conn.execute(
-        "SELECT id FROM claims WHERE text = ? LIMIT 1", (focus.strip(),)
-    ).fetchone()
-    return wb.claim(int(row[0])) if row else None
+    found = wb.store.claim_id_with_text(focus.strip())
+    return wb.claim(found) if found is not None else None
 
 
 def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: float) -> Selection:

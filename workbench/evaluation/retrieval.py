@@ -270,7 +270,7 @@ def hybrid_ranker(
     penalty_weight: float | None = None,
     titles: bool = False,
     fair_ties: bool = False,
-    fusion: str = "linear",
+    fusion: str = "score",
     context: str | None = None,
     bm25_weight: float | None = None,
     rerank_weight: float = 0.0,
@@ -284,8 +284,8 @@ def hybrid_ranker(
     i.e. claim + title, or the claim alone with ``"none"``. A corpus without those fields
     (plain TSV) is used whole. With ``titles``, the dense side takes the better cosine of that
     view and the title alone. Fusion is
-    ``workbench.retrieval.search.fuse`` (``fusion="rrf"``: ``fuse_rrf``) and key-term re-scoring
-    ``rescore`` over the union of both sides' top candidates, as in the live search; equal
+    ``workbench.retrieval.fusion.score_candidates`` (``fusion="score"``, or ``"rrf"``) over the
+    union of both sides' top candidates, the same call the live search makes; equal
     scores keep corpus order, like ``dense_ranker`` and the live search (older claim first).
     With ``fair_ties`` they are broken by a fixed pseudo-random order instead: CheckThat! 2020
     has duplicate claims and all its judged claims sit in the first 1,000 of 10,375, so
@@ -297,16 +297,9 @@ def hybrid_ranker(
     the query's numbers and entities the claim agrees on).
     """
     from workbench.retrieval.embed import embedding_text
+    from workbench.retrieval.fusion import BM25_WEIGHT, LAMBDA, RESCORE_DEPTH, score_candidates
     from workbench.retrieval.lexical import BM25Index, clean_query, tokenize
-    from workbench.retrieval.search import (
-        BM25_WEIGHT,
-        LAMBDA,
-        MIN_CANDIDATES,
-        RESCORE_DEPTH,
-        fuse,
-        fuse_rrf,
-        rescore,
-    )
+    from workbench.retrieval.search import MIN_CANDIDATES
     from workbench.settings import Settings
 
     embed = _model_embed(embedder)
@@ -348,11 +341,8 @@ def hybrid_ranker(
             cand = np.union1d(_top(cos, n), _top(bm25, n))
             if tie is not None:
                 cand = cand[np.argsort(tie[cand])]
-            if fusion == "rrf":
-                fused = fuse_rrf(cos[cand], bm25[cand])
-            else:
-                fused = fuse(cos[cand], bm25[cand], weight)
-            final, _ = rescore(query, [claim_texts[j] for j in cand], fused, cos[cand], weight=lam)
+            texts = [claim_texts[j] for j in cand]
+            final, _ = score_candidates(query, texts, cos[cand], bm25[cand], fusion, weight, lam)
             if rerank_weight > 0:
                 top = np.argsort(-final, kind="stable")[:RESCORE_DEPTH]
                 bonus = rerank_overlap(

@@ -59,11 +59,9 @@ def claim_author(wb: Workbench, note: Note) -> tuple[str, str] | None:
                 return att.source, att.source_type
     outlet = None
     if note.article_id:
-        row = wb.store.conn.execute(
-            "SELECT outlet, url FROM articles WHERE id = ?", (note.article_id,)
-        ).fetchone()
-        if row is not None:
-            outlet = row["outlet"] or wb.outlet_for_url(row["url"])
+        article = wb.store.find_article(note.article_id)
+        if article is not None:
+            outlet = article.outlet or wb.outlet_for_url(article.url)
     outlet = outlet or wb.outlet_for_url(note.article_url)
     return (outlet, "publisher") if outlet else None
 

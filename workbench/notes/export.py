@@ -72,17 +72,12 @@ def _context(wb: Workbench, note: Note) -> dict[str, Any]:
                            "article_title": None, "outlet": None, "article_date": None}  # fmt: skip
     article_id = note.article_id
     if note.claim_id is not None:
-        row = wb.store.conn.execute(
-            "SELECT article_id FROM claims WHERE id = ?", (note.claim_id,)
-        ).fetchone()
-        article_id = row[0] if row else article_id
+        article_id = wb.store.article_id_of(note.claim_id) or article_id
     if article_id:
-        row = wb.store.conn.execute(
-            "SELECT id, title, outlet, date, url FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if row is not None:
-            ctx.update(article_id=row["id"], article_url=row["url"], article_title=row["title"],
-                       outlet=row["outlet"], article_date=row["date"])  # fmt: skip
+        art = wb.store.find_article(article_id)
+        if art is not None:
+            ctx.update(article_id=art.id, article_url=art.url, article_title=art.title,
+                       outlet=art.outlet, article_date=art.date)  # fmt: skip
     ctx["article_url"] = web_url(ctx["article_url"])
     return ctx
 
@@ -95,21 +90,14 @@ def _evidence(wb: Workbench, note: Note) -> list[dict[str, Any]]:
         if e.url:
             out.append({"url": e.url})
             continue
-        row = None
-        if e.claim_id is not None:
-            row = wb.store.conn.execute(
-                "SELECT id, text FROM claims WHERE id = ? AND text_hash = ?",
-                (e.claim_id, e.claim_hash),
-            ).fetchone()
-        if row is None and e.claim_hash:
+        found = None
+        if e.claim_id is not None and e.claim_hash:  # the id counts only with its hash
+            found = wb.store.find_claim(e.claim_id, e.claim_hash)
+        if found is None and e.claim_hash:
             cid = notes.find_claim(e.claim_hash, e.article_id)
-            row = (
-                wb.store.conn.execute("SELECT id, text FROM claims WHERE id = ?", (cid,)).fetchone()
-                if cid
-                else None
-            )
+            found = wb.store.find_claim(cid) if cid else None
         out.append({"claim_hash": e.claim_hash, "article_id": e.article_id,
-                    "claim_id": int(row["id"]) if row else None, "claim_text": row["text"] if row else None})  # fmt: skip
+                    "claim_id": found.id if found else None, "claim_text": found.text if found else None})  # fmt: skip
     return out
 
 

@@ -36,6 +36,8 @@ from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
 
+from workbench.text.lexicons import word_set
+
 KINDS: tuple[str, ...] = (
     "wire",
     "broadcaster",
@@ -46,11 +48,6 @@ KINDS: tuple[str, ...] = (
     "organisation",
 )
 DEFAULT_THRESHOLD = 93.0  # rapidfuzz ratio (0-100) on compact normalised names
-
-
-def _words(text: str, sep: str | None = None) -> frozenset[str]:
-    """A constant word set written as one string (keeps the lists compact)."""
-    return frozenset(text.split(sep))
 
 
 # Trailing words that name the medium rather than the outlet ("Dawn newspaper").
@@ -69,12 +66,12 @@ _SUFFIXES = (
     "com",
 )
 # Cores too generic to stand for an outlet once a suffix is stripped ("Jordan TV").
-_BLOCKED_CORES = _words(
+_BLOCKED_CORES = word_set(
     "arab africa jordan iraqi global sky daily national india pakistan china israel "
     "afghanistan iran world business times star"
 )
 # Aliases never searched for in running text: common words, places, generic titles.
-_TEXT_SKIP = _words(
+_TEXT_SKIP = word_set(
     (
         "azerbaijan|people|time|space|nature|metro|tribune|fortune|variety|caliber|punch|"
         "independent|scroll|mint|oil price|news 24|nikkei|insider|business day|daily post|"
@@ -85,7 +82,7 @@ _TEXT_SKIP = _words(
     "|",
 )  # compared against " ".join(_tokens(alias)): casefolded, "The" kept before one word
 # Aliases searched for in text only when not at a sentence start ("Dawn raids began").
-_TEXT_CASED = _words("dawn guardian telegraph inquirer tempo tolo fars mehr economist axios yle")
+_TEXT_CASED = word_set("dawn guardian telegraph inquirer tempo tolo fars mehr economist axios yle")
 _NO_FUZZY = frozenset(w.replace(" ", "") for w in _TEXT_SKIP)
 _LANG_TAIL = re.compile(r"\s*\(?\bin [A-Z][a-z]+\)?\s*$")
 _SHORT_CAPS = re.compile(r"^[A-Z0-9]{2,3}$")

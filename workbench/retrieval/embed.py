@@ -23,7 +23,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -191,6 +191,18 @@ def _load_torch(path: Path, device: str, int8: bool = False) -> Any:
     if int8:
         st = torch.quantization.quantize_dynamic(st, {torch.nn.Linear}, dtype=torch.qint8)
     return st
+
+
+class TextEmbedder(Protocol):
+    """What the workbench needs from an embedder (``Embedder``, or a test's ``HashEmbedder``)."""
+
+    model_name: str
+    backend: str
+
+    @property
+    def dimension(self) -> int: ...
+    def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray: ...
+    def encode_query(self, text: str) -> np.ndarray: ...
 
 
 class Embedder:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -66,6 +66,7 @@ class VectorIndex(Protocol):
         self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]: ...
     def ids(self) -> np.ndarray: ...
+    def cosines(self, vector: np.ndarray, ids: Sequence[int]) -> dict[int, float]: ...
     def save(self, directory: Path) -> None: ...
     def __len__(self) -> int: ...
 
@@ -100,6 +101,8 @@ class FaissIndex:
         self.manifest: dict[str, Any] = dict(manifest or {})
         self.tombstones: set[int] = {int(i) for i in tombstones}
         self._idmap_cache: np.ndarray | None = None
+        # (id map it was built from, positions sorting it, ids in that order), for ``cosines``
+        self._positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # --- construction ------------------------------------------------------------------------
 
@@ -414,6 +417,32 @@ class FaissIndex:
             if params is not None
             else self._index.search(queries, k)
         )
+
+    def cosines(self, vector: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
+        """Inner products of ``vector`` with the stored vectors of ``ids`` (no second scan).
+
+        Read straight off a flat or HNSW index's vectors; ids that are not held (unknown or
+        deleted) are left out, and so is every id of an IVF index, whose vectors are not
+        addressable by position: the caller falls back to the embedding cache for those.
+        The id -> position order is sorted once per index state.
+        """
+        if not len(ids) or self.kind == "ivf" or self._index is None:
+            return {}
+        id_map = self._id_map()
+        if self._positions is None or self._positions[0] is not id_map:
+            order = np.argsort(id_map, kind="stable")
+            self._positions = (id_map, order, id_map[order])
+        _, order, sorted_ids = self._positions
+        want = np.asarray(ids, dtype=np.int64)
+        at = np.clip(np.searchsorted(sorted_ids, want), 0, max(len(sorted_ids) - 1, 0))
+        found = (sorted_ids[at] == want) if len(sorted_ids) else np.zeros(len(want), bool)
+        if self.tombstones:
+            found &= ~np.isin(want, np.fromiter(self.tombstones, dtype=np.int64))
+        if not found.any():
+            return {}
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        cos = self._stored()[order[at[found]]] @ query
+        return dict(zip(want[found].tolist(), cos.astype(np.float64).tolist(), strict=True))
 
     def _exact_subset(
         self, queries: np.ndarray, k: int, allowed: np.ndarray

@@ -15,7 +15,6 @@ import logging
 import re
 import shutil
 import time
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -192,27 +191,24 @@ class BM25Index:
 
 # ---------------------------------------------------------------------------- per workbench
 
-_OPEN: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], BM25Index]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _fingerprint(wb: Workbench) -> tuple[int, int]:
-    """Changes whenever any connection (this one included) may have written to the store."""
-    version = int(wb.store.conn.execute("PRAGMA data_version").fetchone()[0])
-    return version, int(wb.store.conn.total_changes)
+Fingerprinted = tuple[tuple[int, int], BM25Index]
 
 
 def lexical_index(wb: Workbench) -> BM25Index:
-    """The workbench's BM25 index, loaded from DATA/bm25 or rebuilt when stale.
+    """The workbench's BM25 index (kept on the instance: ``Workbench.lexical``)."""
+    return wb.lexical()
+
+
+def current_lexical(wb: Workbench, cached: Fingerprinted | None) -> Fingerprinted:
+    """(store fingerprint, BM25 index): ``cached`` while the store has not changed, else
+    loaded from DATA/bm25 or rebuilt when stale.
 
     A cheap fingerprint (SQLite data_version and this connection's change count) skips the
     store check on repeated searches; when it moves, the claim count and id sum decide.
     """
-    fp = _fingerprint(wb)
-    cached = _OPEN.get(wb)
+    fp = wb.store.change_fingerprint()
     if cached is not None and cached[0] == fp:
-        return cached[1]
+        return cached
     count, id_sum = wb.store.claim_id_summary()
     index = cached[1] if cached is not None else None
     directory = Path(wb.data_dir) / BM25_DIR
@@ -224,8 +220,7 @@ def lexical_index(wb: Workbench) -> BM25Index:
             index = None
     if index is None or not _current(index, count, id_sum, wb.settings.embed_context):
         index = rebuild_lexical(wb)
-    _OPEN[wb] = (_fingerprint(wb), index)
-    return index
+    return wb.store.change_fingerprint(), index
 
 
 def _current(index: BM25Index, count: int, id_sum: int, context: str) -> bool:
@@ -247,10 +242,7 @@ def rebuild_lexical(wb: Workbench) -> BM25Index:
     """
     started = time.perf_counter()
     context = wb.settings.embed_context
-    rows = wb.store.conn.execute(
-        "SELECT c.id, c.text, a.title FROM claims c JOIN articles a ON a.id = c.article_id"
-        " ORDER BY c.id"
-    ).fetchall()
+    rows = wb.store.claim_texts()
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     index = BM25Index.build(ids, [wb.claim_input(r[1], r[2]) for r in rows])
     seconds = round(time.perf_counter() - started, 3)

@@ -32,30 +32,34 @@ handles, hashtags, tweet signatures).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from workbench.errors import InvalidOption
 from workbench.records import ClaimInArticle, SearchHit
 from workbench.retrieval.embed import embed_key
+from workbench.retrieval.fusion import (  # noqa: F401  (fuse, fuse_rrf, rescore: kept importable here)
+    BM25_WEIGHT,
+    GATE,
+    LAMBDA,
+    RESCORE_DEPTH,
+    RRF_K,
+    fuse,
+    fuse_rrf,
+    rescore,
+    score_candidates,
+)
 from workbench.retrieval.lexical import clean_query, lexical_index
-from workbench.text.keyterms import KeyTerms, extract_key_terms, key_term_conflict
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
+    from workbench.retrieval.index import VectorIndex
 
 MODES = ("hybrid", "dense")
-BM25_WEIGHT = 0.25  # weight of the relative BM25 score next to the cosine (chosen on train)
-RRF_K = 60  # the usual reciprocal-rank constant, for ``fuse_rrf`` only
-LAMBDA = 0.5  # how much of the key-term penalty is taken off a candidate's score
-GATE = 0.85  # cosine from which a key-term conflict counts (near-paraphrases only)
-RESCORE_DEPTH = 20  # candidates re-scored for key-term conflicts
 MIN_CANDIDATES = 50  # candidates taken from each side before fusion
 
 
@@ -95,78 +99,13 @@ class Scored:
 
 
 def dense_candidates(
-    wb: Workbench, query_vec: np.ndarray, k: int, allowed: np.ndarray | None
+    index: VectorIndex, query_vec: np.ndarray, k: int, allowed: np.ndarray | None
 ) -> list[tuple[int, float]]:
     """(claim id, cosine) pairs from the vector index, best first."""
-    if not len(wb.index):
+    if not len(index):
         return []
-    scores, ids = wb.index.search(query_vec.reshape(1, -1), k, allowed=allowed)
+    scores, ids = index.search(query_vec.reshape(1, -1), k, allowed=allowed)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-
-
-def _ranks(values: np.ndarray) -> np.ndarray:
-    """0-based rank of each value, best (largest) first; ties keep input order."""
-    order = np.argsort(-values, kind="stable")
-    ranks = np.empty(len(values), dtype=np.int64)
-    ranks[order] = np.arange(len(values))
-    return ranks
-
-
-def fuse(cosine: np.ndarray, bm25: np.ndarray, weight: float = BM25_WEIGHT) -> np.ndarray:
-    """Score-level fusion in [0, 1]: ``(cosine + weight * bm25 / max bm25) / (1 + weight)``.
-
-    ``cosine`` and ``bm25`` are aligned arrays over the candidates. BM25 is scaled by the best
-    candidate's, so it only reorders what the query's own words separate; the cosine keeps
-    its margin (a clear dense winner is not overturned by a rank-1 BM25 hit).
-    """
-    if not len(cosine):
-        return np.zeros(0)
-    best = float(bm25.max()) if len(bm25) else 0.0
-    lex = bm25 / best if best > 0 else np.zeros(len(bm25))
-    return (np.clip(cosine, 0.0, 1.0) + weight * lex) / (1.0 + weight)
-
-
-def fuse_rrf(cosine: np.ndarray, bm25: np.ndarray, k: int = RRF_K) -> np.ndarray:
-    """Reciprocal-rank fusion of the two sides, scaled into [0, 1] by the best cosine.
-
-    ``cosine`` and ``bm25`` are aligned arrays over the candidates. The RRF sum is divided by
-    its maximum, so the top of both lists gets 1; multiplying by the best clipped cosine
-    (one number per query) keeps the order and makes a weak match look weak.
-    """
-    if not len(cosine):
-        return np.zeros(0)
-    rrf = 0.5 / (k + 1 + _ranks(cosine)) + 0.5 / (k + 1 + _ranks(bm25))
-    return rrf * (k + 1) * float(np.clip(cosine.max(), 0.0, 1.0))
-
-
-def rescore(
-    query: str,
-    texts: list[str],
-    scores: np.ndarray,
-    cosine: np.ndarray,
-    depth: int = RESCORE_DEPTH,
-    weight: float = LAMBDA,
-    gate: float = GATE,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(new scores, penalties): near-paraphrases in the top ``depth`` that conflict in a key
-    term are scaled by ``1 - weight * penalty``."""
-    scores = np.asarray(scores, dtype=np.float64).copy()
-    penalties = np.zeros(len(scores))
-    if not len(scores) or weight <= 0:
-        return scores, penalties
-    terms: KeyTerms | None = None
-    for i in np.argsort(-scores, kind="stable")[:depth]:
-        if cosine[i] < gate:
-            continue
-        terms = terms or _terms(query)
-        penalties[i] = key_term_conflict(terms, _terms(texts[i])).penalty
-    return scores * (1.0 - weight * penalties), penalties
-
-
-@lru_cache(maxsize=20_000)
-def _terms(text: str) -> KeyTerms:
-    """Key terms of a text without negation, cached: candidates recur query after query."""
-    return replace(extract_key_terms(text), negations=())
 
 
 @contextmanager
@@ -185,49 +124,12 @@ def _one_thread() -> Iterator[None]:
         faiss.omp_set_num_threads(before)
 
 
-_POSITIONS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray, np.ndarray]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _stored_cosines(index: Any, vec: np.ndarray, ids: list[int]) -> dict[int, float]:
-    """Cosines read straight off a flat/HNSW FAISS index's stored vectors (no second scan).
-
-    The id -> position map is sorted once per index state (the index drops its id-map cache
-    whenever it changes); tombstoned or unknown ids are left to the caller.
-    """
-    id_map_of = getattr(index, "_id_map", None)
-    stored_of = getattr(index, "_stored", None)
-    if not ids or not callable(id_map_of) or not callable(stored_of):
-        return {}
-    try:
-        id_map = id_map_of()
-        cached = _POSITIONS.get(index)
-        if cached is None or cached[0] is not id_map:
-            order = np.argsort(id_map, kind="stable")
-            cached = (id_map, order, id_map[order])
-            _POSITIONS[index] = cached
-        _, order, sorted_ids = cached
-        want = np.asarray(ids, dtype=np.int64)
-        at = np.clip(np.searchsorted(sorted_ids, want), 0, max(len(sorted_ids) - 1, 0))
-        found = (sorted_ids[at] == want) if len(sorted_ids) else np.zeros(len(want), bool)
-        dead = getattr(index, "tombstones", None)
-        if dead:
-            found &= ~np.isin(want, np.fromiter(dead, dtype=np.int64))
-        if not found.any():
-            return {}
-        cos = stored_of()[order[at[found]]] @ np.asarray(vec, dtype=np.float32).reshape(-1)
-    except Exception:  # an index without readable vectors: use the slower paths
-        return {}
-    return dict(zip(want[found].tolist(), cos.astype(np.float64).tolist(), strict=True))
-
-
 def _cosines_for(
     wb: Workbench, vec: np.ndarray, ids: list[int], rows: dict[int, ClaimInArticle]
 ) -> dict[int, float]:
     """Cosines for claims the dense top list missed: from the index's own vectors, else the
     embedding cache, else a restricted FAISS search."""
-    out = _stored_cosines(wb.index, vec, ids)
+    out = wb.index.cosines(vec, ids)
     rest = [c for c in ids if c not in out]
     if rest:
         hashes = {
@@ -239,7 +141,7 @@ def _cosines_for(
         out.update({c: float(cached[h] @ vec) for c, h in hashes.items() if h in cached})
         rest = [c for c in rest if c not in out]
     if rest:
-        out.update(dense_candidates(wb, vec, len(rest), np.asarray(rest, dtype=np.int64)))
+        out.update(dense_candidates(wb.index, vec, len(rest), np.asarray(rest, dtype=np.int64)))
     return out
 
 
@@ -303,7 +205,7 @@ def _hybrid_rank(
     depth = max(MIN_CANDIDATES, 2 * k) + len(excluded)
     vec = wb.embedder.encode_query(query)
     with _one_thread():
-        cosine = dict(dense_candidates(wb, vec, depth, allowed))
+        cosine = dict(dense_candidates(wb.index, vec, depth, allowed))
     bm25: dict[int, float] = {}
     if mode == "hybrid":
         lexical = lexical_index(wb)
@@ -317,9 +219,10 @@ def _hybrid_rank(
         cosine.update(_cosines_for(wb, vec, [c for c in ids if c not in cosine], rows))
     cos = np.array([cosine.get(c, 0.0) for c in ids], dtype=np.float64)
     lex = np.array([bm25.get(c, 0.0) for c in ids], dtype=np.float64)
-    fused = np.clip(cos, 0.0, 1.0) if mode == "dense" else fuse(cos, lex)
-    final, penalties = rescore(query, [rows[c].claim.text for c in ids], fused, cos)
-    final = np.clip(final, 0.0, 1.0)
+    texts = [rows[c].claim.text for c in ids]
+    final, penalties = score_candidates(
+        query, texts, cos, lex, "dense" if mode == "dense" else "score"
+    )
     order = np.lexsort((np.asarray(ids), -final))
     out = [
         Scored(ids[i], float(cos[i]), float(lex[i]), float(penalties[i]), float(final[i]))

@@ -18,13 +18,14 @@ import numpy as np
 
 from workbench.errors import NotFound, WorkbenchError
 from workbench.records import Article, Attribution, CitedSource, Claim, ClaimInArticle, ClaimSpan
+from workbench.store.clusters import ClusterTables
 from workbench.store.imports import ImportQueries
 from workbench.store.migrations import MIGRATIONS
 
 STORE_FILE = "workbench.sqlite"
 
 
-class Store(ImportQueries):
+class Store(ClusterTables, ImportQueries):
     """One connection to the workbench database, migrated to the latest schema on open."""
 
     def __init__(self, path: Path) -> None:
@@ -71,6 +72,11 @@ class Store(ImportQueries):
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on this connection (writes join it)."""
+        return self.conn.in_transaction
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any error: nothing is half-written."""
@@ -86,6 +92,12 @@ class Store(ImportQueries):
         self.conn.close()
 
     # --- meta ---------------------------------------------------------------------------
+
+    def change_fingerprint(self) -> tuple[int, int]:
+        """Changes whenever any connection (this one included) may have written to the store:
+        (SQLite ``data_version``, this connection's change count)."""
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        return version, int(self.conn.total_changes)
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -252,6 +264,11 @@ class Store(ImportQueries):
             row = row[0]
         return self._article(row)
 
+    def find_article(self, article_id: str) -> Article | None:
+        """The article with exactly this id, or None (no prefix matching, no error)."""
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row is not None else None
+
     def _article(self, row: sqlite3.Row) -> Article:
         sources = [
             CitedSource(outlet=r["outlet"], url=r["url"])
@@ -297,6 +314,38 @@ class Store(ImportQueries):
             raise NotFound(f"no claim {claim_id}")
         return _claim(row)
 
+    def find_claim(self, claim_id: int, text_hash: str | None = None) -> Claim | None:
+        """The claim with this id (and, when given, this text hash), or None."""
+        sql, args = "SELECT * FROM claims WHERE id = ?", [claim_id]
+        if text_hash is not None:
+            sql += " AND text_hash = ?"
+            args.append(text_hash)
+        row = self.conn.execute(sql, args).fetchone()
+        return _claim(row) if row is not None else None
+
+    def article_id_of(self, claim_id: int) -> str | None:
+        """The article a claim belongs to, or None when there is no such claim."""
+        row = self.conn.execute(
+            "SELECT article_id FROM claims WHERE id = ?", (claim_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def claim_id_with_text(self, text: str) -> int | None:
+        """The first stored claim whose text is exactly ``text``."""
+        row = self.conn.execute("SELECT id FROM claims WHERE text = ? LIMIT 1", (text,)).fetchone()
+        return int(row[0]) if row else None
+
+    def claims_containing(self, words: Sequence[str]) -> list[int]:
+        """For each word, how many claims contain it (case-insensitive substring, one scan
+        per 200 words: SQLite's default limit on expression depth/args)."""
+        counts: list[int] = []
+        for i in range(0, len(words), 200):
+            part = list(words[i : i + 200])
+            sql = ", ".join("sum(text LIKE ?)" for _ in part)
+            row = self.conn.execute(f"SELECT {sql} FROM claims", [f"%{w}%" for w in part])
+            counts += [int(df or 0) for df in row.fetchone()]
+        return counts
+
     def claims_by_ids(self, ids: Sequence[int]) -> dict[int, ClaimInArticle]:
         """Claims with their article's title/outlet/date/url, keyed by claim id."""
         out: dict[int, ClaimInArticle] = {}
@@ -312,6 +361,14 @@ class Store(ImportQueries):
                     _claim(row), row["a_title"], row["a_outlet"], row["a_date"], row["a_url"]
                 )
         return out
+
+    def claim_texts(self) -> list[tuple[int, str, str | None]]:
+        """(claim id, text, article title) of every claim, by id."""
+        rows = self.conn.execute(
+            "SELECT c.id, c.text, a.title FROM claims c JOIN articles a ON a.id = c.article_id"
+            " ORDER BY c.id"
+        )
+        return [(int(r[0]), r[1], r[2]) for r in rows]
 
     def attributions_for(self, claim_ids: Sequence[int]) -> dict[int, list[Attribution]]:
         out: dict[int, list[Attribution]] = {int(i): [] for i in claim_ids}

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from workbench.text.lexicons import TITLES
+
 # ---------------------------------------------------------------------------- lexicons
 
 _W = str.split
@@ -64,11 +66,6 @@ NOT_NAMES = STOPWORDS | set(_W(
     "prices troops soldiers experts analysts critics protesters several many few no not yes "
     "mr mrs ms dr breaking update updated read photo video watch first new"
 )) | set(UNITS) | set(MONTHS) | set(WEEKDAYS)  # fmt: skip
-TITLES = set(_W(
-    "president prime minister mr mrs ms dr gen general sen senator rep gov governor king queen "
-    "prince princess pope chancellor secretary foreign defence defense interior spokesman "
-    "spokeswoman spokesperson ambassador mayor judge sir lord commander colonel col lt sgt "
-    "capt captain chief deputy vice former acting"))  # fmt: skip
 CONNECTORS = set(_W("of de la al bin von van del du da le"))
 LIKELY_COMMON_SUFFIXES = ("s", "ed", "ing", "ly", "tion", "ment", "ness", "ers")
 

@@ -21,9 +21,7 @@ KIND_LABELS = {
 @st.cache_data(show_spinner="Building the citation graph…", max_entries=4, ttl=600)
 def all_citations(data: str, n_claims: int, n_attributions: int) -> Any:
     """The citation graph over every stored claim (rebuilt when counts change)."""
-    from workbench.compare.citations import citation_graph
-
-    return citation_graph(common.workbench())
+    return common.workbench().citations()
 
 
 def node_rows(g: Any, kinds: tuple[str, ...]) -> list[dict[str, Any]]:

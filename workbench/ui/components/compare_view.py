@@ -19,9 +19,7 @@ STANCE_COLOURS = {"agree": "green", "contradict": "red", "unrelated": "gray", "f
 @st.cache_data(show_spinner="Comparing sources…", max_entries=64, ttl=600)
 def comparison(data: str, claim_id: int, n_claims: int) -> Any:
     """The library's comparison for one claim (re-run when the claim count changes)."""
-    from workbench.compare.report import compare
-
-    return compare(common.workbench(), claim_id)
+    return common.workbench().compare(claim_id)
 
 
 def outlet_rows(cmp: Any) -> list[dict[str, Any]]:
@@ -66,9 +64,7 @@ def diff_markdown(a: str, ops: list[dict[str, Any]]) -> str:
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)
 def story_graph(data: str, claim_ids: tuple[int, ...], n_claims: int) -> Any:
     """The library's citation graph over the compared versions."""
-    from workbench.compare.citations import citation_graph
-
-    return citation_graph(common.workbench(), list(claim_ids))
+    return common.workbench().citations(claim_ids=claim_ids)
 
 
 def citation_picture(wb: Workbench, cmp: Any) -> None:

@@ -18,9 +18,7 @@ REVIEWER_KEY = "reviewer_name"
 
 
 def _notes() -> Any:
-    from workbench.notes.service import Notes
-
-    return Notes(common.workbench(), relink=False)
+    return common.workbench().notes
 
 
 def _current(claim_id: int) -> Any:

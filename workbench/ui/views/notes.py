@@ -68,13 +68,11 @@ def filters_sidebar(wb: Workbench) -> Any:
 
 def downloads(wb: Workbench, filters: Any) -> None:
     """One download button per export format (or a plain notice until export lands)."""
-    from workbench.notes.export import export
-
     cols = st.columns(len(EXPORTS))
     for col, (fmt, (label, ext, mime)) in zip(cols, EXPORTS.items(), strict=True):
         col.download_button(
             label,
-            data=lambda fmt=fmt: export(wb, fmt, filters),  # built on click, not every rerun
+            data=lambda fmt=fmt: wb.export(fmt, filters),  # built on click, not every rerun
             file_name=f"notes.{ext}",
             mime=mime,
             key=f"notes_dl_{fmt}",
@@ -88,12 +86,10 @@ def downloads(wb: Workbench, filters: Any) -> None:
 
 def main() -> None:
     st.title("Notes")
-    from workbench.notes.service import Notes
-
     wb = common.workbench()
     filters = filters_sidebar(wb)
     try:
-        notes = Notes(wb, relink=False).list(filters)
+        notes = wb.notes.list(filters)
     except WorkbenchError as exc:
         st.error(str(exc))
         return
