@@ -206,6 +206,19 @@ def test_lookup_page_shows_seed_result_in_chromium(seeded_dir: Path, tmp_path: P
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.browser
+def test_browser_fonts_cover_arabic_script_and_devanagari() -> None:
+    """Right-to-left claims and Hindi need glyphs: scripts/install-browser.sh installs
+    fonts-noto-core beside chromium."""
+    if find_chromium() is None or shutil.which("fc-list") is None:
+        pytest.skip("chromium or fontconfig is not installed (scripts/install-browser.sh)")
+    for lang in ("ur", "fa", "ps", "ar", "hi"):
+        found = subprocess.run(
+            ["fc-list", f":lang={lang}", "family"], capture_output=True, text=True, check=False
+        ).stdout
+        assert found.strip(), f"no font for {lang}: run scripts/install-browser.sh"
+
+
 PAGES = [  # (file name, path and query, text that shows when the page is ready)
     ("lookup", f"?q={quote(SEED_QUERY)}", SEED_TEXT),
     ("article", "article?claim={claim}", "Claims are coloured by their source"),
