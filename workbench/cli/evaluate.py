@@ -92,9 +92,10 @@ def eval_crosslingual(
     method: Annotated[
         str,
         typer.Option(
-            help="plain (e5 cosine), context (default: plus story, numbers, names) or both."
+            help="plain (e5 cosine), story (+ story vectors, numbers, names), context "
+            "(+ neighbouring sentences) or all."
         ),
-    ] = "both",
+    ] = "all",
     cache: Annotated[
         bool, typer.Option(help="Keep sentence vectors in DATA/cache for reruns.")
     ] = True,
@@ -103,6 +104,7 @@ def eval_crosslingual(
     """Accuracy@1 of cross-lingual lookup: each sentence finds its English translation and back."""
     from workbench.errors import InvalidOption
     from workbench.evaluation.crosslingual import (
+        METHODS,
         cached_encoder,
         evaluate_crosslingual,
         format_report,
@@ -110,9 +112,9 @@ def eval_crosslingual(
     )
     from workbench.retrieval.multilingual import CLAIM_PREFIX, MODEL_NAME, encode
 
-    methods = {"both": ("plain", "context"), "plain": ("plain",), "context": ("context",)}
+    methods = {"all": METHODS, **{m: (m,) for m in METHODS}}
     if method not in methods:
-        raise InvalidOption(f"--method must be plain, context or both; not {method!r}")
+        raise InvalidOption(f"--method must be plain, story, context or all; not {method!r}")
     s = settings()
     encoder = cached_encoder(
         lambda texts: encode(texts, CLAIM_PREFIX),
