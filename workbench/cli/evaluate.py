@@ -1,4 +1,5 @@
-"""``workbench eval …``: retrieval (CheckThat!) and attribution (brat) evaluations."""
+"""``workbench eval …``: retrieval (CheckThat!), attribution (brat), same-claim (MRPC) and
+stance (FNC-1) evaluations."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import typer
 from workbench.cli import JsonOpt, app, emit, settings
 
 eval_app = typer.Typer(
-    help="Measure retrieval and attribution quality on labelled data.", no_args_is_help=True
+    help="Measure retrieval, attribution, same-claim and stance quality on labelled data.",
+    no_args_is_help=True,
 )
 app.add_typer(eval_app, name="eval")
 
@@ -123,4 +125,49 @@ def eval_crosslingual(
     )
     langs = [x.strip() for x in languages.split(",") if x.strip()]
     result = evaluate_crosslingual(read_parallel(tsv), encoder, langs, methods[method])
+    emit(result, as_json, format_report(result))
+
+
+@eval_app.command("same-claim")
+def eval_same_claim(
+    mrpc: Annotated[
+        Path, typer.Option(help="MRPC-format TSV (Quality, #1 ID, #2 ID, #1 String, #2 String).")
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Accuracy of the same-statement decision and precision/recall at the cluster point."""
+    from workbench.compare.same_claim import SameClaimJudge
+    from workbench.evaluation.same_claim import evaluate_same_claim, format_report
+    from workbench.retrieval.embed import Embedder
+
+    s = settings()
+    judge = SameClaimJudge(
+        encode=Embedder(s.model, s.device, s.batch_size, s.torch_threads).encode,
+        cache_size=50_000,
+    )
+    result = evaluate_same_claim(mrpc, judge)
+    emit(result, as_json, format_report(result))
+
+
+@eval_app.command("stance")
+def eval_stance(
+    fnc: Annotated[
+        Path, typer.Option(help="FNC-1 folder with train_bodies.csv and train_stances.csv.")
+    ],
+    split: Annotated[
+        str, typer.Option(help="dev (20 % of Body IDs, fixed seed) or train.")
+    ] = "dev",
+    limit: Annotated[int | None, typer.Option(help="Only the first N pairs of the split.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Macro-F1, per-class F1 and the official FNC score of article stance toward a claim."""
+    from workbench.compare.article_stance import get_stance_weights
+    from workbench.compare.same_claim import SameClaimJudge
+    from workbench.evaluation.stance import evaluate_stance, format_report
+    from workbench.retrieval.embed import Embedder
+
+    s = settings()
+    encode = Embedder(s.model, s.device, s.batch_size, s.torch_threads).encode
+    judge = SameClaimJudge(encode=encode, cache_size=100_000)
+    result = evaluate_stance(fnc, judge, get_stance_weights(), encode, split=split, limit=limit)
     emit(result, as_json, format_report(result))

@@ -6,12 +6,15 @@ new claim looks up its nearest neighbours in the FAISS index (never a full rebui
 
 - neighbours from *other* articles with cosine >= ``threshold`` propose their cluster (or
   themselves, when not yet clustered);
-- the claim joins the proposed cluster whose **average** cosine to all its members is highest,
-  provided that average is >= ``threshold`` too (average-link, not single-link: one borderline
-  neighbour cannot drag a claim into a cluster it does not resemble as a whole, which is what
-  makes single-link chain unrelated statements together);
-- when the claim qualifies for two clusters, they merge only if the average cosine between
-  their members is >= ``threshold`` (the same average-link test between clusters).
+- the claim joins the proposed cluster whose **average** same-statement probability (the
+  ``SameClaimJudge`` of Compare, fitted on MRPC) over all its members is highest, provided
+  that average reaches the judge's cluster operating point (``cluster_threshold`` of its
+  weights: precision >= 0.9), every member is the same statement at the judge's accuracy
+  point, and the cosine to every member reaches ``threshold - LINK_GAP`` (average-link, not
+  single-link: one borderline neighbour cannot drag a claim into a cluster it does not
+  resemble as a whole, which is what makes single-link chain unrelated statements together);
+- when the claim qualifies for two clusters, they merge only if the same tests hold between
+  their members.
 
 Only claims that matched something are stored; a claim with no cluster is its own cluster
 of one. ``rebuild`` re-runs the same procedure over the whole store (after changing the
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 
 NEIGHBOURS = 20  # nearest neighbours looked at per new claim
 REBUILD_CHUNK = 512
+MAX_COMPARED = 48  # members of one cluster a new claim is compared with (a spread sample)
 LINK_GAP = 0.12  # every member must reach threshold - LINK_GAP (complete-link floor)
 MAX_DAYS_APART = 7  # dated news claims further apart than this are not one statement
 
@@ -131,17 +135,30 @@ class _Updater:
     """Applies new claims to the stored clusters, one claim at a time, inside a transaction."""
 
     def __init__(self, wb: Workbench, threshold: float) -> None:
+        from workbench.compare.same_claim import SameClaimJudge, get_judge
+
         self.wb = wb
         self.store = wb.store
         self.threshold = threshold
+        # the same-statement decision of Compare, at its precision (cluster) operating point
+        self.judge = SameClaimJudge(get_judge().weights, encode=wb.vectors_for)
+        self.p_join = self.judge.cluster_threshold
         self.vectors = _Vectors(wb)
         self.report = ClusterUpdate()
         self.texts: dict[int, str] = {}
         self.dates: dict[int, int | None] = {}
 
     def _members(self, key: tuple[str, int]) -> list[int]:
+        """The members a claim is compared with: all of a small cluster, an evenly spread
+        sample of ``MAX_COMPARED`` of a big one, so a claim's cost does not grow with it."""
         kind, value = key
-        return cluster_claims(self.wb, value) if kind == "cluster" else [value]
+        if kind != "cluster":
+            return [value]
+        ids = cluster_claims(self.wb, value)
+        if len(ids) <= MAX_COMPARED:
+            return ids
+        step = len(ids) / MAX_COMPARED
+        return [ids[int(i * step)] for i in range(MAX_COMPARED)]
 
     def _key(self, claim_id: int) -> tuple[str, int]:
         cid = cluster_of(self.wb, claim_id)
@@ -179,21 +196,36 @@ class _Updater:
             return bool(_REVISION & (ka.words | kb.words))
         return True
 
+    def _p_same(self, claim_id: int, ids: list[int], sims: np.ndarray) -> np.ndarray:
+        """The judge's same-statement probability of ``claim_id`` with each of ``ids``."""
+        self._info([claim_id, *ids])
+        focus = self.texts.get(claim_id, "")
+        others = [self.texts.get(m, "") for m in ids]
+        got = self.judge.decide_many(focus, others, [float(x) for x in sims])
+        return np.array([d.p_same for d in got])
+
     def _score(self, claim_id: int, vec: np.ndarray, ids: list[int]) -> float | None:
-        """Average cosine to the members, or None when the claim fails the complete-link
-        floor or is incompatible with any member (see ``compatible``)."""
+        """Average same-statement probability over the members, or None when the claim fails
+        the cosine complete-link floor, is incompatible with any member (see ``compatible``)
+        or is not the same statement as every member at the judge's accuracy point."""
         sims = self.vectors.get(ids) @ vec
         if float(sims.min()) < self.threshold - LINK_GAP:
             return None
         if not all(self.compatible(claim_id, m) for m in ids):
             return None
-        return float(sims.mean())
+        p = self._p_same(claim_id, ids, sims)
+        if float(p.min()) < self.judge.threshold:
+            return None
+        return float(p.mean())
 
     def _joinable(self, a: list[int], b: list[int]) -> bool:
         sims = self.vectors.get(a) @ self.vectors.get(b).T
         if float(sims.mean()) < self.threshold or float(sims.min()) < self.threshold - LINK_GAP:
             return False
-        return all(self.compatible(x, y) for x in a for y in b)
+        if not all(self.compatible(x, y) for x in a for y in b):
+            return False
+        p = np.concatenate([self._p_same(x, b, sims[i]) for i, x in enumerate(a)])
+        return float(p.mean()) >= self.p_join and float(p.min()) >= self.judge.threshold
 
     def _ensure_cluster(self, key: tuple[str, int]) -> int:
         if key[0] == "cluster":
@@ -223,7 +255,7 @@ class _Updater:
             if key not in groups:
                 groups[key] = self._score(claim_id, vec, self._members(key))
         eligible = sorted(
-            ((s, k) for k, s in groups.items() if s is not None and s >= self.threshold),
+            ((s, k) for k, s in groups.items() if s is not None and s >= self.p_join),
             reverse=True,
         )
         if not eligible:

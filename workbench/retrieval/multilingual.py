@@ -140,7 +140,10 @@ class MultilingualIndex:
         return len(found)
 
     def sync(self) -> dict[str, int]:
-        """Make the index hold exactly the store's claims (the first build is this too)."""
+        """Make the index hold exactly the store's claims (the first build is this too);
+        a read-only data directory is searched as it is."""
+        if getattr(self.wb, "readonly", False):
+            return {"added": 0, "removed": 0}
         store_ids = self.wb.store.all_claim_ids()
         index_ids = self.index.ids()
         stale = np.setdiff1d(index_ids, store_ids)

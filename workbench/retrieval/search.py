@@ -70,6 +70,7 @@ class Filters:
     date_to: str | None = None
     exclude_article: str | None = None
     source_type: str | None = None
+    cited: str | None = None  # only articles whose record cites this outlet (sources: [...])
     min_score: float | None = None
     mode: str | None = None  # "hybrid" or "dense"; None means settings.search_mode
     language: str | None = None  # claims in this language only (workbench.text.language code)
@@ -83,6 +84,7 @@ class Filters:
                 self.exclude_article,
                 self.source_type,
                 self.language,
+                self.cited,
             )
         )
 
@@ -157,7 +159,14 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
     if not query or not len(wb.index):
         return []
     only_exclude = filters.exclude_article and not any(
-        (filters.outlet, filters.date_from, filters.date_to, filters.source_type, filters.language)
+        (
+            filters.outlet,
+            filters.date_from,
+            filters.date_to,
+            filters.source_type,
+            filters.cited,
+            filters.language,
+        )
     )
     # Leaving one article out keeps almost every claim: over-fetch and drop its claims
     # rather than hand FAISS an allow-list of the whole store.
@@ -172,7 +181,8 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
             filters.date_to,
             filters.exclude_article,
             filters.source_type,
-            filters.language,
+            cited=filters.cited,
+            language=filters.language,
         )
     if allowed is not None and not len(allowed):
         return []

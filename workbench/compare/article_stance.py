@@ -1,0 +1,216 @@
+"""An article's stance toward a claim, from the stances of the article's own claims.
+
+Why: Compare asks "does this outlet's article agree with the claim?". An article is a list of
+claims; the ones closest to the focus claim are judged one by one (``same_claim`` tier +
+``agreement.judge_agreement``) and their labels, the refutation and hedging cues of the
+article and its relatedness to the claim are combined by a small multinomial logistic model
+(``stance_weights.json`` next to this module; fitted on an FNC-1 train split by Body ID, see
+docs/comparison.md). Every feature is listed in ``ARTICLE_FEATURES``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from workbench.compare.agreement import REFUTATION_WORDS, AgreementResult, judge_agreement
+from workbench.compare.same_claim import SameClaimJudge
+from workbench.compare.slots import HEDGE_WORDS, extract_slots_many
+from workbench.text.keyterms import extract_key_terms, stem
+from workbench.text.lexicons import word_set
+
+STANCE_WEIGHTS = Path(__file__).with_name("stance_weights.json")
+STANCES = ("agree", "disagree", "discuss", "unrelated")
+TOP_K = 3  # claims of the article judged against the focus claim
+_WORD = re.compile(r"[\w']+")
+# Cues of refutation at article level (FNC-1's own baseline used a list like this one).
+REFUTE_CUES = REFUTATION_WORDS | word_set(
+    "fake fraud hoax false deny denies denied refute refuted debunk debunked nope doubt doubts "
+    "bogus retract retracted retraction prank satire untrue misleading rumour rumor"
+)
+DISCUSS_CUES = HEDGE_WORDS | word_set(
+    "reportedly according report reports reported claim claims claimed alleged allegedly "
+    "said says unverified unconfirmed sources source purportedly appears"
+)
+_STOP = word_set(
+    "the a an of to in on at for by with and or but is are was were be been has have had it "
+    "its this that as from he she they his her their will would said says after over new"
+)
+
+ARTICLE_FEATURES: dict[str, str] = {
+    "rel_max": "largest cosine between the claim and a claim of the article",
+    "rel_top_mean": f"mean cosine of the {TOP_K} closest claims",
+    "head_cover": "share of the claim's content stems found anywhere in the article",
+    "ent_cover": "share of the claim's named entities found in the article (1 if it has none)",
+    "top_same": "largest same-statement probability among the closest claims",
+    "frac_agrees": "share of the closest claims judged 'agrees'",
+    "frac_disagrees": "share of the closest claims judged 'disagrees'",
+    "frac_discusses": "share of the closest claims judged 'discusses'",
+    "frac_negated": "share of the closest claims that are negated or denied",
+    "frac_hedged": "share of the closest claims that are hedged",
+    "frac_attributed": "share of the closest claims attributed to a source",
+    "refute_top": "refutation cues in the closest claims (log 1+count)",
+    "refute_article": "refutation cues per claim in the whole article (log 1+rate*10)",
+    "discuss_top": "hedging / attribution cues in the closest claims (log 1+count)",
+    "discuss_article": "hedging / attribution cues per claim in the article (log 1+rate)",
+    "head_refute": "refutation cues in the claim itself",
+    "head_hedged": "1 if the claim itself is hedged or a question",
+    "article_len": "log of the number of claims in the article",
+}
+
+
+@dataclass(frozen=True)
+class ArticleStance:
+    """An article's stance toward a claim: label, class probabilities, the reason (from the
+    deciding claim of the article) and that claim's text."""
+
+    label: str
+    probabilities: dict[str, float]
+    reason: str
+    evidence: str
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _count(words: list[str], lexicon: frozenset[str]) -> int:
+    return sum(1 for w in words if w in lexicon)
+
+
+def article_features(
+    judge: SameClaimJudge,
+    claim: str,
+    article: Sequence[str],
+    cosines: Sequence[float],
+) -> tuple[dict[str, float], list[tuple[str, AgreementResult]]]:
+    """``ARTICLE_FEATURES`` for ``claim`` against the claims of one ``article`` (``cosines``:
+    the claim's cosine to each of them), and the judged closest claims."""
+    if len(article) != len(cosines):
+        raise ValueError(f"{len(cosines)} cosines for {len(article)} article claims")
+    order = sorted(range(len(article)), key=lambda i: -float(cosines[i]))[:TOP_K]
+    tops = [article[i] for i in order]
+    top_cos = [float(cosines[i]) for i in order]
+    judged: list[tuple[str, AgreementResult]] = []
+    p_same = 0.0
+    if tops:
+        decisions = judge.decide_many(claim, tops, top_cos)
+        p_same = max(d.p_same for d in decisions)
+        judged = [(t, judge_agreement(claim, t, d)) for t, d in zip(tops, decisions, strict=True)]
+    slots = extract_slots_many(tops)
+    k = max(1, len(tops))
+    labels = [r.label for _, r in judged]
+    top_words = [w for t in tops for w in _WORD.findall(t.lower())]
+    all_words = [w for t in article for w in _WORD.findall(t.lower())]
+    head_words = _WORD.findall(claim.lower())
+    body_stems = set().union(*(_stems(t) for t in article)) if article else set()
+    hs = _stems(claim)
+    ents = extract_key_terms(claim).entities
+    body_low = " ".join(article).lower()
+    n = max(1, len(article))
+    feats = {
+        "rel_max": max(top_cos) if top_cos else 0.0,
+        "rel_top_mean": sum(top_cos) / len(top_cos) if top_cos else 0.0,
+        "head_cover": len(hs & body_stems) / len(hs) if hs else 0.0,
+        "ent_cover": sum(1 for e in ents if e in body_low) / len(ents) if ents else 1.0,
+        "top_same": p_same,
+        "frac_agrees": labels.count("agrees") / k,
+        "frac_disagrees": labels.count("disagrees") / k,
+        "frac_discusses": labels.count("discusses") / k,
+        "frac_negated": sum(s.negated for s in slots) / k,
+        "frac_hedged": sum(s.hedged for s in slots) / k,
+        "frac_attributed": sum(bool(s.attributed_to) for s in slots) / k,
+        "refute_top": math.log1p(_count(top_words, REFUTE_CUES)),
+        "refute_article": math.log1p(10 * _count(all_words, REFUTE_CUES) / n),
+        "discuss_top": math.log1p(_count(top_words, DISCUSS_CUES)),
+        "discuss_article": math.log1p(_count(all_words, DISCUSS_CUES) / n),
+        "head_refute": float(_count(head_words, REFUTE_CUES)),
+        "head_hedged": float(bool(set(head_words) & HEDGE_WORDS) or claim.rstrip().endswith("?")),
+        "article_len": math.log1p(len(article)),
+    }
+    return feats, judged
+
+
+@dataclass(frozen=True)
+class StanceWeights:
+    """A fitted softmax model: one row of coefficients per stance over standardised
+    features, plus a relatedness floor under which the article is "unrelated" outright."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (len(STANCES), len(names))
+    bias: np.ndarray  # (len(STANCES),)
+    related_floor: float
+
+    @classmethod
+    def load(cls, path: Path = STANCE_WEIGHTS) -> StanceWeights:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = tuple(data["features"])
+        unknown = [n for n in names if n not in ARTICLE_FEATURES]
+        if unknown:
+            raise ValueError(f"{path}: unknown features {unknown}")
+        if tuple(data["classes"]) != STANCES:
+            raise ValueError(f"{path}: classes must be {STANCES}")
+        return cls(
+            names,
+            np.array(data["mean"], dtype=float),
+            np.array(data["scale"], dtype=float),
+            np.array(data["coef"], dtype=float),
+            np.array(data["bias"], dtype=float),
+            float(data["related_floor"]),
+        )
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        x = (np.array([feats[n] for n in self.names]) - self.mean) / self.scale
+        z = self.coef @ x + self.bias
+        e = np.exp(z - z.max())
+        p = e / e.sum()
+        return {s: float(v) for s, v in zip(STANCES, p, strict=True)}
+
+
+_AS_LABEL = {"agree": "agrees", "disagree": "disagrees", "discuss": "discusses"}
+
+
+def article_stance(
+    judge: SameClaimJudge,
+    claim: str,
+    article: Sequence[str],
+    cosines: Sequence[float],
+    weights: StanceWeights | None = None,
+) -> ArticleStance:
+    """The stance of an article (its claims ``article``, their cosines to ``claim``)."""
+    w = weights or get_stance_weights()
+    feats, judged = article_features(judge, claim, article, cosines)
+    if feats["rel_max"] < w.related_floor:
+        probs = dict.fromkeys(STANCES, 0.0) | {"unrelated": 1.0}
+        return ArticleStance("unrelated", probs, "no claim of the article is close", "")
+    probs = w.probabilities(feats)
+    label = max(probs, key=probs.__getitem__)
+    reason, evidence = "no claim of the article is close", ""
+    want = _AS_LABEL.get(label)
+    for text, res in judged:
+        if res.label == want:
+            reason, evidence = res.reason, text
+            break
+    else:
+        if judged and label != "unrelated":
+            reason = f"{_AS_LABEL[label]} overall; closest claim: {judged[0][1].reason}"
+            evidence = judged[0][0]
+    return ArticleStance(label, {k: round(v, 4) for k, v in probs.items()}, reason, evidence)
+
+
+_WEIGHTS: dict[str, StanceWeights] = {}
+
+
+def get_stance_weights() -> StanceWeights:
+    """The shipped article-stance weights (loaded once)."""
+    if "w" not in _WEIGHTS:
+        _WEIGHTS["w"] = StanceWeights.load()
+    return _WEIGHTS["w"]
