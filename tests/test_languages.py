@@ -230,3 +230,15 @@ def test_migration_fills_claim_language_from_articles(tmp_path, monkeypatch) -> 
     assert store.schema_version == 5
     assert store.claim(1).language == "ur"
     store.close()
+
+
+def test_pronouns_and_quotes_continue_the_last_named_speaker() -> None:
+    text = (
+        "وزیر خارجہ اسحاق ڈار نے صحافیوں کو بتایا کہ مذاکرات جاری رہیں گے۔ "
+        '"ہم امن چاہتے ہیں اور بات چیت جاری رکھیں گے۔" '
+        "انہوں نے کہا کہ وفد واپس آئے گا۔"
+    )
+    atts = attributor_for("ur", _matcher()).extract(text)
+    assert [a.kind for a in atts] == ["indirect", "quote_continuation", "indirect"]
+    assert len({a.source for a in atts}) == 1 and all(a.source_type == "person" for a in atts)
+    assert atts[2].source_text == "انہوں"  # the pronoun, resolved to the speaker

@@ -33,6 +33,7 @@ from workbench.records import Attribution
 
 OutletMatcher = Callable[[str], "str | None"]
 _SENTENCE = re.compile(r"[^.!?۔؟।\n]+(?:[.!?۔؟।]+[\"'”’»)]*|\n|$)")
+_QUOTES = "\"“«‘'„"  # a sentence opening with one of these is a quotation
 _STRONG = '،,:;؛"“”«»()'
 # a cue starts and ends at a word edge; \b would not do: Devanagari and Arabic vowel signs
 # are not \w, so "उन्होंने" would hold the word "ने"
@@ -61,6 +62,7 @@ class LanguagePatterns:
     strip_prefixes: tuple[str, ...]
     max_source_words: int
     factual_words: frozenset[str] = frozenset()  # for check-worthiness: killed, agreed ...
+    pronouns: frozenset[str] = frozenset()  # "he", "they": the last named person says it
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LanguagePatterns:
@@ -81,6 +83,7 @@ class LanguagePatterns:
             strip_prefixes=tuple(sorted(data.get("strip_prefixes", ()), key=len, reverse=True)),
             max_source_words=int(data.get("max_source_words", 5)),
             factual_words=frozenset(data.get("factual_words", ())),
+            pronouns=frozenset(data.get("pronouns", ())),
         )
 
     def has_cue(self, text: str) -> bool:
@@ -122,13 +125,47 @@ class PatternAttributor:
     def extract(self, text: str, publisher: str | None = None) -> list[Attribution]:
         """Attributions of one article, offsets into ``text``, in text order."""
         out: list[Attribution] = []
+        last_person: str | None = None
         for sent in _SENTENCE.finditer(text):
             s, e = sent.start(), sent.end()
+            while s < e and text[s].isspace():
+                s += 1
             while e > s and text[e - 1] in " \n.!?۔؟।\"'”’»)":
                 e -= 1
-            if e > s:
-                out.extend(self._sentence(text, s, e))
+            if e <= s:
+                continue
+            found = self._sentence(text, s, e)
+            if not found and last_person and text[s] in _QUOTES:
+                # a quotation with no cue of its own continues the last speaker's
+                a, b = _trim(text, s, e)
+                found = [
+                    Attribution(
+                        source_text="",
+                        source=last_person,
+                        source_type="person",
+                        cue="",
+                        content_start=a,
+                        content_end=b,
+                        kind="quote_continuation",
+                        confidence=0.5,
+                    )
+                ]
+            for att in found:
+                if att.source_type == "person":
+                    last_person = att.source
+                elif last_person and self._refers_back(att):
+                    # "he said" / a dropped subject ("وقال إن ..."): the last named speaker,
+                    # as the English engine resolves pronouns
+                    att.source, att.source_type = last_person, "person"
+                out.append(att)
         return out
+
+    def _refers_back(self, att: Attribution) -> bool:
+        """An unnamed source that is a pronoun, or no source at all for a speech verb."""
+        if att.source_type != "unnamed" or att.kind != "indirect" or att.hedged:
+            return False
+        words = _WORD.findall(att.source_text)
+        return not words or words[0] in self.p.pronouns
 
     def extract_many(self, texts: Sequence[str]) -> list[list[Attribution]]:
         return [self.extract(t) for t in texts]
