@@ -170,7 +170,6 @@ MIGRATIONS: list[Migration] = [
         """
         ALTER TABLE claims ADD COLUMN language TEXT;
         UPDATE claims SET language = (SELECT a.language FROM articles a WHERE a.id = claims.article_id);
-        CREATE INDEX claims_language ON claims(language);
         """,
     ),
 ]
