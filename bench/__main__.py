@@ -16,10 +16,17 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from bench import app_bench, compare_bench, embed_bench, ingest_bench, search_bench
+from bench import (
+    app_bench,
+    compare_bench,
+    embed_bench,
+    ingest_bench,
+    multilingual_bench,
+    search_bench,
+)
 from bench.common import Skip, machine, write_result
 
-ALL = ("embed", "search", "ingest", "app", "compare")
+ALL = ("embed", "search", "ingest", "multilingual", "app", "compare")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": (
             lambda: ingest_bench.run(a.quick, a.runs or (3 if a.quick else 1)),
             ingest_bench.summary,
+        ),
+        "multilingual": (
+            lambda: multilingual_bench.run(a.quick, a.runs or (2 if a.quick else 1)),
+            multilingual_bench.summary,
         ),
         "app": (lambda: app_bench.run(a.quick, a.runs or 5), app_bench.summary),
         "compare": (lambda: compare_bench.run(a.quick, a.runs or 5), compare_bench.summary),

@@ -207,6 +207,19 @@ def test_lookup_page_shows_seed_result_in_chromium(seeded_dir: Path, tmp_path: P
 
 
 @pytest.mark.browser
+def test_browser_fonts_cover_arabic_script_and_devanagari() -> None:
+    """Right-to-left claims and Hindi need glyphs: scripts/install-browser.sh installs
+    fonts-noto-core beside chromium."""
+    if find_chromium() is None or shutil.which("fc-list") is None:
+        pytest.skip("chromium or fontconfig is not installed (scripts/install-browser.sh)")
+    for lang in ("ur", "fa", "ps", "ar", "hi"):
+        found = subprocess.run(
+            ["fc-list", f":lang={lang}", "family"], capture_output=True, text=True, check=False
+        ).stdout
+        assert found.strip(), f"no font for {lang}: run scripts/install-browser.sh"
+
+
+@pytest.mark.browser
 @pytest.mark.slow
 def test_compare_page_sections_in_chromium(seeded_dir: Path, tmp_path: Path) -> None:
     """The Compare page for the seed's Ariana News claim, as a browser shows it."""

@@ -79,6 +79,7 @@ class Workbench:
         self._index: FaissIndex | None = None
         self._attributor: Attributor | None = None
         self._registry: OutletRegistry | None = None
+        self._multilingual: Any = None
         self.last_repair: dict[str, int] | None = None
         # (store fingerprint, BM25 index) of this workbench, see ``lexical``
         self._lexical: tuple[tuple[int, int], BM25Index] | None = None
@@ -139,6 +140,7 @@ class Workbench:
             return False
         log.info("the data directory %s changed; reloading its index", self.data_dir)
         self._index = None
+        self._multilingual = None  # reloaded (and brought in line) on next use
         return True
 
     @property
@@ -192,8 +194,11 @@ class Workbench:
         index.manifest["embed_input"] = self.embed_input
         if self.readonly:
             raise ReadOnlyData(self.data_dir)
+        index.manifest["multilingual"] = self._multilingual_note()
         try:
             index.save(self.data_dir)
+            if self._multilingual is not None:
+                self._multilingual.save()
         except (OSError, RuntimeError) as exc:
             if _disk_full(exc, self.data_dir):
                 raise StorageFull(
@@ -202,6 +207,31 @@ class Workbench:
                 ) from exc
             raise
         self._generation = self.store.bump_generation()
+
+    def _multilingual_note(self) -> dict[str, Any]:
+        from workbench.retrieval.multilingual import DESIGN, FOLDER, MODEL_NAME
+
+        return {
+            "design": DESIGN,
+            "active": self._multilingual is not None or (self.data_dir / FOLDER).exists(),
+            "folder": FOLDER,
+            "model": MODEL_NAME,
+        }
+
+    def multilingual(self, create: bool = True) -> Any:
+        """The multilingual (e5) index, or None when this directory does not need one.
+
+        It is created, and filled with every stored claim, when the first claim that is not
+        English arrives (``multilingual=auto``); see ``workbench.retrieval.multilingual``.
+        """
+        if self._multilingual is None:
+            from workbench.retrieval.multilingual import MultilingualIndex, wanted
+
+            if not create or not wanted(self):
+                return None
+            self._multilingual = MultilingualIndex(self)
+            self._multilingual.sync()
+        return self._multilingual
 
     @property
     def embed_input(self) -> str:
@@ -279,6 +309,7 @@ class Workbench:
             ids, texts, keys = self.embedding_inputs(missing.tolist())
             self.index.add(ids, self.vectors_for(texts, keys))
         self.save_index()
+        self.multilingual()
         self.last_repair = {"added": len(missing), "removed": int(removed)}
         if len(missing) or removed:
             log.warning("repaired index in %s: %s", self.data_dir, self.last_repair)
@@ -383,6 +414,10 @@ class Workbench:
         from workbench.compare.clusters import add_claims
 
         add_claims(self, claim_ids)
+        if self._multilingual is not None:
+            self._multilingual.add_claims(claim_ids)
+        else:
+            self.multilingual()  # the first non-English claim creates (and fills) it
 
     def cluster_members(self, claim_id: int) -> list[int]:
         """Claim ids that state the same thing as ``claim_id`` (itself included)."""
@@ -395,6 +430,8 @@ class Workbench:
             with self.store.transaction():
                 ids = self.store.delete_article(self.store.article(article_id).id)
             self.index.remove(ids)
+            if self.multilingual(create=False) is not None:
+                self._multilingual.index.remove(ids)
             self.save_index()
         return len(ids)
 
@@ -408,6 +445,14 @@ class Workbench:
             registry = self.outlets()
             self._attributor = Attributor(outlet_matcher=lambda n: _name(registry.match(n)))
         return self._attributor
+
+    def pattern_attributor(self, language: str | None) -> Any:
+        """The cue-pattern attribution engine of a language other than English, or None
+        when the language has no pattern file (``workbench/attribution/lang/``)."""
+        from workbench.attribution.patterns import attributor_for
+
+        registry = self.outlets()
+        return attributor_for(language, lambda n: _name(registry.match(n)))
 
     def outlets(self) -> OutletRegistry:
         """The outlet registry (packaged list plus this data directory's additions)."""
@@ -537,6 +582,10 @@ class Workbench:
         return import_json(self, text, source=source, user=user)
 
     # --- reads -----------------------------------------------------------------------------
+
+    def languages(self) -> dict[str, int]:
+        """Claim counts per language code (``""`` for unknown), most frequent first."""
+        return self.store.languages()
 
     def article(self, article_id: str) -> Article:
         return self.store.article(article_id)

@@ -79,6 +79,7 @@ class ClaimSpan:
     paragraph: int  # 0-based paragraph number in the article
     index: int  # 0-based position of the claim in the article
     checkworthiness: float  # 0..1, see workbench.ingest.checkworthy
+    language: str | None = None  # code as in workbench.text.language; None when unknown
 
 
 @dataclass(slots=True)
@@ -93,6 +94,7 @@ class Claim:
     end: int
     text: str
     checkworthiness: float
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -169,6 +171,7 @@ class SearchHit:
             "end": self.claim.end,
             "paragraph": self.claim.paragraph,
             "checkworthiness": self.claim.checkworthiness,
+            "language": self.claim.language,
             "attributions": [a.to_dict() for a in self.attributions],
             "parts": {k: round(float(v), 6) for k, v in self.parts.items()},
         }

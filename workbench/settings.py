@@ -70,6 +70,7 @@ class Settings:
     organization_url: str = "https://example.org/fact-checks"
     reviewer: str = ""
     attribution: bool = True
+    multilingual: str = "auto"
 
     def __post_init__(self) -> None:
         for name, allowed in choices().items():

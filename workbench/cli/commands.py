@@ -88,9 +88,14 @@ def search(
     mode: Annotated[
         str | None, typer.Option(help="hybrid (BM25 + dense, the default) or dense.")
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only claims in this language (en, ur, prs, …).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Claims similar to TEXT across all ingested articles."""
+    """Claims similar to TEXT across all ingested articles (in any language)."""
+    from workbench.text.language import normalise_code
+
     with open_workbench() as wb:
         hits = wb.search(
             text,
@@ -102,6 +107,7 @@ def search(
             source_type=source_type,
             min_score=min_score,
             mode=mode,
+            language=normalise_code(lang),
         )
         data = [h.to_dict() for h in hits]
     if as_json:
@@ -120,7 +126,7 @@ def search(
         )
         typer.echo(f"{n:>2}. [{h.score:.3f}] {h.claim.text}")
         typer.echo(
-            f"    {h.outlet or 'unknown outlet'} · {h.date or 'no date'} · {h.article_title or ''} "
+            f"    {h.outlet or 'unknown outlet'} · {h.claim.language or '-'} · {h.date or 'no date'} · {h.article_title or ''} "
             f"· claim {h.claim.id} @{h.claim.start}-{h.claim.end} · source: {who}"
         )
 

@@ -18,13 +18,18 @@ def compare(
     floor: Annotated[
         float | None, typer.Option(help="Relevance floor (default: compare_floor setting).")
     ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only versions in this language (en, ur, prs, …).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Who carries CLAIM (one row per article), in which tier, whether they agree, who was first."""
+    from workbench.text.language import normalise_code
+
     with open_workbench() as wb:
         if not len(wb.index):
             fail("nothing ingested yet (try: workbench ingest seeds/)")
-        report = wb.compare(claim, k=k, floor=floor)
+        report = wb.compare(claim, k=k, floor=floor, language=normalise_code(lang))
     if as_json:
         emit(report.to_dict(), True)
         return
@@ -49,13 +54,14 @@ def report_lines(report: Any) -> list[str]:
     if report.earliest:
         e = report.earliest
         out.append(f"first: {e.date} {e.outlet} (claim {e.claim_id}, {e.tier})")
-    out.append("\narticles (publisher | date | chain | tier | agreement | wording):")
+    out.append("\narticles (publisher | language | date | chain | tier | agreement | wording):")
     for r in report.rows:
         for n, a in enumerate((r.account, *r.other_accounts)):
             lead = "-" if n == 0 else "   also:"
             agreement = f"{a.agreement}: {a.reason}" if a.agreement else "-"
             out.append(
-                f"{lead} {r.publisher} | {r.date_text} | {r.chain_text} | {a.tier_label} | "
+                f"{lead} {r.publisher} | {a.language or '-'} | {r.date_text} | {r.chain_text} | "
+                f"{a.tier_label} | "
                 f"{agreement} | [{a.claim_id}] {a.text[:160]}"
             )
     if report.competing:

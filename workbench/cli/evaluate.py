@@ -83,6 +83,51 @@ def eval_attribution(
     emit(result, as_json, format_report(result))
 
 
+@eval_app.command("crosslingual")
+def eval_crosslingual(
+    tsv: Annotated[
+        Path, typer.Option(help="Parallel sentences: TSV with doc, eng and language columns.")
+    ],
+    languages: Annotated[
+        str, typer.Option("--languages", help="Comma-separated language columns.")
+    ] = "urd,prs,pus,fas,arb,hin",
+    method: Annotated[
+        str,
+        typer.Option(
+            help="plain (e5 cosine), story (+ story vectors, numbers, names), context "
+            "(+ neighbouring sentences) or all."
+        ),
+    ] = "all",
+    cache: Annotated[
+        bool, typer.Option(help="Keep sentence vectors in DATA/cache for reruns.")
+    ] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accuracy@1 of cross-lingual lookup: each sentence finds its English translation and back."""
+    from workbench.errors import InvalidOption
+    from workbench.evaluation.crosslingual import (
+        METHODS,
+        cached_encoder,
+        evaluate_crosslingual,
+        format_report,
+        read_parallel,
+    )
+    from workbench.retrieval.multilingual import CLAIM_PREFIX, MODEL_NAME, encode
+
+    methods = {"all": METHODS, **{m: (m,) for m in METHODS}}
+    if method not in methods:
+        raise InvalidOption(f"--method must be plain, story, context or all; not {method!r}")
+    s = settings()
+    encoder = cached_encoder(
+        lambda texts: encode(texts, CLAIM_PREFIX),
+        s.data / "cache" if cache else None,
+        f"{MODEL_NAME}:{CLAIM_PREFIX}",
+    )
+    langs = [x.strip() for x in languages.split(",") if x.strip()]
+    result = evaluate_crosslingual(read_parallel(tsv), encoder, langs, methods[method])
+    emit(result, as_json, format_report(result))
+
+
 @eval_app.command("same-claim")
 def eval_same_claim(
     mrpc: Annotated[

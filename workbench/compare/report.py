@@ -143,6 +143,7 @@ def compare(
     k: int = 10,
     floor: float | None = None,
     same_article_floor: float | None = None,
+    language: str | None = None,
 ) -> CompareReport:
     """Compare ``focus`` (a claim id, or a claim text) with every article that carries it."""
     from workbench.compare.same_claim import get_judge
@@ -155,7 +156,9 @@ def compare(
     )
     sel = select(wb, focus, k, floor, same_floor)
     focus_id = sel.focus.id if sel.focus else None
-    others = [c for c in sel.chosen if c != focus_id]
+    # versions in another language: the English judges cannot read them; e5 chose them
+    foreign = [c for c in sel.chosen if c in sel.foreign and c != focus_id]
+    others = [c for c in sel.chosen if c != focus_id and c not in sel.foreign]
     decisions = get_judge().decide_many(
         sel.text,
         [sel.claims[c].text for c in others],
@@ -167,6 +170,21 @@ def compare(
         for c, d in zip(others, decisions, strict=True)
         if (acc := _account(wb, sel, c, d, verdicts.get(c))) is not None
     }
+    for c in foreign:
+        claim = sel.claims[c]
+        accounts[c] = Account(
+            claim_id=c,
+            text=claim.text,
+            tier="same",
+            own_article=False,
+            relevance=sel.relevance.get(c, 0.0),
+            p_same=None,
+            agreement=None,
+            reason="another language: matched by the multilingual index, not judged",
+            conflicts=[],
+            sources=sources_of(sel.attributions.get(c, [])),
+            verdict=verdicts.get(c),
+        )
     if sel.focus:
         accounts[sel.focus.id] = Account(
             sel.focus.id,
@@ -181,6 +199,10 @@ def compare(
             sources_of(sel.attributions.get(sel.focus.id, [])),
             verdicts.get(sel.focus.id),
         )
+    for c, acc in accounts.items():
+        acc.language = sel.claims[c].language if c in sel.claims else None
+    if language:  # versions in this language only (the focus stays)
+        accounts = {c: a for c, a in accounts.items() if c == focus_id or a.language == language}
     rows = _rows(wb, sel, accounts)
     groups = _groups(wb, sel, rows)
     timeline = [

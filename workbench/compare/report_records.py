@@ -34,6 +34,7 @@ class Account:
     sources: list[str]  # the claim's named sources, outermost first ("Ariana News", ...)
     verdict: str | None = None  # a note's verdict key (workbench.notes.records.VERDICTS)
     chain: list[str] = field(default_factory=list)  # publisher ← cited outlets ← sources
+    language: str | None = None  # the claim's language (workbench.text.language code)
 
     @property
     def chain_text(self) -> str:

@@ -64,6 +64,8 @@ class Selection:
     content: str | None = None  # what the focus states without its attribution frame
     views: list[str] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
+    # claims in another language than the focus, with their calibrated e5 score
+    foreign: dict[int, float] = field(default_factory=dict)
 
     def article(self, wb: Workbench, article_id: str) -> Article:
         """The article, read once per selection."""
@@ -151,6 +153,27 @@ def candidates(wb: Workbench, focus_views: np.ndarray, text: str, k: int) -> set
     return found
 
 
+def other_language_versions(
+    wb: Workbench, text: str, focus: Claim | None, k: int
+) -> dict[int, float]:
+    """Claims in another language than the focus that e5 puts near it, with their calibrated
+    score (``workbench.retrieval.crosslingual``); empty without a multilingual index."""
+    multilingual = getattr(wb, "multilingual", None)
+    ml = multilingual() if multilingual is not None else None
+    if ml is None:
+        return {}
+    from workbench.retrieval.crosslingual import calibrate, query_language
+
+    lang = (focus.language if focus else None) or query_language(text) or "en"
+    hits = ml.search(text, k * POOL_PER_VIEW)
+    rows = wb.store.claims_by_ids([c for c, _ in hits])
+    return {
+        c: float(calibrate(cos))
+        for c, cos in hits
+        if c in rows and (rows[c].claim.language or "en") != lang
+    }
+
+
 def resolve(wb: Workbench, focus: int | str) -> Claim | None:
     """A claim id (int or digits) or a text equal to a stored claim -> that claim."""
     if isinstance(focus, int) or (isinstance(focus, str) and focus.strip().isdigit()):
@@ -175,6 +198,9 @@ def candidate_pool(wb: Workbench, focus: int | str, k: int) -> Selection:
     sel.views = views(text, sel.content)
     sel.vectors = wb.vectors_for(sel.views)
     pool = candidates(wb, sel.vectors, text, k) | sel.cluster
+    # versions in other languages: scored by e5, not by MiniLM or shared words
+    sel.foreign = other_language_versions(wb, text, focus_claim, k)
+    pool |= set(sel.foreign)
     if focus_claim:
         pool |= {c.id for c in wb.store.claims_of(focus_claim.article_id)[:200]}
         pool.add(focus_claim.id)
@@ -192,9 +218,9 @@ def score_relevance(wb: Workbench, sel: Selection) -> None:
         return
     whole = wb.vectors_for([sel.claims[c].text for c in ids]) @ sel.vectors.T
     sel.relevance = {c: float(s) for c, s in zip(ids, whole.max(axis=1), strict=True)}
-    sel.claims = {
-        c: r for c, r in sel.claims.items() if sel.relevance[c] >= PREFILTER or c in sel.cluster
-    }
+    sel.relevance.update({c: v for c, v in sel.foreign.items() if c in sel.relevance})
+    keep = sel.cluster | set(sel.foreign)
+    sel.claims = {c: r for c, r in sel.claims.items() if sel.relevance[c] >= PREFILTER or c in keep}
     sel.attributions = wb.attributions(list(sel.claims))
     cand_views: list[str] = []
     owner: list[int] = []
@@ -205,7 +231,8 @@ def score_relevance(wb: Workbench, sel: Selection) -> None:
             owner.append(cid)
     sims = (wb.vectors_for(cand_views) @ sel.vectors.T).max(axis=1) if cand_views else []
     for cid, s in zip(owner, sims, strict=True):
-        sel.relevance[cid] = max(sel.relevance[cid], float(s))
+        if cid not in sel.foreign:
+            sel.relevance[cid] = max(sel.relevance[cid], float(s))
 
 
 def picks(wb: Workbench, sel: Selection, k: int, floor: float, same_floor: float) -> None:
@@ -223,7 +250,9 @@ def picks(wb: Workbench, sel: Selection, k: int, floor: float, same_floor: float
         sel.anchor_hits[cid] = len(shared)
         if cid in sel.cluster and cid != focus_id and claim.article_id != home:
             cross.append((2.0 + rel, cid))
-        elif claim.article_id != home and rel >= floor and anchored(shared, names):
+        elif (claim.article_id != home and rel >= floor and anchored(shared, names)) or (
+            cid in sel.foreign and claim.article_id != home and rel >= floor
+        ):
             cross.append((rel, cid))
     chosen = [c for _, c in sorted(cross, reverse=True)[:k]]
     # The story's words: in two or more versions (focus, other outlets'), and not too common.

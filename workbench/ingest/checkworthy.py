@@ -64,24 +64,39 @@ _FIRST_PERSON = re.compile(r"\b(i|me|my|we|us|our)\b", re.I)
 _CHROME = re.compile(
     r"^(click|subscribe|sign up|follow|share|read more|watch|listen|download)\b", re.I
 )
+_LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9.’'-]+")
 _CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
 
 
-def features(text: str) -> dict[str, float]:
-    """The evidence the score is made of, for display and tuning."""
+def features(text: str, language: str | None = None) -> dict[str, float]:
+    """The evidence the score is made of, for display and tuning.
+
+    Figures count in any digit system (``\\d`` is Unicode: ۲۵, २५). For a language with a
+    pattern file (``workbench/attribution/lang/``) its attribution cues and factual words
+    stand in for the English lists; names there are the Latin-script words a translation
+    keeps (BBC, AMs), as Arabic and Devanagari script have no capitals.
+    """
     words = text.split()
     stripped = text.strip()
     entities = len(_CAPITAL.findall(stripped[1:])) if stripped else 0
+    factual = bool(_FACTUAL.search(text))
+    attribution = bool(_ATTRIBUTION.search(text))
+    if language and language != "en":
+        from workbench.attribution.patterns import patterns_for
+
+        patterns = patterns_for(language)
+        if patterns is not None:
+            factual = patterns.has_factual_word(text)
+            attribution = patterns.has_cue(text)
+            entities = len(_LATIN_NAME.findall(text))
     return {
         "number": float(bool(_NUMBER.search(text))),
         "date": float(bool(_DATE.search(text))),
         "entity": float(min(entities, ENTITY_CAP)),
-        "factual_verb": float(bool(_FACTUAL.search(text))),
-        "attribution": float(bool(_ATTRIBUTION.search(text))),
+        "factual_verb": float(factual),
+        "attribution": float(attribution),
         "comparative": float(bool(_COMPARATIVE.search(text))),
-        "question": float(
-            stripped.endswith("?") or stripped.endswith("?”") or stripped.endswith('?"')
-        ),
+        "question": float(stripped.rstrip("\"”'»").endswith(("?", "؟"))),
         "opinion": float(bool(_OPINION.search(text))),
         "first_person": float(bool(_FIRST_PERSON.search(text))),
         "short": float(len(words) < 6),
@@ -90,9 +105,9 @@ def features(text: str) -> dict[str, float]:
     }
 
 
-def score(text: str) -> float:
+def score(text: str, language: str | None = None) -> float:
     """Check-worthiness in [0, 1], rounded to 3 places."""
     total = WEIGHTS["base"]
-    for name, value in features(text).items():
+    for name, value in features(text, language).items():
         total += WEIGHTS[name] * value
     return round(min(1.0, max(0.0, total)), 3)

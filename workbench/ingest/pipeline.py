@@ -29,6 +29,7 @@ from workbench.records import (
     IngestReport,
 )
 from workbench.retrieval.embed import embed_key, text_hash
+from workbench.text.language import ENGLISH, claim_language
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -176,6 +177,8 @@ class Pipeline:
             except Exception as exc:
                 result.status, result.reason = "failed", f"cannot segment: {_one_line(exc)}"
                 continue
+            for span in spans:
+                span.language = claim_language(span.text, art.language)
             prepared.append(Prepared(art, spans))
             kept.append((draft, result))
         t0 = self._tick("segment", t0)
@@ -183,15 +186,23 @@ class Pipeline:
 
         attributor = self.wb.attributor() if settings.attribution else None
         if attributor is not None:
+            # English (and unknown) articles go to the English engine in one batch; the
+            # others to their language's cue patterns (workbench.attribution.patterns)
+            english = [n for n, p in enumerate(prepared) if p.article.language in (None, ENGLISH)]
             try:
-                found = attributor.extract_many([p.article.text for p in prepared])
+                batch = attributor.extract_many([prepared[n].article.text for n in english])
+                found = dict(zip(english, batch, strict=True))
             except Exception:
-                found = None
+                found = {}
             ok: list[Prepared] = []
             ok_items: list[tuple[ArticleDraft, FileResult]] = []
             for n, (p, item) in enumerate(zip(prepared, kept, strict=True)):
                 try:
-                    atts = found[n] if found is not None else attributor.extract(p.article.text)
+                    if p.article.language in (None, ENGLISH):
+                        atts = found[n] if n in found else attributor.extract(p.article.text)
+                    else:
+                        patterns = self.wb.pattern_attributor(p.article.language)
+                        atts = patterns.extract(p.article.text) if patterns is not None else []
                     p.attributions = assign_to_claims(atts, p.spans, publisher=p.article.outlet)
                 except Exception as exc:
                     item[1].status = "failed"

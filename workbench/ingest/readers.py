@@ -22,6 +22,7 @@ from workbench.ingest import formats
 from workbench.ingest import limits as limits_mod
 from workbench.ingest.limits import DEFAULT, Limits
 from workbench.records import ArticleDraft
+from workbench.text.language import normalise_code
 
 TEXT_EXT = {".txt", ".text"}
 MARKDOWN_EXT = {".md", ".markdown"}
@@ -503,38 +504,11 @@ def domain_of(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-_detector = None
-
-
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (lingua), or None when unsure or unavailable."""
-    global _detector
-    sample = text[:2000]
-    if len(sample.split()) < 3:
-        return None
-    try:
-        from lingua import Language, LanguageDetectorBuilder
-    except ImportError:
-        return None
-    if _detector is None:
-        langs = [
-            Language.ENGLISH,
-            Language.URDU,
-            Language.PERSIAN,
-            Language.ARABIC,
-            Language.HINDI,
-            Language.FRENCH,
-            Language.GERMAN,
-            Language.SPANISH,
-            Language.RUSSIAN,
-            Language.TURKISH,
-            Language.CHINESE,
-            Language.PORTUGUESE,
-            Language.ITALIAN,
-        ]
-        _detector = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
-    found = _detector.detect_language_of(sample)
-    return found.iso_code_639_1.name.lower() if found is not None else None
+    """Language code of the text (``workbench.text.language.detect``), or None when unsure."""
+    from workbench.text.language import detect
+
+    return detect(text)
 
 
 def finish_draft(draft: ArticleDraft) -> ArticleDraft:
@@ -546,10 +520,8 @@ def finish_draft(draft: ArticleDraft) -> ArticleDraft:
     draft.date = normalise_date(raw_date)
     if raw_date and draft.date is None:
         draft.meta.setdefault("raw_date", raw_date)
-    if not draft.language:
-        draft.language = detect_language(draft.text)
-    else:
-        draft.language = draft.language.lower()[:2]
+    # a record's own language field wins over detection
+    draft.language = normalise_code(draft.language) or detect_language(draft.text)
     if not draft.title:
         draft.title = formats.guess_title(draft.text)
     return draft

@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from workbench.ingest.checkworthy import score as checkworthiness
 from workbench.records import ClaimSpan
 
-_TERMINAL = re.compile(r"""[.!?…]["'”’»)\]]*$""")
+# sentence stops: Latin, Arabic-script (۔ full stop, ؟ question mark, ؛ semicolon) and the
+# Devanagari danda (। ॥)
+_TERMINAL = re.compile(r"""[.!?…۔؟؛।॥]["'”’»)\]]*$""")
+_ARABIC_SEMICOLON = re.compile(r"(?<=؛)\s+")
+_SPLITTER_LANGUAGE = {"prs": "fa"}  # sentencex knows Dari's rules as Persian's
 _WORD = re.compile(r"\w+", re.U)
 # Page chrome seen on news sites; matched only against short segments, never inside prose.
 _BOILERPLATE = re.compile(
@@ -69,7 +73,13 @@ def sentences(text: str, start: int, end: int, language: str = "en") -> list[tup
     chunk = text[start:end]
     spans: list[tuple[int, int]] = []
     pos = 0
-    for piece in sx_segment(language or "en", chunk):
+    language = _SPLITTER_LANGUAGE.get(language, language)
+    pieces = [
+        part
+        for piece in sx_segment(language or "en", chunk)
+        for part in _ARABIC_SEMICOLON.split(piece)
+    ]
+    for piece in pieces:
         stripped = piece.strip()
         if not stripped:
             continue
@@ -143,7 +153,7 @@ def segment(
     """The claims of an article, in order, with offsets into ``text``."""
     title_key = _norm(title) if title else None
     claims: list[ClaimSpan] = []
-    lang = (language or "en")[:2]
+    lang = language or "en"
     for block in paragraphs(text):
         spans = merge_quotes(text, sentences(text, block.start, block.end, lang))
         for k, (s, e) in enumerate(spans):
@@ -157,7 +167,7 @@ def segment(
                     text=piece,
                     paragraph=block.paragraph,
                     index=len(claims),
-                    checkworthiness=checkworthiness(piece),
+                    checkworthiness=checkworthiness(piece, lang),
                 )
             )
     return claims

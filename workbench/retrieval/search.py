@@ -73,6 +73,7 @@ class Filters:
     cited: str | None = None  # only articles whose record cites this outlet (sources: [...])
     min_score: float | None = None
     mode: str | None = None  # "hybrid" or "dense"; None means settings.search_mode
+    language: str | None = None  # claims in this language only (workbench.text.language code)
 
     def any_sql(self) -> bool:
         return any(
@@ -82,6 +83,7 @@ class Filters:
                 self.date_to,
                 self.exclude_article,
                 self.source_type,
+                self.language,
                 self.cited,
             )
         )
@@ -157,7 +159,14 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
     if not query or not len(wb.index):
         return []
     only_exclude = filters.exclude_article and not any(
-        (filters.outlet, filters.date_from, filters.date_to, filters.source_type, filters.cited)
+        (
+            filters.outlet,
+            filters.date_from,
+            filters.date_to,
+            filters.source_type,
+            filters.cited,
+            filters.language,
+        )
     )
     # Leaving one article out keeps almost every claim: over-fetch and drop its claims
     # rather than hand FAISS an allow-list of the whole store.
@@ -173,9 +182,36 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
             filters.exclude_article,
             filters.source_type,
             cited=filters.cited,
+            language=filters.language,
         )
     if allowed is not None and not len(allowed):
         return []
+    multilingual = getattr(wb, "multilingual", None)
+    if multilingual is not None and multilingual() is not None:
+        from workbench.retrieval.crosslingual import rank_across
+
+        return rank_across(
+            wb,
+            query,
+            k,
+            filters,
+            allowed,
+            excluded,
+            lambda depth: _hybrid_rank(wb, query, depth, filters, mode, allowed, excluded),
+        )
+    return _hybrid_rank(wb, query, k, filters, mode, allowed, excluded)
+
+
+def _hybrid_rank(
+    wb: Workbench,
+    query: str,
+    k: int,
+    filters: Filters,
+    mode: str,
+    allowed: np.ndarray | None,
+    excluded: set[int],
+) -> list[Scored]:
+    """The English ranking: dense MiniLM cosine fused with BM25, then the key-term penalty."""
     depth = max(MIN_CANDIDATES, 2 * k) + len(excluded)
     vec = wb.embedder.encode_query(query)
     with _one_thread():

@@ -164,4 +164,12 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        5,
+        "claim language: each claim's own language, filled from its article's",
+        """
+        ALTER TABLE claims ADD COLUMN language TEXT;
+        UPDATE claims SET language = (SELECT a.language FROM articles a WHERE a.id = claims.article_id);
+        """,
+    ),
 ]

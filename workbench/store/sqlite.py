@@ -197,7 +197,7 @@ class Store(ClusterTables, ImportQueries, NoteTables):
         for span, digest in zip(spans, hashes, strict=True):
             cur = self.conn.execute(
                 "INSERT INTO claims (article_id, idx, paragraph, start_char, end_char, text, text_hash,"
-                " checkworthiness) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " checkworthiness, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     span.index,
@@ -207,6 +207,7 @@ class Store(ClusterTables, ImportQueries, NoteTables):
                     span.text,
                     digest,
                     span.checkworthiness,
+                    span.language,
                 ),
             )
             ids.append(int(cur.lastrowid))
@@ -282,6 +283,22 @@ class Store(ClusterTables, ImportQueries, NoteTables):
             ):
                 found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
         return found
+
+    def has_language_other_than(self, language: str) -> bool:
+        """Whether any claim is in a known language other than ``language``."""
+        row = self.conn.execute(
+            "SELECT 1 FROM claims WHERE language IS NOT NULL AND language <> ? LIMIT 1",
+            (language,),
+        ).fetchone()
+        return row is not None
+
+    def languages(self) -> dict[str, int]:
+        """Claim counts per language (``""`` for unknown), most frequent first."""
+        rows = self.conn.execute(
+            "SELECT coalesce(language, '') AS lang, count(*) AS n FROM claims"
+            " GROUP BY lang ORDER BY n DESC"
+        )
+        return {r["lang"]: int(r["n"]) for r in rows}
 
     def claim_id_summary(self) -> tuple[int, int]:
         row = self.conn.execute("SELECT count(*), coalesce(sum(id), 0) FROM claims").fetchone()
@@ -463,6 +480,7 @@ class Store(ClusterTables, ImportQueries, NoteTables):
         exclude_article: str | None = None,
         source_type: str | None = None,
         cited: str | None = None,
+        language: str | None = None,
     ) -> np.ndarray | None:
         """Claim ids passing the filters, or None when no filter is set (all pass).
 
@@ -499,6 +517,9 @@ class Store(ClusterTables, ImportQueries, NoteTables):
         if source_type:
             where.append("c.id IN (SELECT claim_id FROM attributions WHERE source_type = ?)")
             args.append(source_type)
+        if language:
+            where.append("c.language = ?")
+            args.append(language)
         if not where:
             return None
         sql = "SELECT c.id FROM claims c WHERE " + " AND ".join(where)
@@ -545,6 +566,7 @@ def _claim(row: sqlite3.Row) -> Claim:
         end=int(row["end_char"]),
         text=row["text"],
         checkworthiness=float(row["checkworthiness"]),
+        language=row["language"],
     )
 
 

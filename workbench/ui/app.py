@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.ui import common
+from workbench.ui.components.safe_md import RTL_CSS
 
 HERE = Path(__file__).resolve().parent
 
@@ -66,6 +67,7 @@ def main() -> None:
         st.Page(HERE / common.NOTES, title="Notes", icon=":material/edit_note:", url_path="notes"),
     ]
     page = st.navigation(pages)
+    st.html(RTL_CSS)  # a constant style sheet: right-to-left claims read right to left
     sidebar_status()
     page.run()
 

@@ -14,9 +14,10 @@ import streamlit as st
 
 from workbench.api import Workbench
 from workbench.errors import WorkbenchError
+from workbench.text.language import is_rtl
 from workbench.ui import common
 from workbench.ui.components import display, graph
-from workbench.ui.components.safe_md import coloured, escape_md
+from workbench.ui.components.safe_md import bidi_cell, coloured, escape_md
 
 AGREEMENT_COLOURS = {
     "agrees": "green",
@@ -38,8 +39,9 @@ def article_rows(report: Any) -> list[dict[str, Any]]:
     return [
         {
             "publisher": r.publisher,
+            "language": display.language_name(r.account.language),
             "published": r.date_text,
-            "wording": r.account.text,
+            "wording": bidi_cell(r.account.text, is_rtl(r.account.language, r.account.text)),
             "attribution chain": r.chain_text,
             "tier": r.account.tier_label,
             "agreement": r.account.agreement or "—",
@@ -55,7 +57,8 @@ def other_account_rows(report: Any) -> list[dict[str, Any]]:
     return [
         {
             "publisher": r.publisher,
-            "wording": a.text,
+            "language": display.language_name(a.language),
+            "wording": bidi_cell(a.text, is_rtl(a.language, a.text)),
             "attribution chain": a.chain_text,
             "tier": a.tier_label,
             "agreement": a.agreement or "—",

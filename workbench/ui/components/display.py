@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from workbench.records import SOURCE_TYPES, Attribution, FileResult, SearchHit
-from workbench.ui.components.safe_md import coloured, escape_md
+from workbench.text.language import NAMES, is_rtl
+from workbench.ui.components.safe_md import bidi_cell, coloured, escape_md
 
 # One colour per source type, everywhere (legend, highlights, badges). Streamlit's named
 # colours are theme-aware, so they stay readable in both the light and the dark theme.
@@ -72,6 +73,11 @@ def attribution_badge(att: Attribution | None) -> str:
     return f"{coloured(escape_md(who(att)), colour_for(att.source_type))} ({escape_md(att.source_type)}{cue}{hedged})"
 
 
+def language_name(code: str | None) -> str:
+    """A language code as its English name ("prs" -> "Dari"); the code when unknown."""
+    return NAMES.get(code or "", code or "")
+
+
 def hits_frame(hits: Sequence[SearchHit]) -> list[dict[str, Any]]:
     """Lookup hits as table rows (rank, score, claim, outlet, date, source, type, cue)."""
     rows = []
@@ -81,7 +87,8 @@ def hits_frame(hits: Sequence[SearchHit]) -> list[dict[str, Any]]:
             {
                 "rank": n,
                 "score": round(float(h.score), 3),
-                "claim": h.claim.text,
+                "claim": bidi_cell(h.claim.text, is_rtl(h.claim.language, h.claim.text)),
+                "language": language_name(h.claim.language),
                 "outlet": h.outlet or "",
                 "date": (h.date or "")[:10],
                 "source": who(att),

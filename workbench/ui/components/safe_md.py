@@ -133,3 +133,23 @@ def _plain(text: str) -> str:
 def contains_live_payload(markdown: str, payloads: Iterable[str]) -> list[str]:
     """The payloads that occur unescaped in ``markdown`` (a test helper)."""
     return [p for p in payloads if p in markdown]
+
+
+# --- right-to-left text ----------------------------------------------------------------------
+# Direction comes from CSS on containers whose key starts with "rtl-" (Streamlit gives a keyed
+# container the class "st-key-<key>"), so untrusted text still only ever reaches escaped
+# Markdown; the style sheet itself is a constant.
+RTL_KEY = "rtl-"
+RTL_CSS = (
+    '<style>[class*="st-key-rtl-"] [data-testid="stMarkdownContainer"],'
+    '[class*="st-key-rtl-"] [data-testid="stMarkdownContainer"] p'
+    "{direction:rtl;text-align:right;unicode-bidi:plaintext}</style>"
+)
+_ISOLATE_RTL, _POP_ISOLATE = "\u2067", "\u2069"  # RIGHT-TO-LEFT ISOLATE … POP DIRECTIONAL ISOLATE
+
+
+def bidi_cell(text: str, rtl: bool) -> str:
+    """Plain text for a table cell (no Markdown there), isolated as right-to-left when ``rtl``
+    so Arabic-script runs with numbers or Latin names keep their order."""
+    clean = text.replace(_ISOLATE_RTL, "").replace(_POP_ISOLATE, "")
+    return f"{_ISOLATE_RTL}{clean}{_POP_ISOLATE}" if rtl else clean

@@ -7,10 +7,11 @@ import streamlit as st
 from workbench.api import Workbench
 from workbench.errors import NotFound
 from workbench.records import Attribution, Claim
+from workbench.text.language import is_rtl
 from workbench.ui import common
 from workbench.ui.components import display
 from workbench.ui.components.notes_panel import note_editor
-from workbench.ui.components.safe_md import Span, escape_md, highlight
+from workbench.ui.components.safe_md import RTL_KEY, Span, escape_md, highlight
 
 
 def _claim_param() -> int | None:
@@ -157,7 +158,12 @@ def main() -> None:
     by_id = {c.id: c for c in claims}
     if st.session_state.get("article_claim") not in by_id:
         st.session_state["article_claim"] = claims[0].id if claims else None
-    meta = [article.outlet or "unknown outlet", (article.date or "no date")[:10], article.url or ""]
+    meta = [
+        article.outlet or "unknown outlet",
+        display.language_name(article.language),
+        (article.date or "no date")[:10],
+        article.url or "",
+    ]
     st.caption(" · ".join(escape_md(m) for m in meta if m))
     st.markdown("Claims are coloured by their source: " + display.legend_markdown())
     left, right = st.columns([3, 2], gap="large")
@@ -175,7 +181,11 @@ def main() -> None:
     with left:  # the text first, so it shows while the similar-claims lookup runs
         if article.title:
             st.subheader(escape_md(article.title), anchor=False)
-        with st.container(border=True, key="article_text"):
+        rtl = is_rtl(article.language, article.text[:500])
+        with (
+            st.container(border=True, key="article_text"),
+            st.container(key=f"{RTL_KEY}article" if rtl else None),
+        ):
             st.markdown(highlight(article.text, spans))
     with right:
         if not claims:

@@ -9,10 +9,11 @@ import streamlit as st
 
 from workbench.api import Workbench
 from workbench.records import SOURCE_TYPES, SearchHit
+from workbench.text.language import is_rtl
 from workbench.ui import common
 from workbench.ui.components import display
 from workbench.ui.components.notes_panel import note_editor
-from workbench.ui.components.safe_md import escape_md
+from workbench.ui.components.safe_md import RTL_KEY, escape_md
 
 ANY = "Any"
 
@@ -54,6 +55,16 @@ def filters_sidebar(wb: Workbench) -> dict:
         date_to = st.date_input("To", key="lookup_to", format="YYYY-MM-DD")
         common.bind_param("lookup_min", "min", float, 0.0)
         min_score = st.slider("Minimum score", 0.0, 1.0, step=0.05, key="lookup_min")
+        languages = [c for c in wb.languages() if c]
+        common.bind_param("lookup_lang", "lang", str, ANY)
+        if st.session_state["lookup_lang"] not in languages:
+            st.session_state["lookup_lang"] = ANY
+        lang = st.selectbox(
+            "Language",
+            [ANY, *languages],
+            key="lookup_lang",
+            format_func=lambda c: c if c == ANY else display.language_name(c) or "unknown",
+        )
         common.bind_param("lookup_exclude", "exclude", str, "")
         if st.session_state["lookup_exclude"] not in by_id:
             st.session_state["lookup_exclude"] = ""
@@ -77,6 +88,7 @@ def filters_sidebar(wb: Workbench) -> dict:
     common.to_url("lookup_to", "to", date_to, dt.date.isoformat)
     common.to_url("lookup_min", "min", min_score or None)
     common.to_url("lookup_exclude", "exclude", exclude or None)
+    common.to_url("lookup_lang", "lang", None if lang == ANY else lang)
     return {
         "k": k,
         "outlet": None if outlet == ANY else outlet,
@@ -86,6 +98,7 @@ def filters_sidebar(wb: Workbench) -> dict:
         "date_to": date_to.isoformat() if date_to else None,
         "min_score": min_score or None,
         "exclude_article": exclude or None,
+        "language": None if lang == ANY else lang,
     }
 
 
@@ -95,12 +108,17 @@ def show_hit(n: int, hit: SearchHit, verdict: str | None = None) -> None:
     badge = display.verdict_badge(verdict)
     with st.container(border=True):
         top, score = st.columns([6, 1])
-        top.markdown(f"**{n}\\.** " + (badge + " " if badge else "") + escape_md(hit.claim.text))
+        rtl = is_rtl(hit.claim.language, hit.claim.text)
+        # a right-to-left claim sits in an "rtl-" container (see safe_md.RTL_CSS)
+        top.container(key=f"{RTL_KEY}hit-{n}" if rtl else None).markdown(
+            f"**{n}\\.** " + (badge + " " if badge else "") + escape_md(hit.claim.text)
+        )
         score.metric("score", f"{hit.score:.3f}", label_visibility="collapsed")
         meta = " · ".join(
             escape_md(x)
             for x in (
                 hit.outlet or "unknown outlet",
+                display.language_name(hit.claim.language),
                 (hit.date or "no date")[:10],
                 hit.article_title or "",
             )
@@ -157,6 +175,7 @@ def main() -> None:
                 "score", min_value=0.0, max_value=1.0, format="%.3f"
             ),
             "claim": st.column_config.TextColumn("claim", width="large"),
+            "language": st.column_config.TextColumn("language", width="small"),
             "date": st.column_config.TextColumn("date", width="small"),
             "type": st.column_config.TextColumn("source type", width="small"),
         },
