@@ -122,7 +122,7 @@ class MultilingualIndex:
             fresh = encode(list(todo.values()))
             items = list(zip(todo, fresh, strict=True))
             cached.update(items)
-            if self.wb.store.conn.in_transaction:
+            if self.wb.store.in_transaction:
                 self.wb.store.put_embeddings(MODEL_NAME, items)
             else:
                 with self.wb.store.transaction():
