@@ -18,6 +18,8 @@ ISO 639-1 code of its main language, ``kind`` one of :data:`KINDS`:
 Matching is tiered, cheapest first: exact alias, normalised alias (case, accents,
 punctuation, leading "The", possessive), suffix-stripped core ("Dawn newspaper"), then a
 conservative rapidfuzz ratio. 2–3 letter all-caps aliases (AP, AFP, PTI) match only exactly.
+A name in another script that no native-script alias lists is matched by its sound
+(``transliterate``: "ساوث تشاينا مورنينج بوست" → South China Morning Post).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
 
+from workbench.outlets.transliterate import SkeletonIndex
 from workbench.text.lexicons import word_set
 
 KINDS: tuple[str, ...] = (
@@ -285,6 +288,7 @@ class OutletRegistry:
         ]
         self._cache: dict[tuple[str, float], Outlet | None] = {}
         self._text_re: re.Pattern[str] | None = None
+        self._sounds: SkeletonIndex | None = None  # built on the first non-Latin name
 
     # -- lookup --------------------------------------------------------------------------
     def match(self, name: str, threshold: float = DEFAULT_THRESHOLD) -> Outlet | None:
@@ -298,6 +302,8 @@ class OutletRegistry:
         name = name.strip()
         if not name:
             return None
+        if name.islower() and name in _TEXT_SKIP | _TEXT_CASED:
+            return None  # "people can call", "the guardian of": a common word, not the outlet
         hit = self._exact.get(" ".join(_fold(name).casefold().split()))
         if hit:
             return hit
@@ -317,11 +323,22 @@ class OutletRegistry:
                 hit = self._core.get("".join(c).casefold())
                 if hit:
                     return hit
+        if not name.isascii():
+            return self._by_sound(name)
         k = _key(name)
         if len(k) < 9:
             return None
         best = process.extractOne(k, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=threshold)
         return self._norm[best[0]] if best else None
+
+    def _by_sound(self, name: str) -> Outlet | None:
+        """A name in another script matched by its consonant skeleton (``transliterate``)."""
+        if self._sounds is None:
+            self._sounds = SkeletonIndex(
+                (o.id, n) for o in self._outlets.values() for n in o.names()
+            )
+        hit = self._sounds.match(name)
+        return self._outlets.get(hit) if hit else None
 
     def by_domain(self, url_or_domain: str) -> Outlet | None:
         """Outlet owning a URL or host; subdomains fall back to the registered parent."""
