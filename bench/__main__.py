@@ -1,7 +1,7 @@
 """``python -m bench``: run the benchmarks, print medians, write JSON to bench/results/.
 
 Options: ``--quick`` (small inputs, 10k/100k only), ``--sizes 10000,100000,1000000``,
-``--only ingest,embed,search,app``, ``--runs N``.
+``--only ingest,embed,search,app,compare``, ``--runs N``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from bench import app_bench, embed_bench, ingest_bench, search_bench
+from bench import app_bench, compare_bench, embed_bench, ingest_bench, search_bench
 from bench.common import Skip, machine, write_result
 
-ALL = ("embed", "search", "ingest", "app")
+ALL = ("embed", "search", "ingest", "app", "compare")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             ingest_bench.summary,
         ),
         "app": (lambda: app_bench.run(a.quick, a.runs or 5), app_bench.summary),
+        "compare": (lambda: compare_bench.run(a.quick, a.runs or 5), compare_bench.summary),
     }
     for name in only:
         began = time.perf_counter()

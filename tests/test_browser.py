@@ -206,10 +206,51 @@ def test_lookup_page_shows_seed_result_in_chromium(seeded_dir: Path, tmp_path: P
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_compare_page_sections_in_chromium(seeded_dir: Path, tmp_path: Path) -> None:
+    """The Compare page for the seed's Ariana News claim, as a browser shows it."""
+    binary = find_chromium()
+    if binary is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(
+                "chromium is missing in CI: run scripts/install-browser.sh (make test does)"
+            )
+        pytest.skip("chromium is not installed (scripts/install-browser.sh installs it)")
+    from workbench.api import Workbench
+
+    data = tmp_path / "data"
+    shutil.copytree(seeded_dir, data)
+    with Workbench.open(data) as wb:
+        claim = next(
+            c.id
+            for a in wb.articles()
+            for c in wb.claims(a.id)
+            if c.text.startswith("Reports from Afghan media outlet Ariana News")
+        )
+    with streamlit_server(data) as url:
+        browser = Chromium(binary)
+        try:
+            text = browser.open(f"{url}/compare?claim={claim}", wait_for="Timeline", timeout=180)
+        finally:
+            browser.close()
+    for section in (
+        "Independent sources: ",
+        "Who carries it",
+        "Competing accounts",
+        "Discrepancies",
+        "Timeline",
+        "Undated (never counted as first)",
+        "Citation graph",
+    ):
+        assert section in text, section
+    assert "Find a claim to compare" in text and "Claim id" not in text
+
+
 PAGES = [  # (file name, path and query, text that shows when the page is ready)
     ("lookup", f"?q={quote(SEED_QUERY)}", SEED_TEXT),
     ("article", "article?claim={claim}", "Claims are coloured by their source"),
-    ("compare", "compare?claim={claim}", "Attributed to"),
+    ("compare", "compare?claim={claim}", "Citation graph"),
     ("sources", "sources", "Add an outlet alias"),
     ("ingest", "ingest", "Upload files"),
     ("notes", "notes", "note(s)"),

@@ -137,7 +137,14 @@ def test_compare_and_citations_json(data: Path) -> None:
     result = run(data, "compare", str(hits[0]["claim_id"]), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert "independent_sources" in json.dumps(report)
+    assert report["independent_sources"] == len(report["sources"]) >= 1
+    assert {"rows", "competing", "discrepancies", "timeline", "undated", "earliest"} <= set(report)
+    ids = [r["article_id"] for r in report["rows"]]
+    assert len(ids) == len(set(ids))  # one row per article
+    assert report["rows"][0]["account"]["tier"] == "focus"
+    assert all({"publisher", "date_text", "chain_text"} <= set(r) for r in report["rows"])
+    text = run(data, "compare", str(hits[0]["claim_id"]))
+    assert text.exit_code == 0 and "independent sources:" in text.stdout
     result = run(data, "citations", "--claim", str(hits[0]["claim_id"]), "--json")
     assert result.exit_code == 0, result.output
     graph = json.loads(result.stdout)

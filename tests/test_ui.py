@@ -330,13 +330,75 @@ def test_ingest_paste_form(app: AppTest) -> None:
 
 
 def test_compare_page(app: AppTest) -> None:
+    """From a Lookup link: one row per article with its chain, tier and agreement, the
+    independent sources by name, competing accounts, discrepancies, timeline and graph."""
     at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
     claim_id = int(at.get("page_link")[1].proto.query_string.split("claim=")[1])
     at = ok(page(at, common.COMPARE, claim=str(claim_id)))
-    assert at.number_input(key="compare_claim").value == claim_id
-    assert frame(at, "attributes it to").shape[0] >= 1
+    assert not at.number_input  # the claim comes from a link or from its words
+    assert at.query_params["claim"] == str(claim_id)
+    rows = frame(at, "attribution chain")
+    assert {"publisher", "published", "wording", "tier", "agreement", "reason"} <= set(rows)
+    assert len(set(rows["claim"])) == len(rows)
+    assert "the claim" in set(rows["tier"])
+    assert all(p == "undated" or p[:2] == "20" for p in rows["published"])
+    values = markdown_values(at)
+    assert any(v.startswith("**Independent sources: ") for v in values)
+    assert {"Who carries it", "Competing accounts", "Discrepancies", "Timeline"} <= {
+        s.value for s in at.subheader
+    }
+    assert any("Undated (never counted as first)" in v for v in values)  # the seed has no date
     assert "digraph" in at.get("graphviz_chart")[0].proto.spec
-    assert any(m.label == "Independent sources" for m in at.metric)
+    for v in values:
+        assert not live(v), v
+    assert "~~" not in " ".join(values)  # no word diff
+
+
+def test_compare_finds_a_claim_by_its_words(app: AppTest) -> None:
+    at = ok(page(app, common.COMPARE))
+    assert any("Choose a claim" in i.value for i in at.info)
+    at.text_input(key="compare_query").input("Istanbul negotiations collapsed after a long night")
+    ok(at.run())
+    pick = at.selectbox(key="compare_pick")
+    assert pick.value is None and pick.options
+    pick.select_index(0)
+    ok(at.run())
+    claim = at.query_params["claim"]
+    assert claim.isdigit()
+    assert frame(at, "attribution chain").shape[0] >= 1
+    for v in markdown_values(at):  # the Evil Times article is among the matches
+        assert not live(v), v
+
+
+def test_verdict_badges_on_lookup_compare_and_article(app: AppTest, ui_data: Path) -> None:
+    from workbench.api import Workbench
+    from workbench.notes.records import VERDICTS
+    from workbench.notes.service import Notes
+    from workbench.ui.components import display
+
+    with Workbench.open(ui_data) as wb:
+        evil = next(a for a in wb.articles() if a.outlet == "Evil Times")
+        claim = wb.claims(evil.id)[1]  # other tests write notes on the first and last claims
+        notes = Notes(wb).for_claim(claim.id)
+        if not notes:
+            notes = [Notes(wb).add(claim.id, "misleading", rationale="<b>x</b>", reviewer="Cy")]
+        verdict = notes[0].verdict
+    label = VERDICTS[verdict]
+    badge = f":{display.VERDICT_COLOURS[verdict]}-badge[{label}]"
+    at = ok(page(app, common.COMPARE, claim=str(claim.id)))
+    assert any(badge in m.value for m in at.markdown)
+    at = ok(page(app, common.LOOKUP, q=claim.text))
+    assert any(badge in m.value for m in at.markdown)
+    at = ok(page(app, common.ARTICLE, claim=str(claim.id)))
+    assert any(badge in m.value for m in at.markdown)
+    assert f"[{label}]" in at.selectbox(key="article_claim").format_func(claim.id)
+
+
+def test_lookup_filters_by_cited_outlet(app: AppTest) -> None:
+    at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
+    options = at.selectbox(key="lookup_cited").options
+    assert options[0] == "Any"  # the seed cites nobody: nothing else to offer
+    assert "cites" not in at.query_params
 
 
 def test_sources_page_adds_an_alias(app: AppTest, ui_data: Path) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from workbench.cli import JsonOpt, app, emit, fail, open_workbench
-
-# Discrepancy kind -> the field prefix of its per-side lists ("entity" -> "entities_a").
-_FIELD = {"number": "numbers", "date": "dates", "entity": "entities", "negation": "negation"}
 
 
 @app.command()
@@ -23,48 +20,61 @@ def compare(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who carries CLAIM, who they attribute it to, where versions differ, who was first."""
+    """Who carries CLAIM (one row per article), in which tier, whether they agree, who was first."""
     with open_workbench() as wb:
         if not len(wb.index):
             fail("nothing ingested yet (try: workbench ingest seeds/)")
-        result = wb.compare(claim, k=k, floor=floor)
+        report = wb.compare(claim, k=k, floor=floor)
     if as_json:
-        emit(result.to_dict(), True)
+        emit(report.to_dict(), True)
         return
-    typer.echo(f"claim: {result.focus_text}")
-    typer.echo(
-        f"independent sources: {result.independent_sources} "
-        f"({len(result.appearances)} version(s), {len(result.syndication)} origin group(s))"
+    for line in report_lines(report):
+        typer.echo(line)
+
+
+def report_lines(report: Any) -> list[str]:
+    """The Compare report as plain text: the same sections as the app's Compare page."""
+    from workbench.notes.records import VERDICTS
+
+    out = [f"claim: {report.focus_text}"]
+    if report.verdict in VERDICTS:
+        out.append(f"verdict: {VERDICTS[report.verdict]}")
+    names = "; ".join(g.name for g in report.sources)
+    out.append(
+        f"independent sources: {report.independent_sources}" + (f" ({names})" if names else "")
     )
-    if result.earliest:
-        e = result.earliest
-        typer.echo(
-            f"earliest: {e.first_seen} ({e.first_seen_from}) {e.publisher or e.title or ''} · claim {e.claim_id}"
-        )
-    typer.echo("\noutlet | role | first seen | stance | attributed to | states")
-    for r in result.outlets:
-        via = f" via {r.via}" if r.via else ""
-        where = f" (in {r.in_article_of})" if r.in_article_of else ""
-        typer.echo(
-            f"- {r.outlet}{via}{where} | {r.role} | {r.first_seen[:10]} | {r.stance} | "
-            f"{', '.join(r.attributed_to) or '-'} | [{r.claim_id}] {r.states[:140]}"
-        )
-    flagged = [p for p in result.pairs if p.kinds or (p.stance and p.stance.label == "contradict")]
-    if flagged:
-        typer.echo("\ndiscrepancies:")
-    for p in flagged:
-        d = p.discrepancy
-        parts = [
-            f"{kind}: {d[_FIELD[kind] + '_a']} vs {d[_FIELD[kind] + '_b']}" for kind in p.kinds
+    for g in report.sources:
+        if g.reprints or len(g.members) > 1:
+            out.append(f"  {g.name}: {', '.join(g.members)}")
+    if report.earliest:
+        e = report.earliest
+        out.append(f"first: {e.date} {e.outlet} (claim {e.claim_id}, {e.tier})")
+    out.append("\narticles (publisher | date | chain | tier | agreement | wording):")
+    for r in report.rows:
+        for n, a in enumerate((r.account, *r.other_accounts)):
+            lead = "-" if n == 0 else "   also:"
+            agreement = f"{a.agreement}: {a.reason}" if a.agreement else "-"
+            out.append(
+                f"{lead} {r.publisher} | {r.date_text} | {r.chain_text} | {a.tier_label} | "
+                f"{agreement} | [{a.claim_id}] {a.text[:160]}"
+            )
+    if report.competing:
+        out.append("\ncompeting accounts:")
+    for c in report.competing:
+        out.append(f"- {c.slot}: {c.focus.source}: {c.focus.value}")
+        out += [f"    vs {s.source}: {s.value} [claim {s.claim_id}]" for s in c.others]
+    if report.discrepancies:
+        out.append("\ndiscrepancies (slot: the claim | the other):")
+    for d in report.discrepancies:
+        out.append(f"- {d.source} [claim {d.claim_id}] {d.agreement or ''}: {d.reason}")
+        out += [
+            f"    {'*' if x.differs else ' '} {x.slot}: {x.focus or '-'} | {x.other or '-'}"
+            for x in d.lines
         ]
-        stance = f"{p.stance.label} ({'; '.join(p.stance.reasons[:2])})" if p.stance else ""
-        typer.echo(f"- [{p.a_claim}] vs [{p.b_claim}]: {'; '.join(parts) or 'wording'} · {stance}")
-        for op in d["diff"]:
-            if op["op"] != "equal":
-                typer.echo(f"    {op['op']}: '{op['a_text']}' -> '{op['b_text']}'")
-    for g in result.syndication:
-        if len(g.article_ids) > 1:
-            typer.echo(f"syndicated group {g.id}: {', '.join(g.outlets)} (claims {g.claim_ids})")
+    if report.undated:
+        undated = [r.publisher for r in report.rows if not r.date]
+        out.append(f"\nundated (never counted as first): {', '.join(undated)}")
+    return out
 
 
 @app.command()

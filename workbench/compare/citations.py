@@ -126,7 +126,7 @@ def story_claims(
     if query:
         from workbench.compare.report import compare
 
-        return [a.claim_id for a in compare(wb, query, k=k).appearances]
+        return compare(wb, query, k=k).claim_ids
     return None
 
 

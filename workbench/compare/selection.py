@@ -1,20 +1,19 @@
-"""Which claims are versions of a focus claim: the selection half of ``workbench.compare.report``.
+"""Which claims to compare with a focus claim: the selection half of ``workbench.compare.report``.
 
-Appearances are the focus claim's cluster plus claims that pass a relevance floor. Relevance
-is the best cosine between "views" of the two claims: the whole sentence, the attributed
-content without its frame ("Reports from X indicate that …" -> "…") and its clauses, so a long
-sentence that states two things still meets a short item stating one of them. Claims from
-other articles must also share *anchors* with the focus's content: words rare in the store,
-of which at least one is part of a name ("Istanbul") or at least two are shared, so that two
-"talks between A and B" sentences about different talks, or a frame word ("News" in "Ariana
-News" / "Tasnim News Agency"), do not pass on embedding similarity alone. Other claims of the
-focus article come in at a lower floor when they carry a named source of their own, because
-those are the article's other versions of the story ("according to NDTV, …").
+Three phases. :func:`candidate_pool`: the focus's dense neighbours (per view), the search's
+hits, its cluster and its own article's claims. :func:`score_relevance`: the best cosine
+between "views" of the two claims: the whole sentence, the attributed content without its
+frame ("Reports from X indicate that …" -> "…") and its clauses, so a long sentence that
+states two things still meets a short item stating one of them. :func:`picks`: claims from
+other articles above the floor that share *anchors* with the focus's content (words rare in
+the store, of which at least one is part of a name ("Istanbul") or at least two are shared),
+so that two "talks between A and B" sentences about different talks, or a frame word ("News"
+in "Ariana News" / "Tasnim News Agency"), do not pass on embedding similarity alone; and the
+focus article's claims that speak of the same story (at a lower floor when they carry a named
+source of their own: "according to NDTV, …").
 
-What is *not* a version: a statement about the same event that neither states nor denies
-the focus's content ("the governments agree to an extended ceasefire" for "Pakistan withdrew
-from the talks"). The relevance floor and anchors keep most of those out; the stance pass in
-``workbench.compare.report`` drops the rest (see ``UNRELATED_KEEP``).
+Selection only proposes: the same-claim judge in ``workbench.compare.report`` decides each
+pick's tier (same statement, same event, unrelated) and drops the unrelated ones.
 """
 
 from __future__ import annotations
@@ -62,6 +61,15 @@ class Selection:
     cluster: set[int]
     articles: dict[str, Article] = field(default_factory=dict)
     anchor_hits: dict[int, int] = field(default_factory=dict)  # shared anchors per claim
+    content: str | None = None  # what the focus states without its attribution frame
+    views: list[str] = field(default_factory=list)
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), dtype=np.float32))
+
+    def article(self, wb: Workbench, article_id: str) -> Article:
+        """The article, read once per selection."""
+        if article_id not in self.articles:
+            self.articles[article_id] = wb.article(article_id)
+        return self.articles[article_id]
 
 
 def terms(text: str) -> set[str]:
@@ -116,13 +124,13 @@ def content_of(article: Article, atts: list[Attribution], claim: Claim | None = 
 
 def anchors(wb: Workbench, words: set[str], share: float = ANCHOR_SHARE) -> set[str]:
     """Words that few claims contain (document frequency from the store, one table scan)."""
-    words = sorted(words)
     if not words:
         return set()
     total = wb.store.claim_id_summary()[0]
     limit = max(ANCHOR_MIN_DF, share * total)
-    counts = wb.store.claims_containing(words)
-    return {w for w, df in zip(words, counts, strict=True) if df <= limit}
+    ordered = sorted(words)
+    counts = wb.store.claims_containing(ordered)
+    return {w for w, df in zip(ordered, counts, strict=True) if df <= limit}
 
 
 def anchored(shared: set[str], names: set[str]) -> bool:
@@ -151,81 +159,96 @@ def resolve(wb: Workbench, focus: int | str) -> Claim | None:
     return wb.claim(found) if found is not None else None
 
 
-def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: float) -> Selection:
-    """The focus's cluster, up to ``k`` versions from other articles and up to max(4, k/2)
-    sourced claims of the focus article (see the module docstring)."""
+# --------------------------------------------------------------------------- the three phases
+
+
+def candidate_pool(wb: Workbench, focus: int | str, k: int) -> Selection:
+    """Phase 1: the focus, its views, and every claim worth scoring: dense neighbours of each
+    view, the workbench search's hits, the focus's cluster and the focus article's claims."""
     focus_claim = resolve(wb, focus)
     text = focus_claim.text if focus_claim else str(focus).strip()
     sel = Selection(focus_claim, text, [], {}, {}, {}, set())
-
-    def article(aid: str) -> Article:
-        if aid not in sel.articles:
-            sel.articles[aid] = wb.article(aid)
-        return sel.articles[aid]
-
-    focus_id = focus_claim.id if focus_claim else None
-    cluster = set(wb.cluster_members(focus_claim.id)) if focus_claim else set()
-    focus_atts = wb.attributions([focus_claim.id])[focus_claim.id] if focus_claim else []
-    content = (
-        content_of(article(focus_claim.article_id), focus_atts, focus_claim)
-        if focus_claim
-        else None
-    )
-    f_views = views(text, content)
-    f_vecs = wb.vectors_for(f_views)
-    pool = candidates(wb, f_vecs, text, k) | cluster
+    if focus_claim:
+        sel.cluster = set(wb.cluster_members(focus_claim.id))
+        atts = wb.attributions([focus_claim.id])[focus_claim.id]
+        sel.content = content_of(sel.article(wb, focus_claim.article_id), atts, focus_claim)
+    sel.views = views(text, sel.content)
+    sel.vectors = wb.vectors_for(sel.views)
+    pool = candidates(wb, sel.vectors, text, k) | sel.cluster
     if focus_claim:
         pool |= {c.id for c in wb.store.claims_of(focus_claim.article_id)[:200]}
         pool.add(focus_claim.id)
-    rows = {c: r.claim for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
-    ids = list(rows)
-    whole = wb.vectors_for([rows[c].text for c in ids]) @ f_vecs.T if ids else np.zeros((0, 1))
-    relevance = {c: float(s) for c, s in zip(ids, whole.max(axis=1), strict=True)}
-    rows = {c: r for c, r in rows.items() if relevance[c] >= PREFILTER or c in cluster}
-    atts = wb.attributions(list(rows))
+    sel.claims = {c: r.claim for c, r in wb.store.claims_by_ids(sorted(pool)).items()}
+    return sel
+
+
+def score_relevance(wb: Workbench, sel: Selection) -> None:
+    """Phase 2: each candidate's relevance, the best cosine between its views and the focus's.
+
+    Whole sentences first; candidates below ``PREFILTER`` (and outside the cluster) are
+    dropped before their attributions are read and their other views embedded."""
+    ids = list(sel.claims)
+    if not ids:
+        return
+    whole = wb.vectors_for([sel.claims[c].text for c in ids]) @ sel.vectors.T
+    sel.relevance = {c: float(s) for c, s in zip(ids, whole.max(axis=1), strict=True)}
+    sel.claims = {
+        c: r for c, r in sel.claims.items() if sel.relevance[c] >= PREFILTER or c in sel.cluster
+    }
+    sel.attributions = wb.attributions(list(sel.claims))
     cand_views: list[str] = []
     owner: list[int] = []
-    for cid, claim in rows.items():
-        for v in views(claim.text, content_of(article(claim.article_id), atts[cid], claim))[1:]:
+    for cid, claim in sel.claims.items():
+        art = sel.article(wb, claim.article_id)
+        for v in views(claim.text, content_of(art, sel.attributions[cid], claim))[1:]:
             cand_views.append(v)
             owner.append(cid)
-    sims = (wb.vectors_for(cand_views) @ f_vecs.T).max(axis=1) if cand_views else np.zeros(0)
+    sims = (wb.vectors_for(cand_views) @ sel.vectors.T).max(axis=1) if cand_views else []
     for cid, s in zip(owner, sims, strict=True):
-        relevance[cid] = max(relevance[cid], float(s))
-    # Anchors come from what the focus states, not its frame ("Reports from … News indicate").
-    core = content or text
-    rare, names = anchors(wb, terms(core)), name_terms(core)
+        sel.relevance[cid] = max(sel.relevance[cid], float(s))
 
-    home = focus_claim.article_id if focus_claim else None
+
+def picks(wb: Workbench, sel: Selection, k: int, floor: float, same_floor: float) -> None:
+    """Phase 3: the cluster, up to ``k`` anchored claims of other articles above ``floor``,
+    and up to max(4, k/2) claims of the focus article that speak of the same story."""
+    focus_id = sel.focus.id if sel.focus else None
+    home = sel.focus.article_id if sel.focus else None
+    # Anchors come from what the focus states, not its frame ("Reports from … News indicate").
+    core = sel.content or sel.text
+    rare, names = anchors(wb, terms(core)), name_terms(core)
     cross = []
-    for cid, claim in rows.items():
-        rel = relevance[cid]
-        if cid in cluster and cid != focus_id:
+    for cid, claim in sel.claims.items():
+        rel = sel.relevance[cid]
+        shared = rare & terms(claim.text)
+        sel.anchor_hits[cid] = len(shared)
+        if cid in sel.cluster and cid != focus_id and claim.article_id != home:
             cross.append((2.0 + rel, cid))
-        elif (
-            claim.article_id != home and rel >= floor and anchored(rare & terms(claim.text), names)
-        ):
+        elif claim.article_id != home and rel >= floor and anchored(shared, names):
             cross.append((rel, cid))
     chosen = [c for _, c in sorted(cross, reverse=True)[:k]]
     # The story's words: in two or more versions (focus, other outlets'), and not too common.
-    counts = Counter(w for t in [text, *(rows[c].text for c in chosen)] for w in terms(t))
+    texts = [sel.text, *(sel.claims[c].text for c in chosen)]
+    counts = Counter(w for t in texts for w in terms(t))
     story = anchors(wb, {w for w, n in counts.items() if n >= 2}, STORY_SHARE)
     same = []
-    for cid, claim in rows.items():
-        if claim.article_id != home or cid in cluster:
+    for cid, claim in sel.claims.items():
+        if claim.article_id != home or cid == focus_id:
             continue
-        rel, words = relevance[cid], terms(claim.text)
-        named = any(a.source_type in NAMED for a in atts[cid])
+        rel, words = sel.relevance[cid], terms(claim.text)
+        named = any(a.source_type in NAMED for a in sel.attributions.get(cid, []))
         if (named and rel >= same_floor and story & words) or (
             rel >= floor and anchored(rare & words, names)
         ):
             same.append((named, len(story & words), rel, cid))
     chosen += [c for *_, c in sorted(same, reverse=True)[: max(4, k // 2)]]
-    if focus_claim:
-        chosen.insert(0, focus_claim.id)
+    if sel.focus:
+        chosen.insert(0, sel.focus.id)
     sel.chosen = chosen
-    sel.claims = rows
-    sel.attributions = atts
-    sel.relevance = relevance
-    sel.cluster = cluster
+
+
+def select(wb: Workbench, focus: int | str, k: int, floor: float, same_floor: float) -> Selection:
+    """The focus's candidates, scored and picked (see the module docstring)."""
+    sel = candidate_pool(wb, focus, k)
+    score_relevance(wb, sel)
+    picks(wb, sel, k, floor, same_floor)
     return sel

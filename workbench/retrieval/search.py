@@ -70,12 +70,20 @@ class Filters:
     date_to: str | None = None
     exclude_article: str | None = None
     source_type: str | None = None
+    cited: str | None = None  # only articles whose record cites this outlet (sources: [...])
     min_score: float | None = None
     mode: str | None = None  # "hybrid" or "dense"; None means settings.search_mode
 
     def any_sql(self) -> bool:
         return any(
-            (self.outlet, self.date_from, self.date_to, self.exclude_article, self.source_type)
+            (
+                self.outlet,
+                self.date_from,
+                self.date_to,
+                self.exclude_article,
+                self.source_type,
+                self.cited,
+            )
         )
 
 
@@ -149,7 +157,7 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
     if not query or not len(wb.index):
         return []
     only_exclude = filters.exclude_article and not any(
-        (filters.outlet, filters.date_from, filters.date_to, filters.source_type)
+        (filters.outlet, filters.date_from, filters.date_to, filters.source_type, filters.cited)
     )
     # Leaving one article out keeps almost every claim: over-fetch and drop its claims
     # rather than hand FAISS an allow-list of the whole store.
@@ -164,6 +172,7 @@ def rank(wb: Workbench, query: str, k: int, filters: Filters) -> list[Scored]:
             filters.date_to,
             filters.exclude_article,
             filters.source_type,
+            cited=filters.cited,
         )
     if allowed is not None and not len(allowed):
         return []

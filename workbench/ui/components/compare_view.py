@@ -1,4 +1,10 @@
-"""The Compare page's body over :func:`workbench.compare.report.compare` (imported only once landed)."""
+"""The Compare page's body: renders :class:`workbench.compare.report_records.CompareReport`.
+
+Every value from the report (publishers, wordings, sources, slot values, reasons) is untrusted
+text: it reaches Markdown only through ``escape_md``, tables through ``st.dataframe`` (which
+shows text literally) and the timeline through altair (vega draws labels as text). Tooltips,
+labels, captions and metrics carry only fixed strings and numbers.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,13 @@ from workbench.ui import common
 from workbench.ui.components import display, graph
 from workbench.ui.components.safe_md import coloured, escape_md
 
-STANCE_COLOURS = {"agree": "green", "contradict": "red", "unrelated": "gray", "focus": "blue"}
+AGREEMENT_COLOURS = {
+    "agrees": "green",
+    "disagrees": "red",
+    "discusses": "orange",
+    "unrelated": "gray",
+}
+TIER_COLOURS = {"focus": "blue", "same": "green", "event": "orange"}
 
 
 @st.cache_data(show_spinner="Comparing sources…", max_entries=64, ttl=600)
@@ -21,42 +33,90 @@ def comparison(data: str, claim_id: int, n_claims: int) -> Any:
     return common.workbench().compare(claim_id)
 
 
-def outlet_rows(cmp: Any) -> list[dict[str, Any]]:
+def article_rows(report: Any) -> list[dict[str, Any]]:
+    """One table row per article (its other accounts are counted, and listed below)."""
     return [
         {
-            "outlet": r.outlet + (f" (via {r.via})" if r.via else ""),
-            "role": r.role + (f" in {r.in_article_of}" if r.in_article_of else ""),
-            "attributes it to": ", ".join(r.attributed_to) or "—",
-            "first seen": (r.first_seen or "")[:10],
-            "stance": r.stance or "",
-            "stance score": r.stance_score,
-            "states": r.states,
-            "claim": r.claim_id,
+            "publisher": r.publisher,
+            "published": r.date_text,
+            "wording": r.account.text,
+            "attribution chain": r.chain_text,
+            "tier": r.account.tier_label,
+            "agreement": r.account.agreement or "—",
+            "reason": r.account.reason or "",
+            "other accounts": len(r.other_accounts),
+            "claim": r.account.claim_id,
         }
-        for r in cmp.outlets
+        for r in report.rows
     ]
 
 
-def diff_markdown(a: str, ops: list[dict[str, Any]]) -> str:
-    """Safe Markdown of the word diff: removed words struck through in red, added ones green."""
-    out, pos = [], 0
-    for op in ops:
-        out.append(escape_md(a[pos : op["a_start"]]) if op["a_start"] > pos else "")
-        if op["a_start"] > pos and a[op["a_start"] - 1].isspace():
-            out.append(" ")
-        kind = op["op"]
-        if kind == "equal":
-            out.append(escape_md(op["a_text"]))
-        if kind in ("delete", "replace") and op["a_text"]:
-            out.append(coloured("~~" + escape_md(op["a_text"]) + "~~", "red"))
-        if kind in ("insert", "replace") and op["b_text"]:
-            out.append(
-                (" " if kind == "replace" else "") + coloured(escape_md(op["b_text"]), "green")
-            )
-        out.append(" ")
-        pos = max(pos, op["a_end"])
-    out.append(escape_md(a[pos:]))
-    return "".join(out).strip()
+def other_account_rows(report: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "publisher": r.publisher,
+            "wording": a.text,
+            "attribution chain": a.chain_text,
+            "tier": a.tier_label,
+            "agreement": a.agreement or "—",
+            "reason": a.reason,
+            "claim": a.claim_id,
+        }
+        for r in report.rows
+        for a in r.other_accounts
+    ]
+
+
+def sources_markdown(report: Any) -> str:
+    """ "Independent sources: K — name · name", names escaped."""
+    names = " · ".join(escape_md(g.name) for g in report.sources)
+    return f"**Independent sources: {report.independent_sources}**" + (
+        f" — {names}" if names else ""
+    )
+
+
+def side_markdown(source: str, value: str, colour: str) -> str:
+    return f"**{escape_md(source)}**: {coloured(escape_md(value), colour) if value else '—'}"
+
+
+def slot_table(d: Any, focus_label: str) -> str:
+    """A Markdown table: slot | the claim | the other; differing values highlighted."""
+    head = f"| slot | {escape_md(focus_label)} | {escape_md(d.source)} |\n|---|---|---|"
+    lines = []
+    for x in d.lines:
+        a, b = escape_md(x.focus) or "—", escape_md(x.other) or "—"
+        if x.differs:
+            a = coloured(a, "blue") if x.focus else a
+            b = coloured(b, "red") if x.other else b
+        lines.append(f"| {escape_md(x.slot)} | {a} | {b} |")
+    return "\n".join([head, *lines])
+
+
+def timeline_chart(report: Any) -> Any:
+    """Appearances over time, one line per outlet (altair: labels drawn as plain text)."""
+    import altair as alt
+
+    data = [
+        {
+            "outlet": p.outlet,
+            "date": p.date,
+            "tier": p.tier,
+            "claim": p.claim_id,
+            "first": bool(report.earliest and p.article_id == report.earliest.article_id),
+        }
+        for p in report.timeline
+    ]
+    return (
+        alt.Chart(alt.Data(values=data))
+        .mark_point(filled=True, size=120)
+        .encode(
+            x=alt.X("date:T", title="publication date"),
+            y=alt.Y("outlet:N", title=None, sort=alt.EncodingSortField("date", op="min")),
+            color=alt.Color("tier:N", title="tier"),
+            shape=alt.Shape("first:N", title="first"),
+            tooltip=["outlet:N", "date:T", "tier:N", "claim:Q"],
+        )
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)
@@ -65,8 +125,8 @@ def story_graph(data: str, claim_ids: tuple[int, ...], n_claims: int) -> Any:
     return common.workbench().citations(claim_ids=claim_ids)
 
 
-def citation_picture(wb: Workbench, cmp: Any) -> None:
-    ids = tuple(sorted(a.claim_id for a in cmp.appearances))
+def citation_picture(wb: Workbench, report: Any) -> None:
+    ids = tuple(sorted(report.claim_ids))
     g = story_graph(str(wb.data_dir), ids, int(wb.stats()["claims"]))
     if not g.edges:
         st.caption("No version names a source: nothing cites anything here.")
@@ -76,48 +136,74 @@ def citation_picture(wb: Workbench, cmp: Any) -> None:
 
 
 def render(wb: Workbench, claim_id: int) -> None:
-    """Cross-source table, independent-source count, discrepancies and the citation graph."""
+    """Sources, articles, competing accounts, discrepancies, timeline and citation graph."""
     try:
-        cmp = comparison(str(wb.data_dir), claim_id, int(wb.stats()["claims"]))
+        report = comparison(str(wb.data_dir), claim_id, int(wb.stats()["claims"]))
     except WorkbenchError as exc:
-        st.error(f"Could not compare this claim: {exc}")
+        st.error(f"Could not compare this claim: {escape_md(str(exc))}")
         return
-    a, b, c = st.columns(3)
-    a.metric(
-        "Independent sources", cmp.independent_sources, help="Reprints of one wire story count once"
-    )
-    b.metric("Versions found", len(cmp.appearances))
-    if cmp.earliest:
-        c.metric(
-            "First seen", (cmp.earliest.first_seen or "?")[:10], help=cmp.earliest.publisher or ""
+    st.markdown(sources_markdown(report))
+    for g in report.sources:
+        if len(g.members) > 1:
+            kind = "reprints of one story" if g.reprints else "items citing it"
+            st.markdown(
+                f"- {escape_md(g.name)} ({kind}): " + ", ".join(escape_md(m) for m in g.members)
+            )
+    if report.earliest:
+        e = report.earliest
+        st.markdown(
+            f"First: **{escape_md(e.outlet)}** on {escape_md(e.date)} "
+            f"({escape_md(TIER_LABEL.get(e.tier, e.tier))})"
         )
     st.subheader("Who carries it", anchor=False)
     st.dataframe(
-        outlet_rows(cmp),
+        article_rows(report),
         hide_index=True,
-        key="compare_outlets",
+        key="compare_articles",
         column_config={
-            "states": st.column_config.TextColumn("states", width="large"),
-            "stance score": st.column_config.ProgressColumn(
-                "stance score", min_value=0.0, max_value=1.0
-            ),
+            "wording": st.column_config.TextColumn("wording", width="large"),
+            "attribution chain": st.column_config.TextColumn("attribution chain", width="medium"),
             "claim": st.column_config.NumberColumn("claim", format="%d"),
         },
     )
-    texts = {x.claim_id: x.text for x in cmp.appearances}
-    st.subheader("Discrepancies", anchor=False)
-    shown = 0
-    for p in cmp.pairs:
-        if not p.kinds or p.a_claim not in texts:
-            continue
-        shown += 1
-        stance = p.stance.label if p.stance else "—"
-        head = (f"{escape_md(p.a_outlet or 'this claim')} vs {escape_md(p.b_outlet or 'unknown outlet')}: "
-                f"{escape_md(', '.join(p.kinds))} differ · stance {coloured(escape_md(stance), STANCE_COLOURS.get(stance, 'gray'))}")  # fmt: skip
+    others = other_account_rows(report)
+    if others:
+        st.caption("The articles' other accounts of the event (never versions of the claim):")
+        st.dataframe(others, hide_index=True, key="compare_other_accounts")
+    st.subheader("Competing accounts", anchor=False)
+    if not report.competing:
+        st.caption("No other account gives a different cause, actor, number, place or date.")
+    for c in report.competing:
         with st.container(border=True):
-            st.markdown(head)
-            st.markdown(diff_markdown(texts[p.a_claim], p.discrepancy.get("diff", [])))
-    if not shown:
-        st.caption("No version differs in figures, dates, names or negation.")
+            st.markdown(f"**{escape_md(c.slot)}**")
+            st.markdown(side_markdown(c.focus.source, c.focus.value, "blue"))
+            for s in c.others:
+                st.markdown("vs " + side_markdown(s.source, s.value, "red"))
+    st.subheader("Discrepancies", anchor=False)
+    if not report.discrepancies:
+        st.caption("No account differs from the claim on a fact slot.")
+    focus_label = "the claim"
+    for d in report.discrepancies:
+        colour = AGREEMENT_COLOURS.get(d.agreement or "", "gray")
+        with st.container(border=True):
+            st.markdown(
+                f"{coloured(escape_md(d.agreement or 'focus'), colour)} "
+                f"{escape_md(d.source)}: {escape_md(d.reason)}"
+            )
+            st.markdown(slot_table(d, focus_label))
+    st.subheader("Timeline", anchor=False)
+    if report.timeline:
+        st.altair_chart(timeline_chart(report), width="stretch")
+    else:
+        st.caption("No article has a publication date.")
+    undated = [r for r in report.rows if not r.date]
+    if undated:
+        st.markdown(
+            "Undated (never counted as first): "
+            + ", ".join(escape_md(f"{r.publisher} (claim {r.account.claim_id})") for r in undated)
+        )
     st.subheader("Citation graph", anchor=False)
-    citation_picture(wb, cmp)
+    citation_picture(wb, report)
+
+
+TIER_LABEL = {"focus": "the claim", "same": "same statement", "event": "same event"}

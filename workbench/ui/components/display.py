@@ -142,3 +142,32 @@ def result_rows(results: Iterable[FileResult]) -> list[dict[str, Any]]:
 def short(text: str, n: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# A note's verdict as a badge: the verdict is a key of the fixed vocabulary, never free text.
+VERDICT_COLOURS: dict[str, str] = {
+    "true": "green",
+    "mostly_true": "green",
+    "mixed": "orange",
+    "mostly_false": "red",
+    "false": "red",
+    "misleading": "violet",
+    "unverifiable": "gray",
+    "in_progress": "blue",
+}
+
+
+def verdict_badge(verdict: str | None) -> str:
+    """Safe Markdown badge of a verdict key ("" when there is none or it is not a verdict)."""
+    from workbench.notes.records import VERDICTS
+
+    if verdict not in VERDICTS or verdict not in VERDICT_COLOURS:
+        return ""
+    return f":{VERDICT_COLOURS[verdict]}-badge[{escape_md(VERDICTS[verdict])}]"
+
+
+def verdict_label(verdict: str | None) -> str:
+    """The verdict's plain label, for selectbox options ("" when there is none)."""
+    from workbench.notes.records import VERDICTS
+
+    return VERDICTS.get(verdict or "", "")

@@ -56,9 +56,56 @@ def choose_article(wb: Workbench, arts: list[dict]) -> str | None:
     return article_id
 
 
-def claim_details(wb: Workbench, claim: Claim, atts: list[Attribution], article_id: str) -> None:
+TIER_HEADINGS = {"same": "Same statement", "event": "Same event, another account"}
+
+
+def similar_claims(wb: Workbench, claim_id: int) -> None:
+    """Claims of other articles above the tier-2 floor, grouped by tier; else says so."""
+    found = wb.similar_claims(claim_id)
+    if not found:
+        st.caption("No close match in other articles.")
+        return
+    for tier, heading in TIER_HEADINGS.items():
+        rows = [
+            {
+                "claim": s.text,
+                "outlet": s.outlet or "unknown outlet",
+                "published": (s.date or "undated")[:10],
+                "same-statement probability": s.p_same,
+                "id": s.claim_id,
+            }
+            for s in found
+            if s.tier == tier
+        ]
+        if not rows:
+            continue
+        st.markdown(f"**{heading}**")
+        st.dataframe(
+            rows,
+            hide_index=True,
+            key=f"article_similar_{tier}",
+            column_config={
+                "same-statement probability": st.column_config.ProgressColumn(
+                    "same-statement probability", min_value=0.0, max_value=1.0, format="%.2f"
+                ),
+                "claim": st.column_config.TextColumn("claim", width="large"),
+                "id": st.column_config.NumberColumn("claim id", format="%d"),
+            },
+        )
+
+
+def claim_details(
+    wb: Workbench,
+    claim: Claim,
+    atts: list[Attribution],
+    article_id: str,
+    verdict: str | None = None,
+) -> None:
     """Who says the chosen claim (with nesting), where else it appears, and its note."""
-    st.markdown(f"**Claim {claim.index + 1}** · {escape_md(claim.text)}")
+    badge = display.verdict_badge(verdict)
+    st.markdown(
+        (badge + " " if badge else "") + f"**Claim {claim.index + 1}** · {escape_md(claim.text)}"
+    )
     st.markdown("Attributed to " + display.attribution_badge(display.main_attribution(atts)))
     rows = display.attribution_rows(atts)
     if rows:
@@ -89,22 +136,7 @@ def claim_details(wb: Workbench, claim: Claim, atts: list[Attribution], article_
     common.claim_links(claim.id)
     similar, notes = st.tabs(["Similar claims in other articles", "Note"])
     with similar:
-        hits = wb.search(claim.text, k=5, exclude_article=article_id)
-        if hits:
-            st.dataframe(
-                display.hits_frame(hits),
-                hide_index=True,
-                key="article_similar",
-                column_config={
-                    "rank": None,
-                    "score": st.column_config.ProgressColumn(
-                        "score", min_value=0.0, max_value=1.0, format="%.3f"
-                    ),
-                    "claim": st.column_config.TextColumn("claim", width="large"),
-                },
-            )
-        else:
-            st.caption("No other article carries a similar claim yet.")
+        similar_claims(wb, claim.id)
     with notes:
         note_editor(claim.id, key=f"article_note_{claim.id}")
 
@@ -121,6 +153,7 @@ def main() -> None:
     article = wb.article(article_id)
     claims = wb.claims(article_id)
     atts = wb.attributions([c.id for c in claims])
+    verdicts = wb.verdicts([c.id for c in claims])
     by_id = {c.id: c for c in claims}
     if st.session_state.get("article_claim") not in by_id:
         st.session_state["article_claim"] = claims[0].id if claims else None
@@ -152,7 +185,11 @@ def main() -> None:
                 "Claim",
                 list(by_id),
                 key="article_claim",
-                format_func=lambda i: f"{by_id[i].index + 1}. {display.short(by_id[i].text, 80)}",
+                format_func=lambda i: (
+                    f"{by_id[i].index + 1}. "
+                    + (f"[{display.verdict_label(verdicts.get(i))}] " if i in verdicts else "")
+                    + display.short(by_id[i].text, 80)
+                ),
             )
             if st.query_params.get("claim") != str(claim_id):
                 st.query_params["claim"] = str(claim_id)
@@ -160,7 +197,9 @@ def main() -> None:
                 st.query_params.get("claim"),
                 st.query_params.get("article"),
             )
-            claim_details(wb, by_id[claim_id], atts.get(claim_id, []), article_id)
+            claim_details(
+                wb, by_id[claim_id], atts.get(claim_id, []), article_id, verdicts.get(claim_id)
+            )
 
 
 def _type(atts: list[Attribution]) -> str:

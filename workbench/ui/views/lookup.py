@@ -43,6 +43,11 @@ def filters_sidebar(wb: Workbench) -> dict:
             key="lookup_type",
             format_func=lambda t: t if t == ANY else display.SOURCE_LABELS[t],
         )
+        cited_all = wb.cited_outlets()
+        common.bind_param("lookup_cited", "cites", str, ANY)
+        if st.session_state["lookup_cited"] not in cited_all:
+            st.session_state["lookup_cited"] = ANY
+        cited = st.selectbox("Cites (outlet behind an item)", [ANY, *cited_all], key="lookup_cited")
         common.bind_param("lookup_from", "from", _date)
         date_from = st.date_input("From", key="lookup_from", format="YYYY-MM-DD")
         common.bind_param("lookup_to", "to", _date)
@@ -67,6 +72,7 @@ def filters_sidebar(wb: Workbench) -> dict:
     common.to_url("lookup_k", "k", k if k != wb.settings.search_k else None)
     common.to_url("lookup_outlet", "outlet", None if outlet == ANY else outlet)
     common.to_url("lookup_type", "type", None if stype == ANY else stype)
+    common.to_url("lookup_cited", "cites", None if cited == ANY else cited)
     common.to_url("lookup_from", "from", date_from, dt.date.isoformat)
     common.to_url("lookup_to", "to", date_to, dt.date.isoformat)
     common.to_url("lookup_min", "min", min_score or None)
@@ -75,6 +81,7 @@ def filters_sidebar(wb: Workbench) -> dict:
         "k": k,
         "outlet": None if outlet == ANY else outlet,
         "source_type": None if stype == ANY else stype,
+        "cited": None if cited == ANY else cited,
         "date_from": date_from.isoformat() if date_from else None,
         "date_to": date_to.isoformat() if date_to else None,
         "min_score": min_score or None,
@@ -82,12 +89,13 @@ def filters_sidebar(wb: Workbench) -> dict:
     }
 
 
-def show_hit(n: int, hit: SearchHit) -> None:
-    """One result: claim, where and when, who says it, links and the note editor."""
+def show_hit(n: int, hit: SearchHit, verdict: str | None = None) -> None:
+    """One result: claim, verdict badge, where and when, who says it, links and the note."""
     att = display.main_attribution(hit.attributions)
+    badge = display.verdict_badge(verdict)
     with st.container(border=True):
         top, score = st.columns([6, 1])
-        top.markdown(f"**{n}\\.** {escape_md(hit.claim.text)}")
+        top.markdown(f"**{n}\\.** " + (badge + " " if badge else "") + escape_md(hit.claim.text))
         score.metric("score", f"{hit.score:.3f}", label_visibility="collapsed")
         meta = " · ".join(
             escape_md(x)
@@ -153,8 +161,9 @@ def main() -> None:
             "type": st.column_config.TextColumn("source type", width="small"),
         },
     )
+    verdicts = wb.verdicts([h.claim.id for h in hits])
     for n, hit in enumerate(hits, 1):
-        show_hit(n, hit)
+        show_hit(n, hit, verdicts.get(hit.claim.id))
 
 
 main()
