@@ -37,6 +37,7 @@ def main() -> int:
     parser.add_argument("--balance", default="0,0.25,0.5,0.75,1")
     parser.add_argument("--train-limit", type=int, default=0, help="only N train bodies")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT, help="where --write puts the weights")
     parser.add_argument("--results", type=Path, default=ROOT / "bench/results/stance_fit.json")
     args = parser.parse_args()
     if not (FNC / "train_stances.csv").is_file():
@@ -137,11 +138,11 @@ def main() -> int:
             "bias": [round(float(v), 6) for v in bias],
             "related_floor": round(floor, 4),
         }
-        OUT.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        StanceWeights.load(OUT)
+        args.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        StanceWeights.load(args.out)
         args.results.parent.mkdir(parents=True, exist_ok=True)
         args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {OUT} and {args.results}")
+        print(f"wrote {args.out} and {args.results}")
     return 0
 
 

@@ -28,6 +28,7 @@ from workbench.text.lexicons import word_set
 STANCE_WEIGHTS = Path(__file__).with_name("stance_weights.json")
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 TOP_K = 3  # claims of the article judged against the focus claim
+LEDE = 3  # an article's opening claims, where a debunk is usually stated
 _WORD = re.compile(r"[\w']+")
 # Cues of refutation at article level (FNC-1's own baseline used a list like this one).
 REFUTE_CUES = REFUTATION_WORDS | word_set(
@@ -57,6 +58,7 @@ ARTICLE_FEATURES: dict[str, str] = {
     "frac_attributed": "share of the closest claims attributed to a source",
     "refute_top": "refutation cues in the closest claims (log 1+count)",
     "refute_article": "refutation cues per claim in the whole article (log 1+rate*10)",
+    "refute_lede": f"refutation cues in the first {LEDE} claims of the article (log 1+count)",
     "discuss_top": "hedging / attribution cues in the closest claims (log 1+count)",
     "discuss_article": "hedging / attribution cues per claim in the article (log 1+rate)",
     "head_refute": "refutation cues in the claim itself",
@@ -128,6 +130,9 @@ def article_features(
         "frac_attributed": sum(bool(s.attributed_to) for s in slots) / k,
         "refute_top": math.log1p(_count(top_words, REFUTE_CUES)),
         "refute_article": math.log1p(10 * _count(all_words, REFUTE_CUES) / n),
+        "refute_lede": math.log1p(
+            _count([w for t in article[:LEDE] for w in _WORD.findall(t.lower())], REFUTE_CUES)
+        ),
         "discuss_top": math.log1p(_count(top_words, DISCUSS_CUES)),
         "discuss_article": math.log1p(_count(all_words, DISCUSS_CUES) / n),
         "head_refute": float(_count(head_words, REFUTE_CUES)),
