@@ -145,7 +145,7 @@ def compare(
     same_article_floor: float | None = None,
 ) -> CompareReport:
     """Compare ``focus`` (a claim id, or a claim text) with every article that carries it."""
-    from workbench.compare.same_claim import get_judge
+    from workbench.compare.similar import judge_for
     from workbench.compare.stance import get_stance_model, preload
 
     preload(get_stance_model(wb.settings.stance_model))  # spaCy loads while the search runs
@@ -156,7 +156,7 @@ def compare(
     sel = select(wb, focus, k, floor, same_floor)
     focus_id = sel.focus.id if sel.focus else None
     others = [c for c in sel.chosen if c != focus_id]
-    decisions = get_judge().decide_many(
+    decisions = judge_for(wb).decide_many(
         sel.text,
         [sel.claims[c].text for c in others],
         cosines=[sel.relevance.get(c, 0.0) for c in others],
