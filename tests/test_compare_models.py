@@ -136,3 +136,28 @@ def test_agreement_reasons(judge: SameClaimJudge) -> None:
 
     unrelated = PairDecision("unrelated", 0.01, ())
     assert judge_agreement(a, "Apple released a phone.", unrelated).label == "unrelated"
+
+
+SEED_ARIANA = (
+    "Reports from Afghan media outlet Ariana News indicate that Pakistan abruptly withdrew from "
+    "the Istanbul negotiations after presenting what the Afghan delegation described as "
+    "“unreasonable and unacceptable” demands."
+)
+SEED_NDTV = (
+    "According to the Indian news network NDTV, the immediate catalyst for the breakdown of "
+    "talks was Pakistan’s unprecedented public admission that it has an agreement with the "
+    "United States allowing drone operations from its territory."
+)
+
+
+def test_seed_accounts_name_their_sources_and_causes(judge: SameClaimJudge) -> None:
+    a, n = extract_slots(SEED_ARIANA), extract_slots(SEED_NDTV)
+    assert any("Ariana News" in s for s in a.attributed_to)
+    assert any("NDTV" in s for s in n.attributed_to)
+    assert not a.content.startswith("Reports") and not n.content.startswith("According")
+    assert any("drone" in c for c in n.cause)
+    d = judge.decide(SEED_ARIANA, SEED_NDTV, cosine=0.47)  # all-MiniLM-L6-v2 cosine
+    assert d.tier != "same"
+    r = judge_agreement(SEED_ARIANA, SEED_NDTV, d, other_source="NDTV")
+    assert r.reason.startswith("gives another cause: Pakistan’s unprecedented public admission")
+    assert "drone" in r.reason

@@ -10,14 +10,18 @@ The CLI and the Streamlit app are thin layers over this class.
 
 from __future__ import annotations
 
+import errno
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ReadOnlyData, StorageFull, WorkbenchError
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
 from workbench.retrieval.embed import (
     EMBED_INPUT_VERSION,
@@ -29,6 +33,7 @@ from workbench.retrieval.embed import (
 from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
 from workbench.settings import Settings
+from workbench.store.lock import WriterLock
 from workbench.store.sqlite import STORE_FILE, Store
 
 if TYPE_CHECKING:
@@ -52,8 +57,18 @@ class Workbench:
     def __init__(self, settings: Settings, embedder: TextEmbedder | None = None) -> None:
         self.settings = settings
         self.data_dir = Path(settings.data)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.data_dir / STORE_FILE)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise ReadOnlyData(self.data_dir) from exc
+            raise
+        self.readonly = not _writable(self.data_dir)
+        self.store = Store(self.data_dir / STORE_FILE, readonly=self.readonly)
+        self.lock = WriterLock(self.data_dir, settings.lock_wait)
+        # Told when a writer has to wait for another (the CLI prints it; the app logs it).
+        self.on_wait: Callable[[str], None] = _to_stderr
+        self._generation: int | None = None
         self.embedder: TextEmbedder = embedder or Embedder(
             settings.model,
             settings.device,
@@ -104,9 +119,32 @@ class Workbench:
         known = EMBED_DIMENSIONS.get(self.embedder.model_name)
         return known if known is not None else self.embedder.dimension
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold this data directory's writer lock (waiting for another writer, and saying so),
+        with the index reloaded first when another process saved a newer one."""
+        if self.readonly:
+            raise ReadOnlyData(self.data_dir)
+        self.lock.acquire(self.on_wait)
+        try:
+            self.refresh()
+            yield
+        finally:
+            self.lock.release()
+
+    def refresh(self) -> bool:
+        """Reload the index before the next lookup when another process saved a newer one
+        (the store's generation moved); True when it did."""
+        if self._index is None or self.store.generation() == self._generation:
+            return False
+        log.info("the data directory %s changed; reloading its index", self.data_dir)
+        self._index = None
+        return True
+
     @property
     def index(self) -> FaissIndex:
         if self._index is None:
+            self._generation = self.store.generation()
             manifest = read_manifest(self.data_dir)
             if manifest is not None and manifest.get("model") not in (
                 None,
@@ -152,7 +190,18 @@ class Workbench:
             )
             self._index = index = index.converted(wanted)
         index.manifest["embed_input"] = self.embed_input
-        index.save(self.data_dir)
+        if self.readonly:
+            raise ReadOnlyData(self.data_dir)
+        try:
+            index.save(self.data_dir)
+        except (OSError, RuntimeError) as exc:
+            if _disk_full(exc, self.data_dir):
+                raise StorageFull(
+                    f"disk full while saving the index in {self.data_dir}: the store is intact;"
+                    " free some space and run `workbench repair`"
+                ) from exc
+            raise
+        self._generation = self.store.bump_generation()
 
     @property
     def embed_input(self) -> str:
@@ -181,7 +230,19 @@ class Workbench:
         return found, texts, [embed_key(t) for t in texts]
 
     def check_and_repair(self) -> dict[str, int]:
-        """Make the index hold exactly the store's claims; re-embeds only what is not cached."""
+        """Make the index hold exactly the store's claims; re-embeds only what is not cached.
+
+        Nothing is mended in a read-only data directory, nor while another process writes."""
+        if self.readonly or not self.lock.try_acquire():
+            # Read-only, or another writer is at work: it saves its own index when done.
+            self.last_repair = {"added": 0, "removed": 0}
+            return self.last_repair
+        try:
+            return self._check_and_repair()
+        finally:
+            self.lock.release()
+
+    def _check_and_repair(self) -> dict[str, int]:
         count, id_sum = self.store.claim_id_summary()
         manifest = read_manifest(self.data_dir) or {}
         if count and manifest and manifest.get("embed_input") != self.embed_input:
@@ -193,7 +254,7 @@ class Workbench:
                 count,
             )
             removed = int(manifest.get("count") or 0)
-            self.last_repair = {"added": self.rebuild_index(), "removed": removed}
+            self.last_repair = {"added": self._rebuild_index(), "removed": removed}
             return self.last_repair
         index_file = (self.data_dir / "claims.faiss").exists()
         kind = manifest.get("kind") or "flat"
@@ -225,6 +286,10 @@ class Workbench:
 
     def rebuild_index(self) -> int:
         """Rebuild the whole index from the store (and the embedding cache)."""
+        with self.writing():
+            return self._rebuild_index()
+
+    def _rebuild_index(self) -> int:
         ids, texts, keys = self.embedding_inputs(self.store.all_claim_ids().tolist())
         vectors = self.vectors_for(texts, keys)
         kind = choose_kind(self.settings.index_kind, len(ids), self.settings.flat_max)
@@ -248,7 +313,9 @@ class Workbench:
             fresh = self.embedder.encode([texts[i] for i in unique.values()])
             for h, vec in zip(unique, fresh, strict=True):
                 cached[h] = vec
-            if self.store.in_transaction:
+            if self.store.readonly:
+                pass  # nothing is cached in a read-only data directory
+            elif self.store.in_transaction:
                 self.store.put_embeddings(self.embedder.model_name, zip(unique, fresh, strict=True))
             else:
                 with self.store.transaction():
@@ -272,7 +339,8 @@ class Workbench:
         from workbench.ingest.readers import iter_inputs
 
         items = iter_inputs(targets, fields, encoding, limits=Limits.from_settings(self.settings))
-        return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+        with self.writing():
+            return self._finish_ingest(Pipeline(self).run(items, progress=progress))
 
     def ingest_server_paths(
         self, targets: Iterable[str], progress: Any = None, root: str | None = None
@@ -294,13 +362,15 @@ class Workbench:
                 " WORKBENCH_SERVER_PATHS"
             )
         items = confined(list(targets), root, Limits.from_settings(self.settings))
-        return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+        with self.writing():
+            return self._finish_ingest(Pipeline(self).run(items, progress=progress))
 
     def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
         """Ingest articles given as records (the API's and the app's paste form)."""
         from workbench.ingest.pipeline import Pipeline
 
-        return self._finish_ingest(Pipeline(self).run(drafts, progress=progress))
+        with self.writing():
+            return self._finish_ingest(Pipeline(self).run(drafts, progress=progress))
 
     def _finish_ingest(self, report: IngestReport) -> IngestReport:
         """Refresh the BM25 index once per ingest, so the next lookup does not pay for it."""
@@ -321,10 +391,11 @@ class Workbench:
         return members(self, claim_id)
 
     def delete_article(self, article_id: str) -> int:
-        with self.store.transaction():
-            ids = self.store.delete_article(self.store.article(article_id).id)
-        self.index.remove(ids)
-        self.save_index()
+        with self.writing():
+            with self.store.transaction():
+                ids = self.store.delete_article(self.store.article(article_id).id)
+            self.index.remove(ids)
+            self.save_index()
         return len(ids)
 
     # --- attribution and outlets ---------------------------------------------------------------
@@ -411,6 +482,7 @@ class Workbench:
         source_type, cited (an outlet the article record cites), min_score."""
         from workbench.retrieval.search import Filters, search
 
+        self.refresh()
         return search(self, query, k or self.settings.search_k, Filters(**filters))
 
     # --- comparison, citations, notes (delegations: the CLI and the app call these) ----------
@@ -510,6 +582,31 @@ class Workbench:
             "model": self.embedder.model_name,
             "index_built": manifest.get("build_time"),
         }
+
+
+def _writable(directory: Path) -> bool:
+    """Whether this process can create files in ``directory`` (a read-only mount, or
+    permissions, say no; root passes permission checks, as it should)."""
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            return True
+    except OSError:
+        return False
+
+
+def _disk_full(exc: BaseException, directory: Path) -> bool:
+    if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    import shutil
+
+    try:  # FAISS reports a failed write as a RuntimeError without the errno
+        return shutil.disk_usage(directory).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _name(outlet: Any) -> str | None:

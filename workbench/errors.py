@@ -48,3 +48,17 @@ def require(module: str, package: str, what: str):
         return importlib.import_module(module)
     except ImportError as exc:
         raise MissingDependency(what, package) from exc
+
+
+class StorageFull(WorkbenchError):
+    """The disk (or quota) filled up while writing; what was committed before stays intact."""
+
+
+class ReadOnlyData(WorkbenchError):
+    """A writing command on a data directory this process cannot write."""
+
+    def __init__(self, data_dir: object) -> None:
+        super().__init__(
+            f"data directory is read-only: {data_dir}; reading commands (stats, search, articles,"
+            " export) work, writing ones need a writable directory"
+        )

@@ -3,8 +3,14 @@ every case makes (the exact one-line error, nothing stored lost, ``repair`` repo
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +20,51 @@ from typer.testing import CliRunner
 from workbench.cli import app
 
 runner = CliRunner()
+SLOW_ON = os.environ.get("CI", "").lower() in {"1", "true", "yes"} or bool(
+    os.environ.get("WORKBENCH_SLOW_FAULTS")
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow fault cases run under CI (``.ci/run`` sets CI=true) or WORKBENCH_SLOW_FAULTS=1."""
+    if SLOW_ON:
+        return
+    skip = pytest.mark.skip(reason="slow fault case: set CI=true or WORKBENCH_SLOW_FAULTS=1")
+    for item in items:
+        if "slow_fault" in item.keywords:
+            item.add_marker(skip)
+
+
+def workbench_process(
+    data: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """``python -m workbench ARGS`` on ``data`` in its own process (stdout/stderr piped)."""
+    from tests.conftest import ROOT
+
+    full = {**os.environ, "WORKBENCH_DATA": str(data), "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1", **(env or {})}  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "workbench", *args],
+        cwd=ROOT, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def tmpfs(size: str) -> Iterator[Path]:
+    """A fresh tmpfs of ``size`` (needs mount rights); skips the test with the reason if not."""
+    where = Path("/tmp") / f"wb-fault-{uuid.uuid4().hex[:8]}"
+    where.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        where.rmdir()
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'mount failed'})")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+        with contextlib.suppress(OSError):
+            where.rmdir()
 
 
 @dataclass

@@ -70,9 +70,16 @@ def settings(**overrides: Any):
 def open_workbench(**overrides: Any) -> Iterator[Any]:
     from workbench.api import Workbench
 
-    wb = Workbench.open(settings=settings(**overrides))
+    try:
+        wb = Workbench.open(settings=settings(**overrides))
+    except WorkbenchError as exc:
+        fail(str(exc))
+    wb.on_wait = lambda message: typer.echo(message, err=True)
     try:
         yield wb
+    except WorkbenchError as exc:
+        # One line, also under typer's test runner (``main`` does the same for the script).
+        fail(str(exc))
     finally:
         wb.close()
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 NEIGHBOURS = 20  # nearest neighbours looked at per new claim
 REBUILD_CHUNK = 512
+MAX_COMPARED = 48  # members of one cluster a new claim is compared with (a spread sample)
 LINK_GAP = 0.12  # every member must reach threshold - LINK_GAP (complete-link floor)
 MAX_DAYS_APART = 7  # dated news claims further apart than this are not one statement
 
@@ -148,8 +149,16 @@ class _Updater:
         self.dates: dict[int, int | None] = {}
 
     def _members(self, key: tuple[str, int]) -> list[int]:
+        """The members a claim is compared with: all of a small cluster, an evenly spread
+        sample of ``MAX_COMPARED`` of a big one, so a claim's cost does not grow with it."""
         kind, value = key
-        return cluster_claims(self.wb, value) if kind == "cluster" else [value]
+        if kind != "cluster":
+            return [value]
+        ids = cluster_claims(self.wb, value)
+        if len(ids) <= MAX_COMPARED:
+            return ids
+        step = len(ids) / MAX_COMPARED
+        return [ids[int(i * step)] for i in range(MAX_COMPARED)]
 
     def _key(self, claim_id: int) -> tuple[str, int]:
         cid = cluster_of(self.wb, claim_id)

@@ -40,7 +40,8 @@ HEDGE_WORDS = word_set("""
 # Verbs of saying: their subject is the source, their complement the claim.
 REPORTING_LEMMAS = word_set("""
     say tell report state claim announce add allege assert insist accuse confirm deny
-    suggest warn write tweet post told according believe argue note explain
+    suggest warn write tweet post told according believe argue note explain indicate show
+    reveal
     """)
 DENIAL_LEMMAS = word_set("deny reject dismiss refute debunk dispute disprove")
 DENIAL_WORDS = word_set("false untrue baseless unfounded fake hoax debunked bogus fabricated myth")
@@ -145,6 +146,30 @@ def _is_reporting(tok: Any) -> bool:
     )
 
 
+REPORT_NOUNS = word_set("report reports source sources media outlet footage statement document")
+
+
+def _source(subj: Any) -> str:
+    """The source a reporting verb's subject names: "Reports from Ariana News indicate …" ->
+    "Ariana News"; otherwise the subject phrase."""
+    if subj.lemma_.lower() in REPORT_NOUNS:
+        for c in subj.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by", "in", "of"):
+                for o in c.children:
+                    if o.dep_ == "pobj":
+                        return _phrase(o)
+    return _phrase(subj)
+
+
+def _according_span(t: Any) -> set[int]:
+    """Token indices of "according to X" (up to the comma that closes it, when there is one)."""
+    sent = t.sent
+    for x in sent.doc[t.i : sent.end]:
+        if x.text == "," and x.i > t.i + 1:
+            return set(range(t.i, x.i + 1))
+    return {x.i for x in t.subtree}
+
+
 def _content_root(sent: Any) -> tuple[Any, list[str]]:
     """The predicate carrying the claim and the sources it is attributed to.
 
@@ -157,7 +182,7 @@ def _content_root(sent: Any) -> tuple[Any, list[str]]:
         if not _is_reporting(root):
             break
         subj = [c for c in root.children if c.dep_ in _DEPS_SUBJ]
-        sources.extend(_phrase(s) for s in subj)
+        sources.extend(_source(s) for s in subj)
         comp = [c for c in root.children if c.dep_ in ("ccomp", "xcomp", "parataxis")]
         root = comp[0]
     # "Y, X said": the reporting verb hangs off Y as parataxis / ccomp
@@ -167,16 +192,34 @@ def _content_root(sent: Any) -> tuple[Any, list[str]]:
             and c.lemma_.lower() in REPORTING_LEMMAS
             and c.i > root.i
         ):
-            sources.extend(_phrase(s) for s in c.children if s.dep_ in _DEPS_SUBJ)
+            sources.extend(_source(s) for s in c.children if s.dep_ in _DEPS_SUBJ)
     for t in sent:
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
             for c in t.doc[t.i + 1].children:
                 if c.dep_ == "pobj":
                     sources.append(_phrase(c))
+            if not any(c.dep_ == "pobj" for c in t.doc[t.i + 1].children):
+                span = sorted(_according_span(t))[2:]
+                words = [t.doc[i].text for i in span if t.doc[i].text != ","]
+                if words:
+                    sources.append(_clean(" ".join(words)))
     return root, [s for s in dict.fromkeys(sources) if s]
 
 
 CAUSE_VERBS = word_set("cause trigger spark prompt provoke fuel derail")
+# "the reason for X was Y", "the catalyst … was Y": Y is a cause
+CAUSE_NOUNS = word_set("cause catalyst reason trigger motive")
+
+
+def _cause_subject(be: Any) -> bool:
+    """A copula whose subject is a cause noun ("the reason … was"), also when the parser hung
+    that noun elsewhere (an apposition after "according to X,")."""
+    subj = [c for c in be.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subj:
+        return any(c.lemma_.lower() in CAUSE_NOUNS for c in subj)
+    return any(
+        x.lemma_.lower() in CAUSE_NOUNS and x.pos_ == "NOUN" for x in be.doc[be.sent.start : be.i]
+    )
 
 
 def _cause(sent: Any, root: Any) -> list[str]:
@@ -188,6 +231,14 @@ def _cause(sent: Any, root: Any) -> list[str]:
         low = t.lower_
         if t.lemma_.lower() in CAUSE_VERBS and t.pos_ == "VERB":
             out.extend(_phrase(c) for c in t.children if c.dep_ == "nsubj")
+            continue
+        if t.lemma_.lower() == "lead" and any(c.lower_ == "to" for c in t.children):
+            out.extend(_phrase(c) for c in t.children if c.dep_ == "nsubj")
+            continue
+        if t.lemma_.lower() == "be" and _cause_subject(t):
+            for c in t.children:
+                if c.dep_ in ("attr", "acomp"):
+                    out.append(_clean(doc[c.left_edge.i : c.right_edge.i + 1].text))
             continue
         if low not in _CAUSE_PREPS and low not in _CAUSE_SCONJ:
             continue
@@ -205,7 +256,8 @@ def _cause(sent: Any, root: Any) -> list[str]:
             for o in h.children:
                 if o.dep_ in ("pobj", "pcomp") and o.lower_ not in ("of", "to"):
                     out.append(_clean(doc[o.left_edge.i : o.right_edge.i + 1].text))
-    return [c for c in dict.fromkeys(out) if c]
+    kept = [c for c in dict.fromkeys(out) if c]
+    return [c for c in kept if not any(c != o and c in o for o in kept)]
 
 
 def _negated(sent: Any, root: Any, text: str) -> bool:
@@ -241,9 +293,9 @@ def _content_span(sent: Any, root: Any) -> str:
             cut.update(t.i for t in c.subtree)
         if c.dep_ == "mark" and c.lower_ in ("that", "whether"):
             cut.add(c.i)
-    for t in root.subtree:
+    for t in sent:
         if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
-            cut.update(x.i for x in t.subtree)
+            cut.update(_according_span(t))
     words = [t.text_with_ws for t in root.subtree if t.i not in cut]
     return _clean("".join(words))
 

@@ -147,10 +147,13 @@ def _iter_inputs(
             yield from _guard(
                 str(path), lambda p=path: read_file(p, fields, encoding, limits=limits)
             )
+        elif path.is_symlink():
+            yield InputError(str(path), BROKEN_LINK)
         else:
             yield InputError(str(path), "no such file or folder")
 
 
+BROKEN_LINK = "cannot read: broken or looping symbolic link"
 OUTSIDE = "not inside the folder the app may read (WORKBENCH_SERVER_PATHS)"
 
 
@@ -229,9 +232,9 @@ def _files_under(root: Path) -> Iterator[Path]:
         if _hidden(path, root):
             continue
         try:
-            if path.is_file():
-                yield path
-        except OSError:  # a symlink loop or a name too long: reported when read
+            if path.is_file() or (path.is_symlink() and not path.exists()):
+                yield path  # a broken or looping link is reported when read
+        except OSError:  # a name too long: reported when read
             yield path
 
 
@@ -267,6 +270,8 @@ def read_file(
     if max_file_mb is not None:
         limits = dataclasses.replace(limits, max_file_mb=max_file_mb)
     origin = str(path)
+    if path.is_symlink() and not path.exists():
+        raise InputError(origin, BROKEN_LINK)
     if not path.is_file():
         raise InputError(origin, "not a regular file")
     size = path.stat().st_size

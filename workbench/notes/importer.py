@@ -178,7 +178,7 @@ def import_json(
     notes = Notes(wb)
     stamp = {"file": source, "at": now(), "by": user or wb.settings.reviewer or _login()}
     report = ImportReport()
-    with wb.store.transaction():
+    with wb.writing(), wb.store.transaction():
         for i, rec in enumerate(doc.notes):
             report.results.append(_one(notes, i, rec, stamp))
     return report

@@ -6,6 +6,7 @@ lets the app read while the CLI writes; foreign keys keep claims tied to their a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.errors import NotFound, WorkbenchError
+from workbench.errors import NotFound, ReadOnlyData, StorageFull, WorkbenchError
 from workbench.records import Article, Attribution, CitedSource, Claim, ClaimInArticle, ClaimSpan
 from workbench.store.clusters import ClusterTables
 from workbench.store.imports import ImportQueries
@@ -26,20 +27,40 @@ STORE_FILE = "workbench.sqlite"
 
 
 class Store(ClusterTables, ImportQueries):
-    """One connection to the workbench database, migrated to the latest schema on open."""
+    """One connection to the workbench database, migrated to the latest schema on open.
 
-    def __init__(self, path: Path) -> None:
+    ``readonly=True`` opens it with SQLite's ``mode=ro`` (``immutable=1`` when the directory
+    cannot even hold WAL's shared-memory file), runs no migration and refuses writes with
+    :class:`~workbench.errors.ReadOnlyData`.
+    """
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(
-            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        self.readonly = readonly
+        if readonly:
+            self.conn = _connect_readonly(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.conn = sqlite3.connect(
+                    str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+                )
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as exc:
+                raise _mapped(exc, path) from exc
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        if not readonly:
+            self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA busy_timeout=30000")
-        self.migrate()
+        if readonly:
+            if self.schema_version < max(m.version for m in MIGRATIONS):
+                raise WorkbenchError(
+                    f"the store in {path.parent} needs a schema upgrade, but the data directory"
+                    " is read-only; open it once where it is writable"
+                )
+        else:
+            self.migrate()
 
     # --- schema -------------------------------------------------------------------------
 
@@ -79,14 +100,46 @@ class Store(ClusterTables, ImportQueries):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error: nothing is half-written."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error: nothing is half-written.
+
+        A full disk or a read-only directory becomes a one-line :class:`StorageFull` or
+        :class:`ReadOnlyData` instead of SQLite's exception.
+        """
+        if self.readonly:
+            raise ReadOnlyData(self.path.parent)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _mapped(exc, self.path) from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise _mapped(exc, self.path) from exc
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise _mapped(exc, self.path) from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.OperationalError):  # SQLite may have done it
+                self.conn.execute("ROLLBACK")
+
+    # --- generation: bumped when the saved index changes, so open readers can reload ------
+
+    def generation(self) -> int:
+        return int(self.get_meta("generation", "0") or 0)
+
+    def bump_generation(self) -> int:
+        """Advance the generation (in its own transaction); returns the new value."""
+        with self.transaction():
+            value = self.generation() + 1
+            self.set_meta("generation", str(value))
+        return value
 
     def close(self) -> None:
         self.conn.close()
@@ -449,6 +502,36 @@ class Store(ClusterTables, ImportQueries):
             return None
         sql = "SELECT c.id FROM claims c WHERE " + " AND ".join(where)
         return np.array([r[0] for r in self.conn.execute(sql, args)], dtype=np.int64)
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection; a WAL store in an unwritable folder is opened immutable."""
+    if not path.exists():
+        raise WorkbenchError(f"no store in read-only data directory {path.parent}")
+    uri = path.resolve().as_uri()
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        conn = sqlite3.connect(
+            f"{uri}?{flags}", uri=True, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+    raise WorkbenchError(f"cannot open the store in read-only data directory {path.parent}")
+
+
+def _mapped(exc: sqlite3.OperationalError, path: Path) -> WorkbenchError:
+    """SQLite's disk-full and read-only errors as the workbench's one-line errors."""
+    text = str(exc).lower()
+    if "full" in text:
+        return StorageFull(
+            f"disk full while writing {path}: this step was rolled back and what was stored"
+            " before is intact; free some space and run the command again"
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyData(path.parent)
+    return WorkbenchError(f"store {path}: {exc}")
 
 
 def _claim(row: sqlite3.Row) -> Claim:

@@ -140,7 +140,7 @@ def render(wb: Workbench, claim_id: int) -> None:
     try:
         report = comparison(str(wb.data_dir), claim_id, int(wb.stats()["claims"]))
     except WorkbenchError as exc:
-        st.error(f"Could not compare this claim: {exc}")
+        st.error(f"Could not compare this claim: {escape_md(str(exc))}")
         return
     st.markdown(sources_markdown(report))
     for g in report.sources:

@@ -19,6 +19,8 @@ _PUNCT = frozenset(string.punctuation)  # !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
 _ESCAPES = {ord(c): "\\" + c for c in _PUNCT}
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _PARA = re.compile(r"\n[ \t]*\n\s*")
+_WJ = "\u2060"  # word joiner: invisible, breaks GFM's autolink literals
+_AUTOLINK = re.compile(r"(?i):/|www\.|@")
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Colours Streamlit's Markdown knows; they adapt to the light and dark theme.
 COLOURS = frozenset(
@@ -27,14 +29,20 @@ COLOURS = frozenset(
 
 
 def escape_md(text: str) -> str:
-    """Escape ``text`` for inline use: punctuation backslashed, all whitespace one space."""
+    """Escape ``text`` for inline use: punctuation backslashed, all whitespace one space.
+
+    GFM turns bare URLs, ``www.`` names and e-mail addresses into links after escapes are
+    read, so a word joiner (U+2060, invisible) goes inside ``://``, after ``www`` and before
+    ``@``: the text reads the same and no link (no clickable internal URL) is made.
+    """
     flat = " ".join(text.split())
+    flat = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + _WJ + m.group(0)[-1], flat)
     return flat.translate(_ESCAPES)
 
 
 def unescape_md(markdown: str) -> str:
-    """Undo :func:`escape_md`'s backslashes (tests use it to read rendered values back)."""
-    return _UNESCAPE.sub(r"\1", markdown)
+    """Undo :func:`escape_md` (tests use it to read rendered values back)."""
+    return _UNESCAPE.sub(r"\1", markdown).replace(_WJ, "")
 
 
 def escape_block(text: str) -> str:

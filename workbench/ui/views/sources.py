@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.api import Workbench
 from workbench.errors import WorkbenchError
 from workbench.ui import common
+from workbench.ui.components.safe_md import escape_md
 
 
 def outlet_articles(arts: list[dict]) -> list[dict]:
@@ -48,9 +49,12 @@ def alias_form(wb: Workbench) -> None:
             saved = registry.add(name, aliases=aliases)
             registry.save_user(wb.data_dir / "outlets.user.json")
     except (WorkbenchError, ValueError, OSError) as exc:
-        st.error(f"Not saved: {exc}")
+        st.error(f"Not saved: {escape_md(str(exc))}")
         return
-    st.success(f"Saved. {saved.name} is now also known as: {', '.join(saved.aliases) or '—'}")
+    st.success(
+        f"Saved. {escape_md(saved.name)} is now also known as:"
+        f" {escape_md(', '.join(saved.aliases)) or '—'}"
+    )
     st.caption("New articles use the alias from now on; re-ingest to apply it to stored ones.")
 
 

@@ -1,0 +1,136 @@
+"""Many tiny records: records/s for 1k, 10k and 50k one-line JSONL records, each with its
+ratio to the 1k rate (issue 13/14: the per-record cost must not grow with the store).
+
+Each size is ingested into a fresh data directory in one run. Records are one short sentence
+each, built from a fixed vocabulary with a seeded generator (many share words, outlets and
+numbers, as wire one-liners do), so the index, the clusters, BM25 and the resume lookups all
+grow with the store. Per-chunk seconds are kept, so growth within a run shows too; peak RSS is
+read from the kernel (``ru_maxrss``) in a child process per size.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import random
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SIZES = (1_000, 10_000, 50_000)
+_WHO = ["officials", "the ministry", "police", "a spokesman", "the governor", "witnesses",
+        "the army", "health workers", "the central bank", "prosecutors", "the mayor", "a senator"]  # fmt: skip
+_VERB = ["said", "reported", "confirmed", "announced", "denied", "warned", "estimated"]
+_WHAT = ["{n} people were hurt in {p}", "prices in {p} rose by {n} per cent",
+         "{n} schools in {p} will reopen on {d}", "the bridge near {p} closed for {n} days",
+         "exports from {p} fell to {n} tonnes", "{n} flights from {p} were cancelled on {d}",
+         "the {p} council approved {n} new homes", "floods cut {n} roads around {p}"]  # fmt: skip
+_PLACE = [f"{a}{b}" for a in ("Kar", "Bal", "Nor", "Sul", "Tam", "Vel", "Orr", "Mas", "Ket", "Dun")
+          for b in ("ach", "ford", "abad", "ville", "ton", "pur", "grad", "ham", "stad", "ia")]  # fmt: skip
+_DAY = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_OUTLET = ["Dawn", "Reuters", "AP", "TOLOnews", "BBC", "Al Jazeera", "Pajhwok", "Geo News"]
+
+
+def records(n: int, seed: int = 13) -> list[dict[str, str]]:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        what = rnd.choice(_WHAT).format(
+            n=rnd.randint(2, 900), p=rnd.choice(_PLACE), d=rnd.choice(_DAY)
+        )
+        text = f"{rnd.choice(_WHO).capitalize()} {rnd.choice(_VERB)} that {what} (item {i})."
+        out.append({"text": text, "outlet": rnd.choice(_OUTLET),
+                    "date": f"2025-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"})  # fmt: skip
+    return out
+
+
+def _one(n: int, attribution: bool, queue: Any) -> None:
+    from workbench.api import Workbench
+    from workbench.ingest.pipeline import Pipeline
+    from workbench.ingest.readers import iter_inputs
+    from workbench.settings import Settings
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-tiny-"))
+    try:
+        src = tmp / "tiny.jsonl"
+        src.write_text("".join(json.dumps(r) + "\n" for r in records(n)), encoding="utf-8")
+        wb = Workbench(Settings.from_env(data=tmp / "data", attribution=attribution))
+        wb.embedder.encode(["warm up the model"])
+        if attribution and wb.attributor() is not None:
+            wb.attributor().extract_many(["Officials said the warm-up worked."])
+        pipe = Pipeline(wb)
+        chunk_s: list[float] = []
+        last = [time.perf_counter()]
+        flush = pipe._flush
+
+        def timed(chunk):  # type: ignore[no-untyped-def]
+            out = flush(chunk)
+            now = time.perf_counter()
+            chunk_s.append(now - last[0])
+            last[0] = now
+            return out
+
+        pipe._flush = timed  # type: ignore[method-assign]
+        began = time.perf_counter()
+        with wb.writing():
+            report = wb._finish_ingest(pipe.run(iter_inputs([src])))
+        seconds = time.perf_counter() - began
+        wb.close()
+        tenth = max(1, len(chunk_s) // 10)
+        queue.put({
+            "records": n, "ingested": report.ingested, "claims": report.claims,
+            "seconds": seconds, "records_per_s": n / seconds,
+            "stages_s": dict(pipe.timings),
+            "first_tenth_chunk_s": statistics.median(chunk_s[:tenth]) if chunk_s else 0.0,
+            "last_tenth_chunk_s": statistics.median(chunk_s[-tenth:]) if chunk_s else 0.0,
+            "chunks": len(chunk_s),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        })  # fmt: skip
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def one(n: int, attribution: bool) -> dict[str, Any]:
+    """One size in a fresh child process (so peak RSS is its own)."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_one, args=(n, attribution, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def run(sizes: tuple[int, ...] = SIZES, attribution: bool = False) -> dict[str, Any]:
+    rows = []
+    for n in sizes:
+        print(f"  tiny records: {n:,} …", flush=True)
+        rows.append(one(n, attribution))
+    base = rows[0]["records_per_s"]
+    for r in rows:
+        r["ratio_to_first"] = r["records_per_s"] / base
+    return {"attribution": attribution, "rows": rows}
+
+
+def summary(r: dict[str, Any]) -> list[str]:
+    lines = [f"tiny records (one line each, attribution {'on' if r['attribution'] else 'off'}):"]
+    for row in r["rows"]:
+        lines.append(
+            f"  {row['records']:>6,}: {row['records_per_s']:.0f} records/s (×{row['ratio_to_first']:.2f}"
+            f" of the first size), chunk {row['first_tenth_chunk_s']:.2f}s → {row['last_tenth_chunk_s']:.2f}s,"
+            f" peak RSS {row['peak_rss_mb']:.0f} MB"
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    import sys
+
+    sizes = tuple(int(s) for s in sys.argv[1].split(",")) if len(sys.argv) > 1 else SIZES
+    result = run(sizes, attribution="--attribution" in sys.argv)
+    print("\n".join(summary(result)))
+    print(json.dumps(result, indent=1))
