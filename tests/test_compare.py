@@ -261,11 +261,6 @@ def test_istanbul_talks_comparison(afpak) -> None:
     assert own.tier == "event" and own.own_article
 
 
-@pytest.mark.xfail(
-    reason="the slot extractor (workbench/compare/slots.py) finds no cause in 'the immediate "
-    "catalyst for the breakdown of talks was X'; Compare groups whatever cause conflict it names",
-    strict=False,
-)
 def test_ndtv_gives_a_competing_cause(afpak) -> None:
     """Done when: the NDTV sentence appears as a competing account with the cause named."""
     focus = _seed_claim(afpak, "Reports from Afghan media outlet Ariana News")

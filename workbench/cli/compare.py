@@ -60,7 +60,7 @@ def report_lines(report: Any) -> list[str]:
             lead = "-" if n == 0 else "   also:"
             agreement = f"{a.agreement}: {a.reason}" if a.agreement else "-"
             out.append(
-                f"{lead} {r.publisher} | {a.language or '-'} | {r.date_text} | {r.chain_text} | "
+                f"{lead} {r.publisher} | {a.language or '-'} | {r.date_text} | {a.chain_text} | "
                 f"{a.tier_label} | "
                 f"{agreement} | [{a.claim_id}] {a.text[:160]}"
             )

@@ -146,7 +146,7 @@ def compare(
     language: str | None = None,
 ) -> CompareReport:
     """Compare ``focus`` (a claim id, or a claim text) with every article that carries it."""
-    from workbench.compare.same_claim import get_judge
+    from workbench.compare.similar import judge_for
     from workbench.compare.stance import get_stance_model, preload
 
     preload(get_stance_model(wb.settings.stance_model))  # spaCy loads while the search runs
@@ -159,7 +159,7 @@ def compare(
     # versions in another language: the English judges cannot read them; e5 chose them
     foreign = [c for c in sel.chosen if c in sel.foreign and c != focus_id]
     others = [c for c in sel.chosen if c != focus_id and c not in sel.foreign]
-    decisions = get_judge().decide_many(
+    decisions = judge_for(wb).decide_many(
         sel.text,
         [sel.claims[c].text for c in others],
         cosines=[sel.relevance.get(c, 0.0) for c in others],

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
     from workbench.api import Workbench
 
 log = logging.getLogger(__name__)
+# Per open workbench: (claim count and id sum, word -> number of claims containing it).
+_DF: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], dict[str, int]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 NAMED = ("outlet", "person", "organization")
 ANCHOR_MIN_DF = 5  # a word in at most this many claims (or 3% of them) is an anchor
@@ -128,11 +133,22 @@ def anchors(wb: Workbench, words: set[str], share: float = ANCHOR_SHARE) -> set[
     """Words that few claims contain (document frequency from the store, one table scan)."""
     if not words:
         return set()
-    total = wb.store.claim_id_summary()[0]
-    limit = max(ANCHOR_MIN_DF, share * total)
-    ordered = sorted(words)
-    counts = wb.store.claims_containing(ordered)
-    return {w for w, df in zip(ordered, counts, strict=True) if df <= limit}
+    summary = wb.store.claim_id_summary()
+    limit = max(ANCHOR_MIN_DF, share * summary[0])
+    return {w for w, df in doc_freq(wb, words, summary).items() if df <= limit}
+
+
+def doc_freq(wb: Workbench, words: set[str], summary: tuple[int, int]) -> dict[str, int]:
+    """How many claims contain each word: counted by the store (a table scan), remembered per
+    workbench until its claims change (``summary`` is their count and id sum)."""
+    version, known = _DF.get(wb, (None, {}))
+    if version != summary:
+        known = {}
+        _DF[wb] = (summary, known)
+    todo = sorted(words - known.keys())
+    if todo:
+        known.update(zip(todo, wb.store.claims_containing(todo), strict=True))
+    return {w: known[w] for w in words}
 
 
 def anchored(shared: set[str], names: set[str]) -> bool:

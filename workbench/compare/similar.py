@@ -10,13 +10,18 @@ below that nothing is shown and the page says "no close match in other articles"
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
+    from workbench.compare.same_claim import SameClaimJudge
+
+_JUDGES: weakref.WeakKeyDictionary[Any, SameClaimJudge] = weakref.WeakKeyDictionary()
 
 TIER_ORDER = ("same", "event")
+MODEL = "all-MiniLM-L6-v2"  # the embedding model the judge's weights were fitted with
 
 
 @dataclass(slots=True)
@@ -37,10 +42,23 @@ class SimilarClaim:
         return asdict(self)
 
 
+def judge_for(wb: Workbench) -> SameClaimJudge:
+    """The shared same-claim judge, encoding through ``wb.vectors_for`` when the workbench embeds
+    with the judge's model: claim sentences are then read from the store's embedding cache
+    (filled at ingest) instead of being encoded again on every Compare page."""
+    from workbench.compare.same_claim import SameClaimJudge, get_judge
+
+    shared = get_judge()
+    if getattr(wb.embedder, "model_name", None) != getattr(shared, "model_name", MODEL):
+        return shared
+    if wb not in _JUDGES:
+        _JUDGES[wb] = SameClaimJudge(weights=shared.weights, encode=wb.vectors_for)
+    return _JUDGES[wb]
+
+
 def similar_claims(wb: Workbench, claim_id: int, k: int = 10) -> list[SimilarClaim]:
     """Claims of other articles above the tier-2 floor, tier 1 first, then by the judge's
     confidence that they say the same thing."""
-    from workbench.compare.same_claim import get_judge
     from workbench.compare.selection import select
 
     sel = select(
@@ -50,7 +68,7 @@ def similar_claims(wb: Workbench, claim_id: int, k: int = 10) -> list[SimilarCla
     others = [c for c in sel.chosen if sel.claims[c].article_id != home]
     if not others:
         return []
-    decisions = get_judge().decide_many(
+    decisions = judge_for(wb).decide_many(
         sel.text,
         [sel.claims[c].text for c in others],
         cosines=[sel.relevance.get(c, 0.0) for c in others],
