@@ -6,15 +6,17 @@ new claim looks up its nearest neighbours in the FAISS index (never a full rebui
 
 - neighbours from *other* articles with cosine >= ``threshold`` propose their cluster (or
   themselves, when not yet clustered);
-- the claim joins the proposed cluster whose **average** same-statement probability (the
-  ``SameClaimJudge`` of Compare, fitted on MRPC) over all its members is highest, provided
-  that average reaches the judge's cluster operating point (``cluster_threshold`` of its
-  weights: precision >= 0.9), every member is the same statement at the judge's accuracy
-  point, and the cosine to every member reaches ``threshold - LINK_GAP`` (average-link, not
-  single-link: one borderline neighbour cannot drag a claim into a cluster it does not
-  resemble as a whole, which is what makes single-link chain unrelated statements together);
+- the claim joins the proposed cluster whose **average** cosine to all its members is highest,
+  provided that average is >= ``threshold`` too and the cosine to every member reaches
+  ``threshold - LINK_GAP`` (average-link, not single-link: one borderline neighbour cannot
+  drag a claim into a cluster it does not resemble as a whole, which is what makes
+  single-link chain unrelated statements together);
 - when the claim qualifies for two clusters, they merge only if the same tests hold between
   their members.
+
+Compare's same-statement judge (fitted on MRPC) is *not* used here: on the labelled
+current-events pairs (``bench/clusters_eval.py``) every judge operating point tried lowered
+recall without raising precision (docs/clusters.md has the table).
 
 Only claims that matched something are stored; a claim with no cluster is its own cluster
 of one. ``rebuild`` re-runs the same procedure over the whole store (after changing the
@@ -135,14 +137,9 @@ class _Updater:
     """Applies new claims to the stored clusters, one claim at a time, inside a transaction."""
 
     def __init__(self, wb: Workbench, threshold: float) -> None:
-        from workbench.compare.same_claim import SameClaimJudge, get_judge
-
         self.wb = wb
         self.store = wb.store
         self.threshold = threshold
-        # the same-statement decision of Compare, at its precision (cluster) operating point
-        self.judge = SameClaimJudge(get_judge().weights, encode=wb.vectors_for)
-        self.p_join = self.judge.cluster_threshold
         self.vectors = _Vectors(wb)
         self.report = ClusterUpdate()
         self.texts: dict[int, str] = {}
@@ -196,36 +193,21 @@ class _Updater:
             return bool(_REVISION & (ka.words | kb.words))
         return True
 
-    def _p_same(self, claim_id: int, ids: list[int], sims: np.ndarray) -> np.ndarray:
-        """The judge's same-statement probability of ``claim_id`` with each of ``ids``."""
-        self._info([claim_id, *ids])
-        focus = self.texts.get(claim_id, "")
-        others = [self.texts.get(m, "") for m in ids]
-        got = self.judge.decide_many(focus, others, [float(x) for x in sims])
-        return np.array([d.p_same for d in got])
-
     def _score(self, claim_id: int, vec: np.ndarray, ids: list[int]) -> float | None:
-        """Average same-statement probability over the members, or None when the claim fails
-        the cosine complete-link floor, is incompatible with any member (see ``compatible``)
-        or is not the same statement as every member at the judge's accuracy point."""
+        """Average cosine to the members, or None when the claim fails the complete-link
+        floor or is incompatible with any member (see ``compatible``)."""
         sims = self.vectors.get(ids) @ vec
         if float(sims.min()) < self.threshold - LINK_GAP:
             return None
         if not all(self.compatible(claim_id, m) for m in ids):
             return None
-        p = self._p_same(claim_id, ids, sims)
-        if float(p.min()) < self.judge.threshold:
-            return None
-        return float(p.mean())
+        return float(sims.mean())
 
     def _joinable(self, a: list[int], b: list[int]) -> bool:
         sims = self.vectors.get(a) @ self.vectors.get(b).T
         if float(sims.mean()) < self.threshold or float(sims.min()) < self.threshold - LINK_GAP:
             return False
-        if not all(self.compatible(x, y) for x in a for y in b):
-            return False
-        p = np.concatenate([self._p_same(x, b, sims[i]) for i, x in enumerate(a)])
-        return float(p.mean()) >= self.p_join and float(p.min()) >= self.judge.threshold
+        return all(self.compatible(x, y) for x in a for y in b)
 
     def _ensure_cluster(self, key: tuple[str, int]) -> int:
         if key[0] == "cluster":
@@ -255,7 +237,7 @@ class _Updater:
             if key not in groups:
                 groups[key] = self._score(claim_id, vec, self._members(key))
         eligible = sorted(
-            ((s, k) for k, s in groups.items() if s is not None and s >= self.p_join),
+            ((s, k) for k, s in groups.items() if s is not None and s >= self.threshold),
             reverse=True,
         )
         if not eligible:

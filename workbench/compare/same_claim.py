@@ -12,7 +12,8 @@ docs/comparison.md for every feature and how each threshold was chosen.
 - ``p_same >= threshold`` -> "same" (the accuracy operating point);
 - else relatedness (view cosine / shared key terms) above ``event_floor`` -> "event";
 - else "unrelated".
-Clusters use the stricter ``cluster_threshold`` (the precision operating point).
+``cluster_threshold`` is the precision operating point (precision >= 0.9 on MRPC), reported
+by ``workbench eval same-claim``; clusters do not use the judge (docs/clusters.md says why).
 """
 
 from __future__ import annotations
