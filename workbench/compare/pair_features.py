@@ -15,7 +15,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from workbench.compare.slots import FactSlots, slot_conflicts
+from workbench.compare.slot_conflicts import slot_conflicts
+from workbench.compare.slots import FactSlots
 from workbench.text.keyterms import extract_key_terms, key_term_conflict, stem
 from workbench.text.lexicons import word_set
 

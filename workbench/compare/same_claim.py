@@ -30,7 +30,8 @@ from typing import Any, Literal
 import numpy as np
 
 from workbench.compare.pair_features import FEATURES, pair_features, relatedness, view_texts
-from workbench.compare.slots import SlotConflict, extract_slots_many, slot_conflicts
+from workbench.compare.slot_conflicts import slot_conflicts
+from workbench.compare.slots import SlotConflict, extract_slots_many
 
 Tier = Literal["same", "event", "unrelated"]
 WEIGHTS_PATH = Path(__file__).with_name("same_claim_weights.json")
