@@ -219,3 +219,13 @@ def test_as_x_reported_takes_the_host_clause(rule_attributor):
     text = "As reported by The Daily Ledger, the mayor will resign in May."
     a = find(rule_attributor.extract(text), "reported")
     assert source(text, a) == "The Daily Ledger"
+
+
+def test_relative_clause_with_a_pronoun_object_is_no_cue(rule_attributor):
+    # "networks that showed it": the verb describes the networks; its "it" points back, so
+    # neither the networks nor a name listed after them says anything here.
+    text = "Ratings were not available for other networks that showed it, including PBS."
+    assert not rule_attributor.extract(text)
+    # A pronoun object outside a relative clause still carries the attribution.
+    text = "The ministry denied it on Monday."
+    assert [a.cue for a in rule_attributor.extract(text)] == ["denied"]

@@ -211,6 +211,8 @@ def _content(
         span = subtree_span(pobj)
         return (*trim(text, span.start_char, span.end_char), None)
     if frame == "dobj" and obj is not None:
+        if _lone_pronoun(obj) and _relative_subject(tok):
+            return None  # "networks that showed it": a description of the networks, no content
         first = subtree_span(obj)
         last = subtree_span(oprd) if oprd is not None and oprd.i > obj.i else first
         return (*trim(text, first.start_char, last.end_char), None)
@@ -219,6 +221,18 @@ def _content(
         last = subtree_span(xcomp)
         return (*trim(text, first.start_char, last.end_char), None)
     return None
+
+
+def _lone_pronoun(obj: Any) -> bool:
+    """An object that is one pronoun ("it", "this", "them"): it refers back, so it is no content."""
+    return obj.tag_ in ("PRP", "DT") and not any(True for _ in obj.children)
+
+
+def _relative_subject(tok: Any) -> bool:
+    """The verb heads a relative clause ("… that showed it", "… which reported it")."""
+    return tok.dep_ == "relcl" or any(
+        c.dep_ in _SUBJ and c.tag_ in ("WDT", "WP") for c in tok.children
+    )
 
 
 def _stray_subject(tok: Any) -> Any | None:
