@@ -56,6 +56,17 @@ def test_truncated_tail_and_labels_are_dropped() -> None:
     ]
 
 
+def test_quote_closed_after_a_comma_is_a_sentence() -> None:
+    # Translations move the speaker before the quote and keep its comma: '… گفت "…،"'.
+    text = (
+        'The senator said on Monday "this has become a muddled mess for the party,"\n\n'
+        'میشل ستیلی در اوایل هفته گذشته گفت "این برای حزب بهم ریختگی بزرگی ایجاد کرده است،"\n\n'
+        "Breaking news, more to come,"
+    )
+    got = [c.text for c in segment(text)]
+    assert len(got) == 2 and got[0].startswith("The senator") and got[1].endswith('،"')
+
+
 def test_paragraph_numbers_and_wrapped_lines() -> None:
     text = "First line of a wrapped\nparagraph continues here.\nSecond paragraph is here.\n\nThird one."
     blocks = paragraphs(text)

@@ -17,7 +17,9 @@ from workbench.records import ClaimSpan
 
 # sentence stops: Latin, Arabic-script (۔ full stop, ؟ question mark, ؛ semicolon) and the
 # Devanagari danda (। ॥)
-_TERMINAL = re.compile(r"""[.!?…۔؟؛।॥]["'”’»)\]]*$""")
+# A sentence end, or a quotation closed after a comma ('… a muddled mess,"'): a quote whose
+# speaker was moved elsewhere, as translations do, is a sentence, not a heading.
+_TERMINAL = re.compile(r"""(?:[.!?…۔؟؛।॥]["'”’»)\]]*|[,،]["'”’»]+)$""")
 _ARABIC_SEMICOLON = re.compile(r"(?<=؛)\s+")
 _SPLITTER_LANGUAGE = {"prs": "fa"}  # sentencex knows Dari's rules as Persian's
 _WORD = re.compile(r"\w+", re.U)
