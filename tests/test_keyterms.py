@@ -121,3 +121,18 @@ def test_penalty_is_bounded_and_adds_up() -> None:
 def test_does_not_import_spacy() -> None:
     code = "import sys, workbench.text.keyterms; assert 'spacy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_one_stemmer_for_lookup_and_comparison() -> None:
+    from workbench.retrieval.lexical import tokenize
+    from workbench.text.keyterms import STOPWORDS
+    from workbench.text.stem import light_stem, stem
+
+    assert [stem(w) for w in ("killed", "kills", "killing")] == ["kill"] * 3
+    assert stem("countries") == stem("country") == "country"
+    assert stem("Pakistan’s") == "pakistan" and stem("1990s") == "1990s"
+    # BM25 sees exactly the stems that key terms and comparison use.
+    words = "Countries killed 12 soldiers in the 1990s".split()
+    assert tokenize(" ".join(words)) == [
+        light_stem(w.lower()) for w in words if w.lower() not in STOPWORDS
+    ]

@@ -23,6 +23,7 @@ import numpy as np
 
 from workbench.retrieval.index_policy import write_json_atomic
 from workbench.text.keyterms import STOPWORDS
+from workbench.text.stem import light_stem
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -71,22 +72,6 @@ def clean_query(text: str) -> str:
 # ---------------------------------------------------------------------------- tokenising
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
-_STEM_CACHE: dict[str, str] = {}
-
-
-def light_stem(word: str) -> str:
-    """Plural and verb endings off ("killed"/"kills" → "kill"); numbers stay whole."""
-    out = _STEM_CACHE.get(word)
-    if out is None:
-        out = word
-        if not word[0].isdigit():
-            for suffix in ("ies", "ing", "ed", "es", "s"):
-                if len(word) > len(suffix) + 3 and word.endswith(suffix):
-                    out = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-                    break
-        if len(_STEM_CACHE) < 500_000:
-            _STEM_CACHE[word] = out
-    return out
 
 
 def tokenize(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from workbench.text.lexicons import TITLES
+from workbench.text.stem import stem
 
 # ---------------------------------------------------------------------------- lexicons
 
@@ -163,17 +164,6 @@ class KeyTerms:
 
 
 # ---------------------------------------------------------------------------- extraction
-
-
-def stem(word: str) -> str:
-    """A crude stem, enough to make "killed"/"kills"/"killing" meet."""
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    for suf in ("ing", "ed", "es", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
 
 
 def _entity_norm(words: list[str]) -> str | None:
