@@ -179,6 +179,7 @@ def test_lookup_query_and_filters_go_into_the_url(app: AppTest) -> None:
     at = ok(page(app, common.LOOKUP))
     at.text_input(key="lookup_q").input(SEED_QUERY).run()
     assert at.query_params["q"] == [SEED_QUERY] or at.query_params["q"] == SEED_QUERY
+    at.toggle(key="lookup_filters_open").set_value(True).run()  # widgets drawn only when open
     at.selectbox(key="lookup_type").select("outlet").run()
     assert set(frame(at, "rank")["type"]) == {"outlet"}
     at.selectbox(key="lookup_type").select("Any")
@@ -394,8 +395,9 @@ def test_verdict_badges_on_lookup_compare_and_article(app: AppTest, ui_data: Pat
 
 def test_lookup_filters_by_cited_outlet(app: AppTest) -> None:
     at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
-    options = at.selectbox(key="lookup_cited").options
-    assert options[0] == "Any"  # the seed cites nobody: nothing else to offer
+    at.toggle(key="lookup_filters_open").set_value(True).run()
+    options = at.selectbox(key="lookup_outlet").options
+    assert options[0] == "Any" and not any("(cited)" in o for o in options)  # seed cites nobody
     assert "cites" not in at.query_params
 
 

@@ -13,8 +13,7 @@ import streamlit as st
 
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.ui import common
-
-REVIEWER_KEY = "reviewer_name"
+from workbench.ui.components.session_user import current_reviewer, remember_reviewer
 
 
 def _notes() -> Any:
@@ -35,14 +34,15 @@ def _seed(key: str, note: Any) -> None:
     ss[f"{key}_rationale"] = note.rationale if note else ""
     ss[f"{key}_evidence"] = "\n".join(e.label() for e in note.evidence) if note else ""
     ss[f"{key}_note"] = (note.id, note.version) if note else None
-    ss.setdefault(f"{key}_reviewer", ss.get(REVIEWER_KEY) or common.workbench().settings.reviewer)
+    if not ss.get(f"{key}_reviewer"):
+        ss[f"{key}_reviewer"] = current_reviewer()
 
 
 def _save(key: str, claim_id: int) -> None:
     """Form callback: create or update the note against the version the form was seeded with."""
     ss = st.session_state
     reviewer = ss.get(f"{key}_reviewer", "").strip()
-    ss[REVIEWER_KEY] = reviewer
+    remember_reviewer(reviewer)
     evidence = [line.strip() for line in ss.get(f"{key}_evidence", "").splitlines() if line.strip()]
     seen = ss.get(f"{key}_note")
     try:
