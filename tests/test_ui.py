@@ -169,10 +169,11 @@ def test_upload_helpers_keep_names_and_stay_in_folder(tmp_path: Path) -> None:
 def test_lookup_from_url_shows_ranked_hits_with_attribution(app: AppTest) -> None:
     at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
     assert at.text_input(key="lookup_q").value == SEED_QUERY
+    assert "Ariana News" in " ".join(markdown_values(at))  # cards by default
+    assert len(at.get("page_link")) >= 20  # article + compare link under every hit
+    at.toggle(key="lookup_table_view").set_value(True).run()
     table = frame(at, "rank")
     assert len(table) == 10 and list(table["score"]) == sorted(table["score"], reverse=True)
-    assert "Ariana News" in " ".join(markdown_values(at))
-    assert len(at.get("page_link")) >= 20  # article + compare link under every hit
 
 
 def test_lookup_query_and_filters_go_into_the_url(app: AppTest) -> None:
@@ -180,6 +181,7 @@ def test_lookup_query_and_filters_go_into_the_url(app: AppTest) -> None:
     at.text_input(key="lookup_q").input(SEED_QUERY).run()
     assert at.query_params["q"] == [SEED_QUERY] or at.query_params["q"] == SEED_QUERY
     at.toggle(key="lookup_filters_open").set_value(True).run()  # widgets drawn only when open
+    at.toggle(key="lookup_table_view").set_value(True).run()
     at.selectbox(key="lookup_type").select("outlet").run()
     assert set(frame(at, "rank")["type"]) == {"outlet"}
     at.selectbox(key="lookup_type").select("Any")
@@ -209,8 +211,9 @@ def test_empty_index_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_article_link_selects_claim_and_shows_attribution(app: AppTest, ui_data: Path) -> None:
     at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
-    top = frame(at, "rank").iloc[0]
     link = at.get("page_link")[0].proto
+    at.toggle(key="lookup_table_view").set_value(True).run()
+    top = frame(at, "rank").iloc[0]
     assert link.page.endswith("article") and "claim=" in link.query_string
     claim_id = int(link.query_string.split("claim=")[1].split("&")[0])
     at = ok(page(at, common.ARTICLE, claim=str(claim_id)))

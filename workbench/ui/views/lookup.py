@@ -125,44 +125,47 @@ def filters_sidebar(wb: Workbench, gen: common.Generation) -> dict[str, Any]:
 
 
 def show_hit(n: int, hit: SearchHit, verdict: str | None = None) -> None:
-    """One result: claim with its verdict badge, score, where and when, who says it, links; the
-    note editor only when this card's note was opened (a form per card made every rerun slow)."""
+    """One result in few elements (one Markdown block, one row of links): claim with its
+    verdict badge, score, where and when, who says it; the note editor only when this card's
+    note was opened (a form per card made every lookup slow)."""
     att = display.main_attribution(hit.attributions)
     badge = display.verdict_badge(verdict)
     cid = hit.claim.id
+    meta = " · ".join(
+        escape_md(x)
+        for x in (
+            f"score {hit.score:.3f}",
+            hit.outlet or "unknown outlet",
+            display.language_name(hit.claim.language),
+            (hit.date or "no date")[:10],
+            hit.article_title or "",
+        )
+        if x
+    )
+    body = (
+        f"**{n}\\.** " + (badge + " " if badge else "") + escape_md(hit.claim.text)
+        + f"  \n:gray[{meta}]  \nSource: " + display.attribution_badge(att)
+    )  # fmt: skip
     with st.container(border=True, key=f"lookup_card_{n}"):
-        rtl = is_rtl(hit.claim.language, hit.claim.text)
-        # a right-to-left claim sits in an "rtl-" container (see safe_md.RTL_CSS)
-        st.container(key=f"{RTL_KEY}hit-{n}" if rtl else None).markdown(
-            f"**{n}\\.** " + (badge + " " if badge else "") + escape_md(hit.claim.text)
-        )
-        meta = " · ".join(
-            escape_md(x)
-            for x in (
-                f"score {hit.score:.3f}",
-                hit.outlet or "unknown outlet",
-                display.language_name(hit.claim.language),
-                (hit.date or "no date")[:10],
-                hit.article_title or "",
+        if is_rtl(hit.claim.language, hit.claim.text):
+            # a right-to-left claim sits in an "rtl-" container (see safe_md.RTL_CSS)
+            st.container(key=f"{RTL_KEY}hit-{n}").markdown(body)
+        else:
+            st.markdown(body)
+        with st.container(horizontal=True, key=f"lookup_links_{n}"):
+            st.page_link(common.ARTICLE, label="Open in article", icon=":material/article:",
+                         query_params={"claim": str(cid)})  # fmt: skip
+            st.page_link(common.COMPARE, label="Compare sources",
+                         icon=":material/compare_arrows:", query_params={"claim": str(cid)})  # fmt: skip
+            opened = st.session_state.get(NOTE_OPEN) == cid
+            st.button(
+                "Close note" if opened else ("Edit note" if verdict else "Add note"),
+                key=f"lookup_note_btn_{cid}",
+                icon=":material/edit_note:",
+                type="tertiary",
+                on_click=_toggle_note,
+                args=(cid,),
             )
-            if x
-        )
-        st.caption(meta)
-        st.markdown("Source: " + display.attribution_badge(att))
-        left, mid, right = st.columns(3)
-        left.page_link(common.ARTICLE, label="Open in article", icon=":material/article:",
-                       query_params={"claim": str(cid)})  # fmt: skip
-        mid.page_link(common.COMPARE, label="Compare sources",
-                      icon=":material/compare_arrows:", query_params={"claim": str(cid)})  # fmt: skip
-        opened = st.session_state.get(NOTE_OPEN) == cid
-        right.button(
-            "Close note" if opened else ("Edit note" if verdict else "Add note"),
-            key=f"lookup_note_btn_{cid}",
-            icon=":material/edit_note:",
-            type="tertiary",
-            on_click=_toggle_note,
-            args=(cid,),
-        )
         if opened:
             note_editor(cid, key=f"lookup_note_{cid}")
 
@@ -234,12 +237,30 @@ def results(filters: dict[str, Any], gen: common.Generation) -> None:
     page_no = min(max(int(st.session_state.get("lookup_page", 1)), 1), pages)
     first = (page_no - 1) * PAGE_SIZE
     shown = hits[first : first + PAGE_SIZE]
-    st.caption(
-        f"{len(hits)} similar claim(s) in {ms:.0f} ms"
-        + (f" · showing {first + 1}–{first + len(shown)}" if pages > 1 else "")
-    )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(
+            f"{len(hits)} similar claim(s) in {ms:.0f} ms"
+            + (f" · showing {first + 1}–{first + len(shown)}" if pages > 1 else "")
+        )
+        as_table = st.toggle("Table view", key="lookup_table_view",
+                             help="One sortable table instead of cards")  # fmt: skip
+    if as_table:
+        hits_table(hits[first : first + PAGE_SIZE], first)
+    else:
+        verdicts = wb.verdicts([h.claim.id for h in shown])
+        for n, hit in enumerate(shown, first + 1):
+            show_hit(n, hit, verdicts.get(hit.claim.id))
+    if pages > 1:
+        st.number_input("Page", 1, pages, key="lookup_page")
+
+
+def hits_table(hits: list[SearchHit], first: int) -> None:
+    """The page's hits as one table (a grid costs about as much to draw as ten cards)."""
+    rows = display.hits_frame(hits)
+    for row in rows:
+        row["rank"] += first
     st.dataframe(
-        display.hits_frame(hits)[first : first + PAGE_SIZE],
+        rows,
         hide_index=True,
         key="lookup_table",
         column_config={
@@ -253,11 +274,6 @@ def results(filters: dict[str, Any], gen: common.Generation) -> None:
             "type": st.column_config.TextColumn("source type", width="small"),
         },
     )
-    verdicts = wb.verdicts([h.claim.id for h in shown])
-    for n, hit in enumerate(shown, first + 1):
-        show_hit(n, hit, verdicts.get(hit.claim.id))
-    if pages > 1:
-        st.number_input("Page", 1, pages, key="lookup_page")
 
 
 def _undated_hidden(wb: Workbench, query: str, k: int, filters: dict[str, Any]) -> int:
