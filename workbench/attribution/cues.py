@@ -391,14 +391,15 @@ CUE_FORMS: frozenset[str] = frozenset(
 # Verbs that, as a subjectless participle ("…, underscoring Islamabad's readiness"), are the
 # writer's comment on the sentence, not a speech act of the noun before them. Speech verbs
 # ("…, adding that …", "…, vowing a response") keep their inherited source.
+# ("suggest", "indicate", "reveal" were left out: on PolNeAR dev they are speech acts there.)
 WRITER_PARTICIPLES: frozenset[str] = word_set(
     """
-    underscore underline highlight signal reflect show demonstrate illustrate indicate
-    suggest mark reveal
+    underscore underline highlight signal reflect show demonstrate illustrate mark
     """
 )
 # Abstract event nouns: the subject of "The collapse of talks has prompted …" is an event,
-# never a source; a cue whose only candidate source is one is dropped.
+# never the speaker of a cue that inherits it; such a cue is dropped. (A cue's own subject is
+# left alone: PolNeAR dev marks "the euro crisis highlighted …" as a source.)
 EVENT_NOUNS: frozenset[str] = word_set(
     """
     collapse breakdown failure attack strike clash escalation decision move development

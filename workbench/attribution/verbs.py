@@ -82,8 +82,6 @@ def _source_of(
             return _bare_passive(tok, lemma, subj, cue)
         return None
     if subj is not None:
-        if _event_noun(subj):
-            return None  # "The collapse of talks signalled …": an event is not a source
         source = _cut_headline_verb(source_span(subj, tok))
         if not (subj.lower_ in REPORT_NOUNS and (lemma in REPORT_VERBS or lemma == "report")):
             return _Source(source, cue=cue)
@@ -391,18 +389,27 @@ def _adjacent_quote(
 
 def _writer_participle(tok: Any, lemma: str, subj: Any | None) -> bool:
     """ "…, underscoring Islamabad's readiness": a subjectless participle of an interpretive
-    verb comments on the writer's sentence; it is not a speech act of the noun before it."""
-    return (
-        subj is None
-        and tok.tag_ == "VBG"
-        and tok.dep_ in ("advcl", "conj", "xcomp")
-        and lemma in WRITER_PARTICIPLES
-    )
+    verb, set off by a comma, with a noun-phrase object (no clause: "…, suggesting he was
+    sabotaged" stays a speech act) comments on the writer's sentence; it is not a speech act
+    of the noun before it."""
+    if subj is not None or tok.tag_ != "VBG" or lemma not in WRITER_PARTICIPLES:
+        return False
+    if tok.dep_ not in ("advcl", "conj", "xcomp") or tok.i == 0 or tok.nbor(-1).text != ",":
+        return False
+    deps = {c.dep_ for c in tok.children}
+    return "dobj" in deps and not deps & {"ccomp", "mark", "xcomp"}
 
 
 def _event_noun(tok: Any) -> bool:
     """An abstract event noun ("the collapse of talks", "the strike"), not a named entity."""
-    return tok.pos_ == "NOUN" and tok.lemma_.lower() in EVENT_NOUNS and not tok.ent_type_
+    if tok.pos_ != "NOUN" or tok.ent_type_:
+        return False
+    word = tok.lower_  # the bundled pipeline has no lemmatizer: strip a plural by hand
+    return (
+        word in EVENT_NOUNS
+        or (word.endswith("s") and word[:-1] in EVENT_NOUNS)
+        or (word.endswith("es") and word[:-2] in EVENT_NOUNS)
+    )
 
 
 def _inherited_subject(tok: Any) -> Any | None:
