@@ -256,6 +256,7 @@ def test_note_save_then_conflict_is_reported(app: AppTest, ui_data: Path) -> Non
     at = ok(page(app, common.ARTICLE))
     claim_id = at.selectbox(key="article_claim").value
     key = f"article_note_{claim_id}"
+    at.button(key=f"{key}_toggle").click().run()  # the form exists only when opened
     at.selectbox(key=f"{key}_verdict").select("mostly_false")
     at.text_area(key=f"{key}_rationale").input("Contradicted by the ministry")
     at.text_area(key=f"{key}_evidence").input("https://example.org/statement")

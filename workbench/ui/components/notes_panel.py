@@ -132,3 +132,22 @@ def note_editor(claim_id: int, key: str) -> None:
         with st.expander(f"History of note {seen[0]} (version {seen[1]})"):
             for entry in _notes().history(seen[0]):
                 st.text(entry.describe())
+
+
+def lazy_note_editor(claim_id: int, key: str, verdict: str | None = None) -> None:
+    """A button that opens :func:`note_editor`; the form exists only while it is open (a
+    hidden form in a tab or expander is still built and sent to the browser on every rerun)."""
+    flag = f"{key}_open"
+    opened = bool(st.session_state.get(flag))
+
+    def toggle() -> None:
+        st.session_state[flag] = not opened
+
+    st.button(
+        "Close note" if opened else ("Edit note" if verdict else "Add note"),
+        key=f"{key}_toggle",
+        icon=":material/edit_note:",
+        on_click=toggle,
+    )
+    if opened:
+        note_editor(claim_id, key=key)
