@@ -35,11 +35,10 @@ def choose_article(wb: Workbench, arts: list[dict]) -> str | None:
                 st.warning(f"Claim {claim_id} is not in this data directory.")
         if target in by_id:
             st.session_state["article_id"] = target
-    elif "article_id" not in st.session_state:
-        # the article the user came from (last shown here or on Compare), else the most recent
-        st.session_state["article_id"] = st.session_state.get("_keep_article_id", arts[0]["id"])
     if st.session_state.get("article_id") not in by_id:
-        st.session_state["article_id"] = arts[0]["id"]
+        # the article the user came from (last shown here or on Compare), else the most recent
+        kept = st.session_state.get("_keep_article_id")
+        st.session_state["article_id"] = kept if kept in by_id else arts[0]["id"]
     article_id = st.selectbox(
         "Article",
         list(by_id),
