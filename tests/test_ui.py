@@ -351,7 +351,10 @@ def test_compare_page(app: AppTest) -> None:
         s.value for s in at.subheader
     }
     assert any("Undated (never counted as first)" in v for v in values)  # the seed has no date
+    assert not at.get("graphviz_chart")  # drawn only when asked for
+    ok(at.toggle(key="compare_graph_open").set_value(True).run())
     assert "digraph" in at.get("graphviz_chart")[0].proto.spec
+    values = markdown_values(at)
     for v in values:
         assert not live(v), v
     assert "~~" not in " ".join(values)  # no word diff
