@@ -101,11 +101,14 @@ def build_data(target: Path) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def serve(data: Path, timeout: float = 300.0) -> Iterator[str]:
-    """``workbench serve`` on a free port (own process group, ended on exit); yields its URL."""
+def serve(data: Path, timeout: float = 300.0, app_root: Path | None = None) -> Iterator[str]:
+    """``workbench serve`` on a free port (own process group, ended on exit); yields its URL.
+    ``app_root``: serve the ``workbench`` package of another checkout (a before/after run)."""
     port = free_port()
     env = {**os.environ, "WORKBENCH_DATA": str(data), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1"}  # fmt: skip
+    if app_root is not None:
+        env["PYTHONPATH"] = str(app_root)
     cmd = [sys.executable, "-m", "workbench", "serve", "--port", str(port)]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -221,7 +224,9 @@ def server_times(data: Path, results: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
-def run(quick: bool = False, runs: int = 5, data: Path | None = None) -> dict[str, Any]:
+def run(
+    quick: bool = False, runs: int = 5, data: Path | None = None, app_root: Path | None = None
+) -> dict[str, Any]:
     chromium_path()
     try:
         import playwright  # noqa: F401
@@ -244,7 +249,8 @@ def run(quick: bool = False, runs: int = 5, data: Path | None = None) -> dict[st
             stats = wb.stats()
         out["articles"], out["claims"] = stats["articles"], stats["claims"]
         out["load_avg_start"] = round(os.getloadavg()[0], 2)
-        with serve(data) as url:
+        out["app_root"] = str(app_root or ROOT)
+        with serve(data, app_root=app_root) as url:
             results = browser_runs(url, runs)
         out["load_avg_end"] = round(os.getloadavg()[0], 2)
         out["raw"] = results
@@ -284,9 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.browser_bench", description=__doc__)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--data", type=Path, help="reuse (or build once into) this data directory")
+    ap.add_argument("--app-root", type=Path,
+                    help="serve the app of another checkout (e.g. main) for a before/after")  # fmt: skip
     a = ap.parse_args(argv)
     try:
-        result = run(runs=a.runs, data=a.data)
+        result = run(runs=a.runs, data=a.data, app_root=a.app_root)
     except Skip as exc:
         print(f"browser: skipped — {exc}")
         return 0
