@@ -111,7 +111,8 @@ def serve(data: Path, timeout: float = 300.0, app_root: Path | None = None) -> I
         env["PYTHONPATH"] = str(app_root)
     cmd = [sys.executable, "-m", "workbench", "serve", "--port", str(port)]
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        # ``python -m`` puts the working directory first on sys.path: run from the app's root
+        proc = subprocess.Popen(cmd, cwd=app_root or ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
