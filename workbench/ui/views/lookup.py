@@ -38,7 +38,6 @@ def filters_sidebar(wb: Workbench, gen: common.Generation) -> dict[str, Any]:
     publishers, cited, languages = common.outlet_lists(data, gen)
     outlets = lookup_filters.outlet_options(publishers, cited)
     by_id = {a["id"]: a for a in arts}
-    labels = lookup_filters.distinct_labels(arts)
     default_k = wb.settings.search_k
     common.bind_param("lookup_k", "k", int, default_k)
     common.bind_param("lookup_outlet", "outlet", str, ANY)
@@ -59,6 +58,9 @@ def filters_sidebar(wb: Workbench, gen: common.Generation) -> dict[str, Any]:
     ):
         if ss[key] != empty and ss[key] not in allowed:
             ss[key] = empty
+    # labels for every article only when they are shown (the panel, or an excluded article)
+    need_labels = ss.get("lookup_filters_open") or ss["lookup_exclude"]
+    labels = lookup_filters.distinct_labels(arts) if need_labels else {}
     with st.sidebar:
         active = lookup_filters.active(ss, default_k)
         opened = st.toggle(
