@@ -85,11 +85,12 @@ def similar_claims(wb: Workbench, claim_id: int) -> None:
             rows,
             hide_index=True,
             key=f"article_similar_{tier}",
+            column_order=("claim", "outlet", "published", "same-statement probability"),
             column_config={
                 "same-statement probability": st.column_config.ProgressColumn(
                     "same-statement probability", min_value=0.0, max_value=1.0, format="%.2f"
                 ),
-                "claim": st.column_config.TextColumn("claim", width="large"),
+                "claim": st.column_config.TextColumn("claim", width="medium"),
                 "id": st.column_config.NumberColumn("claim id", format="%d"),
             },
         )
@@ -114,17 +115,8 @@ def claim_details(
             rows,
             hide_index=True,
             key="article_attributions",
-            column_order=(
-                "source",
-                "type",
-                "cue",
-                "kind",
-                "role",
-                "hedged",
-                "confidence",
-                "id",
-                "parent",
-            ),
+            # the columns a checker reads; the rest (kind, ids, confidence) would cut the table
+            column_order=("source", "type", "cue", "role", "hedged"),
             column_config={
                 "source": st.column_config.TextColumn("source (nested ↳)", width="medium"),
                 "confidence": st.column_config.ProgressColumn(
