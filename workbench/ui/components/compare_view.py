@@ -182,8 +182,11 @@ def render(wb: Workbench, claim_id: int) -> None:
         },
     )
     others = other_account_rows(report)
-    if others:
-        st.caption("The articles' other accounts of the event (never versions of the claim):")
+    # a second grid costs ~0.5 s of browser time: the other accounts open on request
+    if others and st.toggle(
+        f"The articles' other accounts of the event ({len(others)}; never versions of the claim)",
+        key="compare_other_open",
+    ):
         st.dataframe(others, hide_index=True, key="compare_other_accounts")
     st.subheader("Competing accounts", anchor=False)
     if not report.competing:
