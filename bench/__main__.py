@@ -1,7 +1,7 @@
 """``python -m bench``: run the benchmarks, print medians, write JSON to bench/results/.
 
 Options: ``--quick`` (small inputs, 10k/100k only), ``--sizes 10000,100000,1000000``,
-``--only ingest,embed,search,app,compare``, ``--runs N``.
+``--only ingest,embed,search,app,compare,browser``, ``--runs N``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from bench import (
     app_bench,
+    browser_bench,
     compare_bench,
     embed_bench,
     ingest_bench,
@@ -26,7 +27,7 @@ from bench import (
 )
 from bench.common import Skip, machine, write_result
 
-ALL = ("embed", "search", "ingest", "multilingual", "app", "compare")
+ALL = ("embed", "search", "ingest", "multilingual", "app", "compare", "browser")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "app": (lambda: app_bench.run(a.quick, a.runs or 5), app_bench.summary),
         "compare": (lambda: compare_bench.run(a.quick, a.runs or 5), compare_bench.summary),
+        "browser": (lambda: browser_bench.run(a.quick, a.runs or 5), browser_bench.summary),
     }
     for name in only:
         began = time.perf_counter()

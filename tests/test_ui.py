@@ -169,16 +169,19 @@ def test_upload_helpers_keep_names_and_stay_in_folder(tmp_path: Path) -> None:
 def test_lookup_from_url_shows_ranked_hits_with_attribution(app: AppTest) -> None:
     at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
     assert at.text_input(key="lookup_q").value == SEED_QUERY
+    assert "Ariana News" in " ".join(markdown_values(at))  # cards by default
+    assert len(at.get("page_link")) >= 20  # article + compare link under every hit
+    at.toggle(key="lookup_table_view").set_value(True).run()
     table = frame(at, "rank")
     assert len(table) == 10 and list(table["score"]) == sorted(table["score"], reverse=True)
-    assert "Ariana News" in " ".join(markdown_values(at))
-    assert len(at.get("page_link")) >= 20  # article + compare link under every hit
 
 
 def test_lookup_query_and_filters_go_into_the_url(app: AppTest) -> None:
     at = ok(page(app, common.LOOKUP))
     at.text_input(key="lookup_q").input(SEED_QUERY).run()
     assert at.query_params["q"] == [SEED_QUERY] or at.query_params["q"] == SEED_QUERY
+    at.toggle(key="lookup_filters_open").set_value(True).run()  # widgets drawn only when open
+    at.toggle(key="lookup_table_view").set_value(True).run()
     at.selectbox(key="lookup_type").select("outlet").run()
     assert set(frame(at, "rank")["type"]) == {"outlet"}
     at.selectbox(key="lookup_type").select("Any")
@@ -208,8 +211,9 @@ def test_empty_index_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_article_link_selects_claim_and_shows_attribution(app: AppTest, ui_data: Path) -> None:
     at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
-    top = frame(at, "rank").iloc[0]
     link = at.get("page_link")[0].proto
+    at.toggle(key="lookup_table_view").set_value(True).run()
+    top = frame(at, "rank").iloc[0]
     assert link.page.endswith("article") and "claim=" in link.query_string
     claim_id = int(link.query_string.split("claim=")[1].split("&")[0])
     at = ok(page(at, common.ARTICLE, claim=str(claim_id)))
@@ -252,6 +256,7 @@ def test_note_save_then_conflict_is_reported(app: AppTest, ui_data: Path) -> Non
     at = ok(page(app, common.ARTICLE))
     claim_id = at.selectbox(key="article_claim").value
     key = f"article_note_{claim_id}"
+    at.button(key=f"{key}_toggle").click().run()  # the form exists only when opened
     at.selectbox(key=f"{key}_verdict").select("mostly_false")
     at.text_area(key=f"{key}_rationale").input("Contradicted by the ministry")
     at.text_area(key=f"{key}_evidence").input("https://example.org/statement")
@@ -346,7 +351,10 @@ def test_compare_page(app: AppTest) -> None:
         s.value for s in at.subheader
     }
     assert any("Undated (never counted as first)" in v for v in values)  # the seed has no date
+    assert not at.get("graphviz_chart")  # drawn only when asked for
+    ok(at.toggle(key="compare_graph_open").set_value(True).run())
     assert "digraph" in at.get("graphviz_chart")[0].proto.spec
+    values = markdown_values(at)
     for v in values:
         assert not live(v), v
     assert "~~" not in " ".join(values)  # no word diff
@@ -394,8 +402,9 @@ def test_verdict_badges_on_lookup_compare_and_article(app: AppTest, ui_data: Pat
 
 def test_lookup_filters_by_cited_outlet(app: AppTest) -> None:
     at = ok(page(app, common.LOOKUP, q=SEED_QUERY))
-    options = at.selectbox(key="lookup_cited").options
-    assert options[0] == "Any"  # the seed cites nobody: nothing else to offer
+    at.toggle(key="lookup_filters_open").set_value(True).run()
+    options = at.selectbox(key="lookup_outlet").options
+    assert options[0] == "Any" and not any("(cited)" in o for o in options)  # seed cites nobody
     assert "cites" not in at.query_params
 
 

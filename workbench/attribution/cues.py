@@ -386,3 +386,51 @@ CUE_FORMS: frozenset[str] = frozenset(
         frozenset(PREP_WORD_CUES),
     )
 )
+
+# --- issue 17: three general rules (each with tests of new sentences in test_attribution) ---
+# Verbs that, as a subjectless participle ("…, underscoring Islamabad's readiness"), are the
+# writer's comment on the sentence, not a speech act of the noun before them. Speech verbs
+# ("…, adding that …", "…, vowing a response") keep their inherited source.
+# ("suggest", "indicate", "reveal" were left out: on PolNeAR dev they are speech acts there.)
+WRITER_PARTICIPLES: frozenset[str] = word_set(
+    """
+    underscore underline highlight signal reflect show demonstrate illustrate mark
+    """
+)
+# Abstract event nouns: the subject of "The collapse of talks has prompted …" is an event,
+# never the speaker of a cue that inherits it; such a cue is dropped. (A cue's own subject is
+# left alone: PolNeAR dev marks "the euro crisis highlighted …" as a source.)
+EVENT_NOUNS: frozenset[str] = word_set(
+    """
+    collapse breakdown failure attack strike clash escalation decision move development
+    incident crisis violence conflict war fighting killing bombing explosion blast
+    withdrawal surge rise fall decline increase drop resignation victory defeat loss outcome
+    result shift
+    """
+)
+# Person roles: with an anonymity phrase they make an unnamed person source ("a customs
+# official, speaking on condition of anonymity"), not an organization.
+PERSON_ROLE_HEADS: frozenset[str] = word_set(
+    """
+    official officials spokesman spokeswoman spokesperson officer officers commander
+    commanders minister diplomat diplomats aide aides adviser advisers advisor negotiator
+    negotiators lawmaker lawmakers member members employee employees staffer staffers
+    source sources insider insiders analyst analysts expert experts worker workers
+    resident residents witness witnesses soldier soldiers leader leaders elder elders
+    """
+)
+ANONYMITY_PHRASES: tuple[str, ...] = (
+    "condition of anonymity",
+    "on condition that he not be named",
+    "on condition that she not be named",
+    "on condition they not be named",
+    "speaking anonymously",
+    "spoke anonymously",
+    "declined to be named",
+    "declined to be identified",
+    "asked not to be named",
+    "asked not to be identified",
+    "requested anonymity",
+    "not authorized to speak",
+    "not authorised to speak",
+)

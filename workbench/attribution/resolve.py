@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.attribution.cues import (
+    ANONYMITY_PHRASES,
     GROUP_PRONOUNS,
     ORG_DESCRIPTORS,
     OUTLET_DESCRIPTORS,
     PERSON_PRONOUNS,
+    PERSON_ROLE_HEADS,
     RELATIVE_PRONOUNS,
     UNNAMED_HEADS,
 )
@@ -112,6 +114,9 @@ class SourceTracker:
             name = self._full_name(_clean_name(ent.text))
             role = _role_before(ent) or _appos_role(span, ent) or self._role_of(name)
             return self._remember(Resolved(name, "person", role))
+        anonymous = _anonymous_role(span)
+        if anonymous is not None:
+            return Resolved("", "unnamed", anonymous)
         described = self._by_description(span)
         if described is not None:
             return self._remember(described)
@@ -183,6 +188,24 @@ class SourceTracker:
         if any(f" {d} " in low for d in OUTLET_DESCRIPTORS) and name:
             return name
         return None
+
+
+ANONYMITY_WINDOW = 80  # characters after the mention searched for "…, speaking on condition …"
+
+
+def _anonymous_role(span: Any) -> str | None:
+    """The role of "a Pakistani customs official, speaking on condition of anonymity": a person
+    role with an anonymity phrase in or right after the mention is an unnamed person source
+    (even when a nationality or a ministry name makes it look like an organization)."""
+    head = span.root
+    if head.text.lower() not in PERSON_ROLE_HEADS and head.lemma_.lower() not in PERSON_ROLE_HEADS:
+        return None
+    doc = span.doc
+    around = doc.text[span.start_char : span.end_char + ANONYMITY_WINDOW].lower()
+    if not any(p in around for p in ANONYMITY_PHRASES):
+        return None
+    words = [t.text for t in doc[span.start : head.i + 1] if t.lower_ not in _DETERMINERS]
+    return " ".join(words) or None
 
 
 def _strip_det(text: str) -> str:

@@ -124,8 +124,12 @@ def _outer_speaker(tok: Any, inherited: Any) -> Any | None:
 
 
 # Object-control verbs: "The loss led party leaders to say …". Only "lead" has >= 5 train hits
-# (prompt, force, leave: 2-3 each, kept out by the word-list rule).
-_CONTROL_FORMS = frozenset(["lead", "leads", "led", "leading"])
+# (prompt, force: 2-3 each); they are added for issue 17 ("The collapse of talks has prompted
+# Afghanistan to issue a warning": Afghanistan speaks, not the collapse).
+_CONTROL_FORMS = frozenset(
+    ["lead", "leads", "led", "leading", "prompt", "prompts", "prompted", "prompting",
+     "force", "forces", "forced", "forcing"]
+)  # fmt: skip
 
 
 def _controller_object(tok: Any) -> Any | None:

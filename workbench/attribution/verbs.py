@@ -12,12 +12,14 @@ from typing import Any
 
 from workbench.attribution.cues import (
     CUE_FORMS,
+    EVENT_NOUNS,
     MEDIUM_NOUNS,
     PASSIVE_CUES,
     PASSIVE_HEDGE_VERBS,
     REPORT_NOUNS,
     REPORT_VERBS,
     WEAK_VERBS,
+    WRITER_PARTICIPLES,
     is_cue,
     is_narrow_cue,
     verb_frame,
@@ -93,7 +95,10 @@ def _source_of(
         return _Source(subtree_span(pobj), "nominal_report", False, (subj.idx, cue[1]), cue_text)
     if host is not None:
         return _Source(None, cue=cue)  # the noun is often a medium ("ads attacking X")
-    source = implicit_source(tok, _inherited_subject(tok))
+    inherited = _inherited_subject(tok)
+    source = implicit_source(tok, inherited)
+    if source is not None and len(source) and _event_noun(source.root):
+        return None  # "The collapse … has prompted …, …": the event is not the speaker
     if source is None:
         source = _stray_subject(tok)
         if source is None:
@@ -121,7 +126,7 @@ def verb_cue(tok: Any, sent: Any, quotes: list[tuple[int, int]]) -> Cand | None:
     listed = is_cue(lemma, frame, prep.lower_ if prep is not None else None)
     if not (listed or narrow or bare_passive) or _bare_infinitive(tok, children):
         return None
-    if nested_stance(tok, lemma):
+    if nested_stance(tok, lemma) or _writer_participle(tok, lemma, subj):
         return None
     cue = _extend_cue(tok, cue_span(tok), frame)
     if subj is not None and subj.lower_ in ("it", "there") and passive:
@@ -394,6 +399,31 @@ def _adjacent_quote(
         if best is None or dist < best[0]:
             best = (dist, qs, qe)
     return (best[1], best[2]) if best is not None else None
+
+
+def _writer_participle(tok: Any, lemma: str, subj: Any | None) -> bool:
+    """ "…, underscoring Islamabad's readiness": a subjectless participle of an interpretive
+    verb, set off by a comma, with a noun-phrase object (no clause: "…, suggesting he was
+    sabotaged" stays a speech act) comments on the writer's sentence; it is not a speech act
+    of the noun before it."""
+    if subj is not None or tok.tag_ != "VBG" or lemma not in WRITER_PARTICIPLES:
+        return False
+    if tok.dep_ not in ("advcl", "conj", "xcomp") or tok.i == 0 or tok.nbor(-1).text != ",":
+        return False
+    deps = {c.dep_ for c in tok.children}
+    return "dobj" in deps and not deps & {"ccomp", "mark", "xcomp"}
+
+
+def _event_noun(tok: Any) -> bool:
+    """An abstract event noun ("the collapse of talks", "the strike"), not a named entity."""
+    if tok.pos_ != "NOUN" or tok.ent_type_:
+        return False
+    word = tok.lower_  # the bundled pipeline has no lemmatizer: strip a plural by hand
+    return (
+        word in EVENT_NOUNS
+        or (word.endswith("s") and word[:-1] in EVENT_NOUNS)
+        or (word.endswith("es") and word[:-2] in EVENT_NOUNS)
+    )
 
 
 def _inherited_subject(tok: Any) -> Any | None:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from workbench.errors import InputError
+from workbench.ingest import dateline, segment
 from workbench.ingest import readers as ingest
-from workbench.ingest import segment
 from workbench.ingest.limits import Limits
 from workbench.records import (
     Article,
@@ -164,7 +164,7 @@ class Pipeline:
                 text=draft.text,
                 title=draft.title,
                 outlet=outlet,
-                date=draft.date,
+                date=dateline.fill_date(draft.date, draft.text),
                 url=draft.url,
                 language=draft.language,
                 ingested_at=stamp,

@@ -36,16 +36,25 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def fuse(cosine: np.ndarray, bm25: np.ndarray, weight: float = BM25_WEIGHT) -> np.ndarray:
+def fuse(
+    cosine: np.ndarray,
+    bm25: np.ndarray,
+    weight: float = BM25_WEIGHT,
+    best: float | None = None,
+) -> np.ndarray:
     """Score-level fusion in [0, 1]: ``(cosine + weight * bm25 / max bm25) / (1 + weight)``.
 
     ``cosine`` and ``bm25`` are aligned arrays over the candidates. BM25 is scaled by the best
-    candidate's, so it only reorders what the query's own words separate; the cosine keeps
-    its margin (a clear dense winner is not overturned by a rank-1 BM25 hit).
+    candidate's (or by ``best``, the query's best BM25 over the whole store, so that a filter
+    that drops the best candidate does not change the other claims' scores), so it only
+    reorders what the query's own words separate; the cosine keeps its margin (a clear dense
+    winner is not overturned by a rank-1 BM25 hit).
     """
     if not len(cosine):
         return np.zeros(0)
-    best = float(bm25.max()) if len(bm25) else 0.0
+    if best is None:
+        best = float(bm25.max()) if len(bm25) else 0.0
+    best = max(best, float(bm25.max()) if len(bm25) else 0.0)
     lex = bm25 / best if best > 0 else np.zeros(len(bm25))
     return (np.clip(cosine, 0.0, 1.0) + weight * lex) / (1.0 + weight)
 
@@ -101,12 +110,14 @@ def score_candidates(
     fusion: str = "score",
     bm25_weight: float = BM25_WEIGHT,
     penalty_weight: float = LAMBDA,
+    bm25_max: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(final scores in [0, 1], key-term penalties) of candidates with aligned ``texts``,
     ``cosine`` and raw ``bm25`` scores: fused by ``fusion`` (``score``: :func:`fuse`,
-    ``rrf``: :func:`fuse_rrf`, ``dense``: the cosine alone), then :func:`rescore`d."""
+    ``rrf``: :func:`fuse_rrf`, ``dense``: the cosine alone), then :func:`rescore`d.
+    ``bm25_max``: the query's best BM25 over the unfiltered store (see :func:`fuse`)."""
     if fusion == "score":
-        fused = fuse(cosine, bm25, bm25_weight)
+        fused = fuse(cosine, bm25, bm25_weight, best=bm25_max)
     elif fusion == "rrf":
         fused = fuse_rrf(cosine, bm25)
     elif fusion == "dense":

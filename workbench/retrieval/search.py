@@ -217,9 +217,13 @@ def _hybrid_rank(
     with _one_thread():
         cosine = dict(dense_candidates(wb.index, vec, depth, allowed))
     bm25: dict[int, float] = {}
+    bm25_max: float | None = None
     if mode == "hybrid":
         lexical = lexical_index(wb)
         every = lexical.scores(query)
+        # scale BM25 by the query's best over the whole store: a filter (source type, one
+        # article left out) must not change the scores of the claims it keeps
+        bm25_max = float(every.max()) if len(every) else 0.0
         bm25 = dict(lexical.top_of(every, depth, allowed))
         bm25.update(lexical.values_at(every, [c for c in cosine if c not in bm25]))
     ids = sorted((set(cosine) | set(bm25)) - excluded)
@@ -231,7 +235,7 @@ def _hybrid_rank(
     lex = np.array([bm25.get(c, 0.0) for c in ids], dtype=np.float64)
     texts = [rows[c].claim.text for c in ids]
     final, penalties = score_candidates(
-        query, texts, cos, lex, "dense" if mode == "dense" else "score"
+        query, texts, cos, lex, "dense" if mode == "dense" else "score", bm25_max=bm25_max
     )
     order = np.lexsort((np.asarray(ids), -final))
     out = [

@@ -1,7 +1,9 @@
 """What every page shares: the cached Workbench, feature detection, URL-bound widgets, links.
 
 The Workbench (model + index) is opened once per process and data directory with
-``st.cache_resource``; pure, cheap-to-key data (the article list) uses ``st.cache_data``.
+``st.cache_resource``; pure, cheap-to-key data (the article list, outlets, example queries)
+uses ``st.cache_data`` keyed by :func:`generation`, which changes with every ingest or delete,
+so the caches never serve a list from before an ingest.
 """
 
 from __future__ import annotations
@@ -58,18 +60,62 @@ def reload_workbench() -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def article_index(data: str, n_articles: int) -> list[dict[str, Any]]:
-    """id, title, outlet and date of every article (keyed by count, so ingest refreshes it)."""
+Generation = tuple[Any, ...]
+
+
+def generation(wb: Workbench, stats: dict[str, Any] | None = None) -> Generation:
+    """A key that changes whenever the data directory's content does (ingest, delete, rebuild):
+    the store's counts plus the index manifest's size and build time."""
+    stats = stats if stats is not None else wb.stats()
+    return (stats["articles"], stats["claims"], stats["attributions"], stats["outlets"],
+            stats["index_count"], stats["index_built"])  # fmt: skip
+
+
+FIRST_WORDS = 8
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def article_index(data: str, gen: Generation) -> list[dict[str, Any]]:
+    """id, title (else the first words), outlet and date of every article, most recent first
+    (undated last); ``gen`` (:func:`generation`) keys the cache so an ingest refreshes it."""
     wb = _open(data)
-    return [
-        {"id": a.id, "title": a.title or "", "outlet": a.outlet or "", "date": (a.date or "")[:10]}
+    rows = [
+        {
+            "id": a.id,
+            "title": a.title or "",
+            "words": " ".join(a.text.split()[:FIRST_WORDS]),
+            "outlet": a.outlet or "",
+            "date": (a.date or "")[:10],
+            "ingested": a.ingested_at or "",
+        }
         for a in wb.articles()
     ]
+    rows.sort(key=lambda r: (r["date"], r["ingested"]), reverse=True)
+    return [r for r in rows if r["date"]] + [r for r in rows if not r["date"]]
 
 
-def articles_meta(wb: Workbench) -> list[dict[str, Any]]:
-    return article_index(str(wb.data_dir), int(wb.stats()["articles"]))
+def articles_meta(wb: Workbench, gen: Generation | None = None) -> list[dict[str, Any]]:
+    return article_index(str(wb.data_dir), gen or generation(wb))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def outlet_lists(data: str, gen: Generation) -> tuple[list[str], list[str], list[str]]:
+    """(publishing outlets, cited outlets, claim languages) for the filters, cached per generation."""
+    wb = _open(data)
+    publishers = sorted({a["outlet"] for a in article_index(data, gen) if a["outlet"]},
+                        key=str.casefold)  # fmt: skip
+    return publishers, list(wb.cited_outlets()), [c for c in wb.languages() if c]
+
+
+def article_label(row: dict[str, Any], n: int = 70) -> str:
+    """A plain-text label that tells articles apart: title (else first words), outlet, date."""
+    head = row["title"] or (row["words"] + "…" if row["words"] else row["id"][:12])
+    return f"{display_short(head, n)} — {row['outlet'] or 'unknown outlet'}, {row['date'] or 'undated'}"
+
+
+def display_short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def bind_param(

@@ -134,8 +134,20 @@ def citation_picture(wb: Workbench, report: Any) -> None:
     if not g.edges:
         st.caption("No version names a source: nothing cites anything here.")
         return
-    st.markdown(display.legend_markdown())
-    st.graphviz_chart(graph.graph_dot(g), width="stretch")
+    names = {n["id"]: n["label"] for n in g.nodes}
+    st.caption(f"{len(g.nodes)} outlets and sources, {len(g.edges)} citation edge(s):")
+    st.markdown(
+        "  \n".join(
+            f"{escape_md(names.get(e['source'], e['source']))} → "
+            f"{escape_md(names.get(e['target'], e['target']))}"
+            for e in g.edges[:12]
+        )
+        + ("  \n…" if len(g.edges) > 12 else "")
+    )
+    # the drawing loads a large renderer in the browser: only when asked for
+    if st.toggle("Draw the graph", key="compare_graph_open"):
+        st.markdown(display.legend_markdown())
+        st.graphviz_chart(graph.graph_dot(g), width="stretch")
 
 
 def render(wb: Workbench, claim_id: int) -> None:
@@ -170,8 +182,11 @@ def render(wb: Workbench, claim_id: int) -> None:
         },
     )
     others = other_account_rows(report)
-    if others:
-        st.caption("The articles' other accounts of the event (never versions of the claim):")
+    # a second grid costs ~0.5 s of browser time: the other accounts open on request
+    if others and st.toggle(
+        f"The articles' other accounts of the event ({len(others)}; never versions of the claim)",
+        key="compare_other_open",
+    ):
         st.dataframe(others, hide_index=True, key="compare_other_accounts")
     st.subheader("Competing accounts", anchor=False)
     if not report.competing:
@@ -196,7 +211,18 @@ def render(wb: Workbench, claim_id: int) -> None:
             st.markdown(slot_table(d, focus_label))
     st.subheader("Timeline", anchor=False)
     if report.timeline:
-        st.altair_chart(timeline_chart(report), width="stretch")
+        first = report.earliest.article_id if report.earliest else None
+        st.markdown(
+            "  \n".join(
+                f"{escape_md(p.date[:10])} · {escape_md(p.outlet)} "
+                f"({escape_md(TIER_LABEL.get(p.tier, p.tier))})"
+                + (" · **first**" if p.article_id == first else "")
+                for p in sorted(report.timeline, key=lambda p: p.date)
+            )
+        )
+        # the chart library is heavy to load in the browser: drawn only when asked for
+        if st.toggle("Chart", key="compare_timeline_chart"):
+            st.altair_chart(timeline_chart(report), width="stretch")
     else:
         st.caption("No article has a publication date.")
     undated = [r for r in report.rows if not r.date]

@@ -13,8 +13,7 @@ import streamlit as st
 
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.ui import common
-
-REVIEWER_KEY = "reviewer_name"
+from workbench.ui.components.session_user import current_reviewer, remember_reviewer
 
 
 def _notes() -> Any:
@@ -35,14 +34,15 @@ def _seed(key: str, note: Any) -> None:
     ss[f"{key}_rationale"] = note.rationale if note else ""
     ss[f"{key}_evidence"] = "\n".join(e.label() for e in note.evidence) if note else ""
     ss[f"{key}_note"] = (note.id, note.version) if note else None
-    ss.setdefault(f"{key}_reviewer", ss.get(REVIEWER_KEY) or common.workbench().settings.reviewer)
+    if not ss.get(f"{key}_reviewer"):
+        ss[f"{key}_reviewer"] = current_reviewer()
 
 
 def _save(key: str, claim_id: int) -> None:
     """Form callback: create or update the note against the version the form was seeded with."""
     ss = st.session_state
     reviewer = ss.get(f"{key}_reviewer", "").strip()
-    ss[REVIEWER_KEY] = reviewer
+    remember_reviewer(reviewer)
     evidence = [line.strip() for line in ss.get(f"{key}_evidence", "").splitlines() if line.strip()]
     seen = ss.get(f"{key}_note")
     try:
@@ -132,3 +132,22 @@ def note_editor(claim_id: int, key: str) -> None:
         with st.expander(f"History of note {seen[0]} (version {seen[1]})"):
             for entry in _notes().history(seen[0]):
                 st.text(entry.describe())
+
+
+def lazy_note_editor(claim_id: int, key: str, verdict: str | None = None) -> None:
+    """A button that opens :func:`note_editor`; the form exists only while it is open (a
+    hidden form in a tab or expander is still built and sent to the browser on every rerun)."""
+    flag = f"{key}_open"
+    opened = bool(st.session_state.get(flag))
+
+    def toggle() -> None:
+        st.session_state[flag] = not opened
+
+    st.button(
+        "Close note" if opened else ("Edit note" if verdict else "Add note"),
+        key=f"{key}_toggle",
+        icon=":material/edit_note:",
+        on_click=toggle,
+    )
+    if opened:
+        note_editor(claim_id, key=key)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from workbench.ingest.readers import KNOWN_EXT
 
@@ -72,3 +72,17 @@ def display_origin(origin: str, folder: Path | None) -> str:
         if origin.startswith(prefix):
             return origin[len(prefix) :]
     return origin
+
+
+def with_defaults(
+    items: Iterable[Any], outlet: str | None = None, date: str | None = None
+) -> Iterator[Any]:
+    """Drafts read from uploads, with ``outlet`` and ``date`` filled where a file names none
+    (per-file read errors pass through unchanged, so each still gets its own result)."""
+    from workbench.records import ArticleDraft
+
+    for item in items:
+        if isinstance(item, ArticleDraft):
+            item.outlet = item.outlet or outlet or None
+            item.date = item.date or date or None
+        yield item

@@ -10,7 +10,7 @@ from workbench.records import Attribution, Claim
 from workbench.text.language import is_rtl
 from workbench.ui import common
 from workbench.ui.components import display
-from workbench.ui.components.notes_panel import note_editor
+from workbench.ui.components.notes_panel import lazy_note_editor
 from workbench.ui.components.safe_md import RTL_KEY, Span, escape_md, highlight
 
 
@@ -35,10 +35,10 @@ def choose_article(wb: Workbench, arts: list[dict]) -> str | None:
                 st.warning(f"Claim {claim_id} is not in this data directory.")
         if target in by_id:
             st.session_state["article_id"] = target
-    elif "article_id" not in st.session_state:
-        st.session_state["article_id"] = st.session_state.get("_keep_article_id", arts[0]["id"])
     if st.session_state.get("article_id") not in by_id:
-        st.session_state["article_id"] = arts[0]["id"]
+        # the article the user came from (last shown here or on Compare), else the most recent
+        kept = st.session_state.get("_keep_article_id")
+        st.session_state["article_id"] = kept if kept in by_id else arts[0]["id"]
     article_id = st.selectbox(
         "Article",
         list(by_id),
@@ -85,11 +85,12 @@ def similar_claims(wb: Workbench, claim_id: int) -> None:
             rows,
             hide_index=True,
             key=f"article_similar_{tier}",
+            column_order=("claim", "outlet", "published", "same-statement probability"),
             column_config={
                 "same-statement probability": st.column_config.ProgressColumn(
                     "same-statement probability", min_value=0.0, max_value=1.0, format="%.2f"
                 ),
-                "claim": st.column_config.TextColumn("claim", width="large"),
+                "claim": st.column_config.TextColumn("claim", width="medium"),
                 "id": st.column_config.NumberColumn("claim id", format="%d"),
             },
         )
@@ -114,17 +115,8 @@ def claim_details(
             rows,
             hide_index=True,
             key="article_attributions",
-            column_order=(
-                "source",
-                "type",
-                "cue",
-                "kind",
-                "role",
-                "hedged",
-                "confidence",
-                "id",
-                "parent",
-            ),
+            # the columns a checker reads; the rest (kind, ids, confidence) would cut the table
+            column_order=("source", "type", "cue", "role", "hedged"),
             column_config={
                 "source": st.column_config.TextColumn("source (nested ↳)", width="medium"),
                 "confidence": st.column_config.ProgressColumn(
@@ -135,11 +127,15 @@ def claim_details(
             },
         )
     common.claim_links(claim.id)
-    similar, notes = st.tabs(["Similar claims in other articles", "Note"])
-    with similar:
-        similar_claims(wb, claim.id)
-    with notes:
-        note_editor(claim.id, key=f"article_note_{claim.id}")
+    lazy_note_editor(claim.id, f"article_note_{claim.id}", verdict)
+    st.markdown("**Similar claims in other articles**")
+    similar_claims(wb, claim.id)
+
+
+def _from_pills() -> None:
+    picked = st.session_state.get("article_pills")
+    if picked is not None:
+        st.session_state["article_claim"] = picked
 
 
 def main() -> None:
@@ -166,7 +162,7 @@ def main() -> None:
     ]
     st.caption(" · ".join(escape_md(m) for m in meta if m))
     st.markdown("Claims are coloured by their source: " + display.legend_markdown())
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns(2, gap="medium")  # the side panel's tables need the room
     chosen = st.session_state.get("article_claim")
     spans = [
         Span(
@@ -179,8 +175,17 @@ def main() -> None:
         for c in claims
     ]
     with left:  # the text first, so it shows while the similar-claims lookup runs
-        if article.title:
-            st.subheader(escape_md(article.title), anchor=False)
+        if article.title and not article.text.lstrip().startswith(article.title.strip()):
+            st.subheader(escape_md(article.title), anchor=False)  # once: not when text has it
+        if claims:
+            st.session_state["article_pills"] = chosen
+            st.pills(
+                "Claims in the text (click a number to select that claim)",
+                list(by_id),
+                key="article_pills",
+                format_func=lambda i: str(by_id[i].index + 1),
+                on_change=_from_pills,
+            )
         rtl = is_rtl(article.language, article.text[:500])
         with (
             st.container(border=True, key="article_text"),

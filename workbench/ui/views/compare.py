@@ -12,7 +12,7 @@ from workbench.api import Workbench
 from workbench.errors import NotFound
 from workbench.ui import common
 from workbench.ui.components import display
-from workbench.ui.components.notes_panel import note_editor
+from workbench.ui.components.notes_panel import lazy_note_editor
 from workbench.ui.components.safe_md import escape_md
 
 
@@ -64,6 +64,7 @@ def header(wb: Workbench, claim_id: int) -> bool:
         st.warning(f"There is no claim {int(claim_id)} in this data directory.")
         return False
     article = wb.article(claim.article_id)
+    st.session_state["_keep_article_id"] = article.id  # Article opens where the user came from
     atts = wb.attributions([claim.id]).get(claim.id, [])
     badge = display.verdict_badge(wb.verdicts([claim.id]).get(claim.id))
     with st.container(border=True, key="compare_header"):
@@ -97,8 +98,7 @@ def main() -> None:
     if not header(wb, claim_id):
         return
     comparison(wb, claim_id)
-    with st.expander("Note on this claim", expanded=False):
-        note_editor(claim_id, key=f"compare_note_{claim_id}")
+    lazy_note_editor(claim_id, f"compare_note_{claim_id}", wb.verdicts([claim_id]).get(claim_id))
 
 
 main()

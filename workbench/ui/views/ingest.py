@@ -14,7 +14,8 @@ from workbench.ui.components import display, uploads
 
 
 def run_ingest(targets: list[str] | None = None, drafts: list[ArticleDraft] | None = None,
-               folder: Path | None = None, server: bool = False) -> IngestReport:  # fmt: skip
+               folder: Path | None = None, server: bool = False,
+               defaults: dict[str, str | None] | None = None) -> IngestReport:  # fmt: skip
     """Ingest with a live progress bar; stores the report for the result table."""
     wb = common.workbench()
     expected = max(len(targets or drafts or []), 1)
@@ -27,6 +28,12 @@ def run_ingest(targets: list[str] | None = None, drafts: list[ArticleDraft] | No
     with common.write_lock(), st.spinner("Reading, segmenting, attributing and embedding…"):
         if drafts is not None:
             report = wb.ingest_drafts(drafts, progress=progress)
+        elif defaults:
+            from workbench.ingest.limits import Limits
+            from workbench.ingest.readers import iter_inputs
+
+            items = iter_inputs(targets or [], limits=Limits.from_settings(wb.settings))
+            report = wb.ingest_drafts(uploads.with_defaults(items, **defaults), progress=progress)
         elif server:
             report = wb.ingest_server_paths(targets or [], progress=progress, root=server_root())
         else:
@@ -59,12 +66,22 @@ def upload_tab() -> None:
         "Files", type=uploads.UPLOAD_TYPES, accept_multiple_files=True, key="ingest_files",
         help="Text, Markdown, HTML, JSON, JSONL, CSV, TSV and RSS/Atom feeds.",
     )  # fmt: skip
+    a, b = st.columns(2)
+    outlet = a.text_input("Outlet", key="upload_outlet",
+                          help="For files that name no outlet (front matter or a record field).")  # fmt: skip
+    date = b.date_input("Date", value=None, key="upload_date", format="YYYY-MM-DD",
+                        help="For files that name no date and have no dateline at the top.")  # fmt: skip
     if st.button(
         "Ingest uploaded files", key="ingest_upload_go", disabled=not files, type="primary"
     ):
         folder, paths = uploads.save_uploads(files)
+        defaults = {
+            "outlet": outlet.strip() or None,
+            "date": date.isoformat() if isinstance(date, dt.date) else None,
+        }
         try:
-            run_ingest([str(p) for p in paths], folder=folder)
+            run_ingest([str(p) for p in paths], folder=folder,
+                       defaults=defaults if any(defaults.values()) else None)  # fmt: skip
         finally:
             uploads.remove_folder(folder)
 
