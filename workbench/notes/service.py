@@ -322,7 +322,11 @@ class Notes:
             "attribution_id": int(attribution_id) if attribution_id is not None else None,
         }
 
-    def _reviewer(self, reviewer: str | None) -> str:
+    def _reviewer(self, reviewer: str | None, action: str = "note.write") -> str:
+        """Who the change is recorded as: in team mode always the signed-in user (never a
+        typed name), after checking the role; else the given or configured reviewer."""
+        if self.wb.team_mode:
+            return self.wb.require(action)
         name = (reviewer or self.wb.settings.reviewer or "").strip()
         if not name:
             raise WorkbenchError("name a reviewer (reviewer=…, --reviewer or WORKBENCH_REVIEWER)")
@@ -363,3 +367,6 @@ class Notes:
         changes: dict[str, Any],
     ) -> None:
         self.store.log_note(note_id, version, action, reviewer, at, changes)
+        before = {k: c.get("old") for k, c in changes.items()} if action != "create" else None
+        after = {k: c.get("new") for k, c in changes.items()}
+        self.wb.record(f"note.{action}", f"note:{note_id}", before, after, actor=reviewer)
