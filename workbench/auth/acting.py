@@ -16,6 +16,7 @@ from workbench.errors import NotSignedIn, PermissionDenied
 
 if TYPE_CHECKING:
     from workbench.auth.service import Users
+    from workbench.notes.workflow import Workflow
     from workbench.settings import Settings
     from workbench.store.sqlite import Store
 
@@ -45,6 +46,13 @@ class Acting:
         from workbench.auth.service import Users
 
         return Users(self.store, self.settings.session_hours)
+
+    @property
+    def workflow(self) -> Workflow:
+        """The review workflow on this workbench's notes, as the acting user."""
+        from workbench.notes.workflow import Workflow
+
+        return Workflow(self)  # type: ignore[arg-type]
 
     @property
     def actor(self) -> User | None:

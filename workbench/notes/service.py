@@ -175,6 +175,9 @@ class Notes:
                 for k, v in wanted.items()
                 if k in changes
             }
+            if current.state == "approved":  # the approval was of the old content
+                sets["state"] = "in_progress"
+                changes["state"] = {"old": "approved", "new": "in_progress"}
             self.store.update_note(current, sets, reviewer, at, version)
             self.log(current.id, version, "update", reviewer, at, changes)
         return self.get(note_id)
