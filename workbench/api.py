@@ -148,6 +148,10 @@ class Workbench(Acting):
         log.info("the data directory %s changed; reloading its index", self.data_dir)
         self._index = None
         self._multilingual = None  # reloaded (and brought in line) on next use
+        if getattr(self.store, "backend", "sqlite") == "postgresql" and not self.lock._depth:
+            # The index is a cache of a shared store: another host's ingest never reached
+            # this data directory's files, so bring them in line from the embedding cache.
+            self.check_and_repair()
         return True
 
     @property
