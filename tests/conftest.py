@@ -50,6 +50,13 @@ def _pg_copy(src_schema: str, dst_schema: str) -> None:
         dst.close()
 
 
+def copy_seeded(seeded_dir: Path, target: Path) -> None:
+    """A private copy of the seeded data directory (and, on PostgreSQL, of its store)."""
+    shutil.copytree(seeded_dir, target)
+    if PG_URL:
+        _pg_copy(SEEDED_SCHEMA, os.environ["WORKBENCH_DATABASE_SCHEMA"])
+
+
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is absent")
 
 
@@ -89,9 +96,7 @@ def seeded(seeded_dir: Path, tmp_path: Path) -> Iterator:
     from workbench.api import Workbench
 
     data = tmp_path / "seeded-data"
-    shutil.copytree(seeded_dir, data)
-    if PG_URL:
-        _pg_copy(SEEDED_SCHEMA, os.environ["WORKBENCH_DATABASE_SCHEMA"])
+    copy_seeded(seeded_dir, data)
     wb = Workbench.open(data)
     yield wb
     wb.close()

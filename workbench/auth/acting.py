@@ -9,6 +9,8 @@ everything (named by the ``reviewer`` setting, else ``local``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from workbench.auth.records import LOCAL_USER, AuditEntry, Session, User, role_allows
@@ -84,6 +86,24 @@ class Acting:
             raise NotSignedIn("the session or token is expired, revoked or unknown; sign in again")
         self._actor, self._session_token = user, token
         return user
+
+    @contextmanager
+    def acting(self, token: str | None) -> Iterator[User | None]:
+        """Act as the user of ``token`` (None: nobody) for the block, then as before. The app
+        shares one Workbench between browser sessions and runs each session's writes in this
+        block, under its write lock."""
+        saved = self._actor, self._session_token
+        try:
+            if token:
+                try:
+                    self.act_with_token(token)
+                except NotSignedIn:
+                    self._actor, self._session_token = None, None
+            else:
+                self._actor, self._session_token = None, None
+            yield self._actor
+        finally:
+            self._actor, self._session_token = saved
 
     def sign_out(self) -> None:
         """End this workbench's session (its token stops working everywhere)."""

@@ -7,7 +7,8 @@ The Workbench (model + index) is opened once per process and data directory with
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -22,6 +23,7 @@ COMPARE = "views/compare.py"
 SOURCES = "views/sources.py"
 INGEST = "views/ingest.py"
 NOTES = "views/notes.py"
+ADMIN = "views/admin.py"
 
 
 def data_dir() -> str:
@@ -47,9 +49,19 @@ def workbench() -> Workbench:
     return _open(data_dir())
 
 
-def write_lock() -> threading.Lock:
-    """Serialises writes (ingest, notes, outlet edits) from concurrent sessions."""
-    return _lock(data_dir())
+@contextmanager
+def write_lock() -> Iterator[None]:
+    """Serialises writes (ingest, notes, outlet edits) from concurrent sessions; in team mode
+    the writes inside act as this browser session's signed-in user (nobody when signed out)."""
+    with _lock(data_dir()):
+        wb = workbench()
+        if not wb.team_mode:
+            yield
+            return
+        from workbench.ui.components.signin import session_token
+
+        with wb.acting(session_token()):
+            yield
 
 
 def reload_workbench() -> None:
