@@ -141,3 +141,31 @@ def test_two_sessions_two_users_conflicting_saves_lose_nothing(env: Path) -> Non
         wb.sign_in("root", PASSWORDS["root"])
         steps = [(e.actor, e.action) for e in wb.audit_log(action="note.")]
         assert steps[-2:] == [("ana", "note.create"), ("ben", "note.update")]
+
+
+def test_notes_page_queue_submit_and_approve(env: Path) -> None:
+    with Workbench.open(env, model=FAKE_MODEL, attribution=False) as wb:
+        wb.sign_in("ana", PASSWORDS["ana"])
+        claim = wb.claims(wb.articles()[0].id)[6].id
+        note = wb.notes.add(claim, "false", rationale="queue test")
+    ana = _sign_in(_app(), "ana")
+    ana.switch_page(common.NOTES)
+    ana.run()
+    ana.selectbox(key="queue_note").select(note.id)
+    ana.run()
+    assert not [b for b in ana.button if b.key == "queue_approve"]  # a checker cannot approve
+    ana.button(key="queue_submit").click()
+    ana.run()
+    assert any(f"Note {note.id}: submit done" in s.value for s in ana.success)
+    root = _sign_in(_app(), "root")
+    root.switch_page(common.NOTES)
+    root.run()
+    queued = [f.value for f in root.dataframe if "state" in f.value.columns]
+    assert any(note.id in set(q["note"]) and "ready for review" in set(q["state"]) for q in queued)
+    root.selectbox(key="queue_note").select(note.id)
+    root.run()
+    root.button(key="queue_approve").click()
+    root.run()
+    with Workbench.open(env, model=FAKE_MODEL, attribution=False) as wb:
+        done = wb.notes.get(note.id)
+        assert (done.state, done.reviewed_by) == ("approved", "root")

@@ -111,6 +111,11 @@ class Acting:
             self.users.sign_out(self._session_token)
         self._actor, self._session_token = None, None
 
+    @staticmethod
+    def can_role(user: User, action: str) -> bool:
+        """Whether ``user``'s role allows ``action`` (for showing only allowed buttons)."""
+        return role_allows(user.role, action)
+
     def can(self, action: str) -> bool:
         if not self.team_mode:
             return True
