@@ -169,3 +169,17 @@ def test_notes_page_queue_submit_and_approve(env: Path) -> None:
     with Workbench.open(env, model=FAKE_MODEL, attribution=False) as wb:
         done = wb.notes.get(note.id)
         assert (done.state, done.reviewed_by) == ("approved", "root")
+
+
+def test_single_sign_on_button_only_when_configured(env: Path) -> None:
+    """st.login needs a live identity provider; what can be tested without one is that the
+    option appears exactly when ``[auth]`` is configured in secrets."""
+    label = "Sign in with your organisation's account"
+    at = _app().run()
+    assert _is_gate(at) and label not in [b.label for b in at.button]
+    sso = _app()
+    sso.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                           "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "s",
+                           "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}  # fmt: skip
+    sso.run()
+    assert _is_gate(sso) and label in [b.label for b in sso.button]
