@@ -50,6 +50,12 @@ def _pg_copy(src_schema: str, dst_schema: str) -> None:
         dst.close()
 
 
+def backend_env() -> dict[str, str]:
+    """The store settings of this test (PostgreSQL pass), for a subprocess given a bare env."""
+    keys = ("WORKBENCH_DATABASE_URL", "WORKBENCH_DATABASE_SCHEMA", "WORKBENCH_AUTH")
+    return {k: os.environ[k] for k in keys if k in os.environ}
+
+
 def copy_seeded(seeded_dir: Path, target: Path) -> None:
     """A private copy of the seeded data directory (and, on PostgreSQL, of its store)."""
     shutil.copytree(seeded_dir, target)
