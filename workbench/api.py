@@ -600,8 +600,8 @@ class Workbench(Acting):
         (:func:`workbench.notes.importer.import_json`; ``source`` names the file)."""
         from workbench.notes.importer import import_json
 
-        self.require("note.write")
-        return import_json(self, text, source=source, user=user)
+        who = self.require("note.write")
+        return import_json(self, text, source=source, user=who if self.team_mode else user)
 
     # --- reads -----------------------------------------------------------------------------
 

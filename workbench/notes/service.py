@@ -372,4 +372,6 @@ class Notes:
         self.store.log_note(note_id, version, action, reviewer, at, changes)
         before = {k: c.get("old") for k, c in changes.items()} if action != "create" else None
         after = {k: c.get("new") for k, c in changes.items()}
-        self.wb.record(f"note.{action}", f"note:{note_id}", before, after, actor=reviewer)
+        # Who did it: the signed-in user in team mode (an import replays others' versions)
+        who = self.wb.actor_name if self.wb.team_mode else reviewer
+        self.wb.record(f"note.{action}", f"note:{note_id}", before, after, actor=who)
