@@ -271,3 +271,25 @@ def test_cli_users_review_and_audit(team: Path, monkeypatch: pytest.MonkeyPatch)
     assert run("ana", "audit").exit_code == 2
     bad = runner.invoke(app, [*base, "--user", "ana", "--password-stdin", "audit"], input="nope\n")
     assert bad.exit_code == 2 and "sign-in failed" in bad.output and "nope" not in bad.output
+
+
+def test_team_mode_is_on_with_postgresql_or_auth_on_and_off_by_default() -> None:
+    from workbench.auth.acting import team_mode
+    from workbench.settings import Settings
+
+    assert not team_mode(Settings.from_env({}))  # the embedded default: no sign-in
+    assert team_mode(Settings.from_env({"WORKBENCH_DATABASE_URL": "postgresql://x@/db"}))
+    assert team_mode(Settings.from_env({"WORKBENCH_AUTH": "on"}))
+    settings = Settings.from_env({"WORKBENCH_TOKEN": "secret-token"})
+    assert settings.to_dict()["token"] == "***"  # a secret is never printed
+
+
+def test_bad_database_settings_are_one_line_errors(tmp_path: Path) -> None:
+    from workbench.errors import InvalidOption
+
+    with pytest.raises(InvalidOption, match="database_url"):
+        Workbench.open(tmp_path / "d", model=FAKE_MODEL, database_url="mysql://x/y")
+    with pytest.raises(WorkbenchError, match="cannot connect to the team database") as exc:
+        Workbench.open(tmp_path / "d", model=FAKE_MODEL,
+                       database_url="postgresql://u:hunter2@127.0.0.1:1/db")  # fmt: skip
+    assert "hunter2" not in str(exc.value)
