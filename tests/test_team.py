@@ -293,3 +293,45 @@ def test_bad_database_settings_are_one_line_errors(tmp_path: Path) -> None:
         Workbench.open(tmp_path / "d", model=FAKE_MODEL,
                        database_url="postgresql://u:hunter2@127.0.0.1:1/db")  # fmt: skip
     assert "hunter2" not in str(exc.value)
+
+
+def test_two_processes_two_users_review_and_a_conflict(team: Path) -> None:
+    """ana works in this process, ben and eve in CLI processes of their own: assignment,
+    conflicting saves (nothing lost), review and approval, each step in the audit trail."""
+    import os
+    import subprocess
+    import sys
+
+    def cli(user: str, *args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "WORKBENCH_DATA": str(team), "WORKBENCH_AUTH": "on",
+               "WORKBENCH_MODEL": FAKE_MODEL, "WORKBENCH_ATTRIBUTION": "0"}  # fmt: skip
+        env.pop("WORKBENCH_TOKEN", None)
+        return subprocess.run(
+            [sys.executable, "-m", "workbench", "--user", user, "--password-stdin", *args],
+            input=PASSWORDS[user] + "\n", env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+
+    with _as(team, "ana") as ana:
+        note = ana.notes.add(_claim(ana), "mixed", rationale="ana: first take")
+        done = cli("eve", "review", "assign", str(note.id), "ben", "--json")
+        assert done.returncode == 0, done.stderr
+        done = cli("ben", "note", "update", str(note.id), "--rationale", "ben: second source",
+                   "--expected-version", "2", "--json")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        with pytest.raises(ConflictError) as exc:  # ana still holds version 1
+            ana.notes.update(note.id, note.version, verdict="false")
+        assert exc.value.current.rationale == "ben: second source"  # she sees ben's edit
+        current = ana.notes.get(note.id)
+        current = ana.notes.update(current.id, current.version, verdict="false")
+        assert (current.rationale, current.verdict) == ("ben: second source", "false")
+        assert cli("ana", "review", "approve", str(note.id)).returncode == 2  # a checker
+        assert cli("ben", "review", "submit", str(note.id)).returncode == 0
+        done = cli("eve", "review", "approve", str(note.id), "--json")
+        assert done.returncode == 0, done.stderr
+    with _as(team, "root") as root:
+        final = root.notes.get(note.id)
+        assert (final.state, final.assignee, final.reviewed_by) == ("approved", "ben", "eve")
+        steps = [(e.actor, e.action) for e in root.audit_log(action="note.")]
+        assert steps == [("ana", "note.create"), ("eve", "note.assign"), ("ben", "note.update"),
+                         ("ana", "note.update"), ("ben", "note.submit"),
+                         ("eve", "note.approve")]  # fmt: skip
