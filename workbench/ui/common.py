@@ -49,6 +49,13 @@ def workbench() -> Workbench:
     return _open(data_dir())
 
 
+def store_lock() -> threading.Lock:
+    """The process's write lock alone: for writes that act as nobody (sign-in, sign-out),
+    which must still not interleave with another session's transaction on the shared
+    connection."""
+    return _lock(data_dir())
+
+
 @contextmanager
 def write_lock() -> Iterator[None]:
     """Serialises writes (ingest, notes, outlet edits) from concurrent sessions; in team mode

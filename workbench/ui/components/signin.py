@@ -53,7 +53,8 @@ def _sign_in() -> None:
     name, password = ss.get("signin_name", ""), ss.get("signin_password", "")
     ss["signin_password"] = ""  # never kept in the session after the attempt
     try:
-        session = common.workbench().users.sign_in(name, password, _client())
+        with common.store_lock():
+            session = common.workbench().users.sign_in(name, password, _client())
     except TooManyAttempts as exc:
         ss["signin_msg"] = f"Too many failed sign-ins; try again in {exc.retry_after:.0f} s."
         return
@@ -67,7 +68,8 @@ def _sign_in() -> None:
 def sign_out() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
-        common.workbench().users.sign_out(token)
+        with common.store_lock():
+            common.workbench().users.sign_out(token)
 
 
 def gate() -> Any:
