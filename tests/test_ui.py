@@ -55,7 +55,8 @@ def ui_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         _pg_drop(UI_SCHEMA)
         _pg_prepare(UI_SCHEMA)
         _pg_copy(SEEDED_SCHEMA, UI_SCHEMA)
-        pg = {"database_schema": UI_SCHEMA}
+        # set up before the per-test fixture puts the PostgreSQL settings in the environment
+        pg = {"database_url": PG_URL, "database_schema": UI_SCHEMA, "auth": "off"}
     with Workbench.open(data, **pg) as wb:
         report = wb.ingest_drafts(
             [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FAKE_MODEL, SEEDS
+from tests.conftest import FAKE_MODEL, PG_URL, SEEDS
 from workbench.api import Workbench
 from workbench.ui import app_path, common
 
@@ -25,8 +25,8 @@ def team_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     import os
 
     data = tmp_path_factory.mktemp("team-ui") / "data"
-    schema = os.environ.get("WORKBENCH_DATABASE_SCHEMA")
-    extra = {"database_schema": f"ui_team_{os.getpid()}"} if schema else {}
+    # module-scoped: set up before the per-test fixture puts PostgreSQL in the environment
+    extra = {"database_url": PG_URL, "database_schema": f"ui_team_{os.getpid()}"} if PG_URL else {}
     with Workbench.open(data, model=FAKE_MODEL, attribution=False, auth="on", **extra) as wb:
         for name, role in ROLES.items():
             if wb.store.user_by_name(name) is None:
@@ -41,7 +41,7 @@ def team_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def env(team_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     import os
 
-    if os.environ.get("WORKBENCH_DATABASE_SCHEMA"):
+    if PG_URL:
         monkeypatch.setenv("WORKBENCH_DATABASE_SCHEMA", f"ui_team_{os.getpid()}")
     monkeypatch.setenv("WORKBENCH_DATA", str(team_data))
     monkeypatch.setenv("WORKBENCH_AUTH", "on")
