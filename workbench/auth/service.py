@@ -10,6 +10,7 @@ password ends all of that user's sessions. Passwords are never logged or audited
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -57,9 +58,14 @@ class Users:
     """User management and sign-in on ``store``; every change is written to the audit trail
     in the same transaction, as ``actor``."""
 
-    def __init__(self, store: Store, session_hours: float = 12.0) -> None:
+    def __init__(
+        self, store: Store, session_hours: float = 12.0, lock: AbstractContextManager | None = None
+    ) -> None:
         self.store = store
         self.session_hours = session_hours
+        # Held around sign-in's writes only (the app's per-process write lock): the slow
+        # password check runs outside it, so simultaneous sign-ins do not queue behind it.
+        self.lock = lock or nullcontext()
 
     # --- management (the caller checks the 'users' permission) ------------------------
 
@@ -152,13 +158,13 @@ class Users:
         else:
             ok = secrets.verify_password(found[1], password or "") and not found[0].disabled
         if not ok:
-            with self.store.transaction():
+            with self.lock, self.store.transaction():
                 self.store.record_sign_in_failure(key, client, time.time())
             raise WorkbenchError("sign-in failed: unknown user, wrong password or disabled user")
         user = found[0]
         token, at = secrets.new_token(), now_iso()
         expires = now_iso(timedelta(hours=self.session_hours))
-        with self.store.transaction():
+        with self.lock, self.store.transaction():
             self.store.clear_sign_in_failures(key, client)
             self.store.insert_session(
                 secrets.token_hash(token), user.id, "session", client, at, expires
@@ -177,7 +183,7 @@ class Users:
         """End a session (its token can never be used again)."""
         digest, at = secrets.token_hash(token), now_iso()
         user = self.store.session_user(digest, at)
-        with self.store.transaction():
+        with self.lock, self.store.transaction():
             ended = self.store.revoke_session(digest, at)
             if ended and user is not None:
                 self.store.append_audit(

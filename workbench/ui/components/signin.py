@@ -19,6 +19,15 @@ from workbench.ui import common
 TOKEN_KEY = "wb_session_token"
 
 
+def _users() -> Any:
+    """User service whose writes take the process's write lock: they run on the connection
+    the sessions share and must not interleave with another session's transaction."""
+    from workbench.auth.service import Users
+
+    wb = common.workbench()
+    return Users(wb.store, wb.settings.session_hours, lock=common.store_lock())
+
+
 def session_token() -> str | None:
     return st.session_state.get(TOKEN_KEY)
 
@@ -53,8 +62,7 @@ def _sign_in() -> None:
     name, password = ss.get("signin_name", ""), ss.get("signin_password", "")
     ss["signin_password"] = ""  # never kept in the session after the attempt
     try:
-        with common.store_lock():
-            session = common.workbench().users.sign_in(name, password, _client())
+        session = _users().sign_in(name, password, _client())
     except TooManyAttempts as exc:
         ss["signin_msg"] = f"Too many failed sign-ins; try again in {exc.retry_after:.0f} s."
         return
@@ -68,8 +76,7 @@ def _sign_in() -> None:
 def sign_out() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
-        with common.store_lock():
-            common.workbench().users.sign_out(token)
+        _users().sign_out(token)
 
 
 def gate() -> Any:
