@@ -335,3 +335,18 @@ def test_two_processes_two_users_review_and_a_conflict(team: Path) -> None:
         assert steps == [("ana", "note.create"), ("eve", "note.assign"), ("ben", "note.update"),
                          ("ana", "note.update"), ("ben", "note.submit"),
                          ("eve", "note.approve")]  # fmt: skip
+
+
+def test_single_sign_on_session_needs_an_enabled_workbench_user(team: Path) -> None:
+    """What st.login hands over (an authenticated name) becomes a session only for a known,
+    enabled user, who keeps the role the workbench gave them."""
+    with _open(team) as wb:
+        session = wb.users.sso_session("ben", "sso-test")
+        assert (session.user.name, session.user.role) == ("ben", "checker")
+        assert wb.users.session_user(session.token).name == "ben"
+        with pytest.raises(WorkbenchError, match="not an enabled workbench user"):
+            wb.users.sso_session("stranger@example.org")
+        wb.users.set_disabled("ben", True, actor="root")
+        with pytest.raises(WorkbenchError, match="not an enabled workbench user"):
+            wb.users.sso_session("ben")
+        assert wb.users.session_user(session.token) is None

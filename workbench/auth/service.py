@@ -173,6 +173,26 @@ class Users:
                                     {"client": client})  # fmt: skip
         return Session(token=token, user=user, expires_at=expires)
 
+    def sso_session(self, name: str, client: str = "sso") -> Session:
+        """A session for a user an identity provider has already authenticated (``st.login``):
+        the workbench user of that name must exist and be enabled, and keeps its role."""
+        found = self.store.user_by_name((name or "").strip()) if name else None
+        if found is None or found[0].disabled:
+            raise WorkbenchError(
+                f"single sign-on: {name!r} is not an enabled workbench user; an admin adds"
+                " them with `workbench users add`"
+            )
+        user = found[0]
+        token, at = secrets.new_token(), now_iso()
+        expires = now_iso(timedelta(hours=self.session_hours))
+        with self.lock, self.store.transaction():
+            self.store.insert_session(
+                secrets.token_hash(token), user.id, "session", client, at, expires
+            )
+            self.store.append_audit(at, user.name, "session.sign-in", f"user:{user.name}", None,
+                                    {"client": client, "via": "oidc"})  # fmt: skip
+        return Session(token=token, user=user, expires_at=expires)
+
     def session_user(self, token: str) -> User | None:
         """The user of a live session or token; None when expired, revoked or unknown."""
         if not token:

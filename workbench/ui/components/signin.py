@@ -88,6 +88,15 @@ def gate() -> Any:
     user = current_user()
     if user is not None:
         return user
+    if sso_configured() and getattr(st.user, "is_logged_in", False):
+        name = str(st.user.get("email") or st.user.get("name") or "")
+        try:
+            st.session_state[TOKEN_KEY] = _users().sso_session(name, _client()).token
+            return current_user()
+        except WorkbenchError:
+            st.error("This account is not an enabled workbench user; ask an admin to add it.")
+            st.text(name)  # the provider's name for it, as plain text
+            st.stop()
     st.title("Sign in")
     st.caption("This workbench is shared by a team: sign in to continue.")
     with st.form("signin_form"):
