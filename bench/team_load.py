@@ -18,6 +18,7 @@ import argparse
 import multiprocessing as mp
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -184,6 +185,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if own_pg is not None:
             subprocess.run(["bash", str(ROOT / "scripts" / "pg-private.sh"), "stop", str(own_pg)],
                            check=False)  # fmt: skip
+            shutil.rmtree(own_pg, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
     table: dict[str, dict[str, float]] = {}
     for action in ACTIONS:
         xs = [x for r in results for x in r["latency"][action]]
