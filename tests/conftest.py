@@ -34,6 +34,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+SEEDED_SCHEMA = f"seeded_{os.getpid()}"
+
+
+def _pg_copy(src_schema: str, dst_schema: str) -> None:
+    """Copy the seeded schema's rows into a test's schema (``workbench migrate``'s copy)."""
+    from workbench.store.postgres import PgStore
+    from workbench.store.transfer import copy_store
+
+    src, dst = PgStore(PG_URL, src_schema, Path(".")), PgStore(PG_URL, dst_schema, Path("."))
+    try:
+        copy_store(src, dst, replace=True)
+    finally:
+        src.close()
+        dst.close()
+
+
+def backend_env() -> dict[str, str]:
+    """The store settings of this test (PostgreSQL pass), for a subprocess given a bare env."""
+    keys = ("WORKBENCH_DATABASE_URL", "WORKBENCH_DATABASE_SCHEMA", "WORKBENCH_AUTH")
+    return {k: os.environ[k] for k in keys if k in os.environ}
+
+
+def copy_seeded(seeded_dir: Path, target: Path) -> None:
+    """A private copy of the seeded data directory (and, on PostgreSQL, of its store)."""
+    shutil.copytree(seeded_dir, target)
+    if PG_URL:
+        _pg_copy(SEEDED_SCHEMA, os.environ["WORKBENCH_DATABASE_SCHEMA"])
+
+
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is absent")
 
 
@@ -56,7 +85,12 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from workbench.api import Workbench
 
     data = tmp_path_factory.mktemp("seeded")
-    with Workbench.open(data) as wb:
+    pg = {}
+    if PG_URL:  # built once in its own schema; ``seeded`` copies it into each test's
+        _pg_drop(SEEDED_SCHEMA)
+        _pg_prepare(SEEDED_SCHEMA)
+        pg = {"database_url": PG_URL, "database_schema": SEEDED_SCHEMA, "auth": "off"}
+    with Workbench.open(data, **pg) as wb:
         report = wb.ingest([SEEDS])
         assert report.ingested == 1, report.to_dict()
     return data
@@ -68,7 +102,7 @@ def seeded(seeded_dir: Path, tmp_path: Path) -> Iterator:
     from workbench.api import Workbench
 
     data = tmp_path / "seeded-data"
-    shutil.copytree(seeded_dir, data)
+    copy_seeded(seeded_dir, data)
     wb = Workbench.open(data)
     yield wb
     wb.close()
@@ -120,3 +154,61 @@ def outlet_attributor(nlp):
     from workbench.attribution import Attributor
 
     return Attributor(nlp=nlp, outlet_matcher=fake_matcher)
+
+
+# --- the PostgreSQL pass (scripts/test.sh): each test gets a fresh schema ------------------
+
+PG_URL = os.environ.get("WORKBENCH_TEST_DATABASE_URL", "")
+PG_USER = "tester"
+# Fixed test token for the per-schema admin the PostgreSQL pass acts as (team mode is always
+# on there); only its hash is stored, as for any token.
+PG_TOKEN = "workbench-test-token-not-a-secret"
+needs_sqlite = pytest.mark.skipif(bool(PG_URL), reason="about the SQLite file store")
+two_stores = pytest.mark.skipif(
+    bool(PG_URL), reason="two data directories in one test share the test's one PostgreSQL schema"
+)
+
+
+def _pg_prepare(schema: str) -> None:
+    """Migrate ``schema`` and give it the admin the test acts as."""
+    from workbench.auth.secrets import token_hash
+    from workbench.auth.service import now_iso
+    from workbench.store.postgres import PgStore
+
+    store = PgStore(PG_URL, schema, Path("."))
+    try:
+        with store.transaction():
+            if store.user_by_name(PG_USER) is None:
+                uid = store.insert_user(PG_USER, "admin", "!", now_iso())
+                store.insert_session(
+                    token_hash(PG_TOKEN), uid, "token", "", now_iso(), "9999-12-31T00:00:00Z"
+                )
+    finally:
+        store.close()
+
+
+def _pg_drop(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(autouse=True)
+def _pg_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str | None]:
+    """With WORKBENCH_TEST_DATABASE_URL set, every test runs against a fresh PostgreSQL schema
+    (its subprocesses too, through the environment), acting as an admin."""
+    if not PG_URL:
+        yield None
+        return
+    import uuid
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    _pg_prepare(schema)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", PG_URL)
+    monkeypatch.setenv("WORKBENCH_DATABASE_SCHEMA", schema)
+    # The storage pass: the same tests as on SQLite, so as the embedded default's local user
+    # (typed reviewer names); team-mode tests turn auth on themselves.
+    monkeypatch.setenv("WORKBENCH_AUTH", "off")
+    yield schema
+    _pg_drop(schema)

@@ -29,6 +29,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.conftest import copy_seeded
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_QUERY = "Pakistan walked out of the Istanbul negotiations"
 SEED_TEXT = "Ariana News"  # the attributed source of the seed's best match
@@ -193,7 +195,7 @@ def test_lookup_page_shows_seed_result_in_chromium(seeded_dir: Path, tmp_path: P
             )
         pytest.skip("chromium is not installed (scripts/install-browser.sh installs it)")
     data = tmp_path / "data"
-    shutil.copytree(seeded_dir, data)
+    copy_seeded(seeded_dir, data)
     with streamlit_server(data) as url:
         browser = Chromium(binary)
         try:
@@ -233,7 +235,7 @@ def test_compare_page_sections_in_chromium(seeded_dir: Path, tmp_path: Path) -> 
     from workbench.api import Workbench
 
     data = tmp_path / "data"
-    shutil.copytree(seeded_dir, data)
+    copy_seeded(seeded_dir, data)
     with Workbench.open(data) as wb:
         claim = next(
             c.id

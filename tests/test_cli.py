@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import FAKE_MODEL, ROOT, SEEDS
+from tests.conftest import FAKE_MODEL, ROOT, SEEDS, backend_env, copy_seeded
 from workbench.cli import app
 
 runner = CliRunner()
@@ -24,7 +24,7 @@ def run(data: Path, *args: str):
 @pytest.fixture()
 def data(seeded_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "data"
-    shutil.copytree(seeded_dir, target)
+    copy_seeded(seeded_dir, target)
     return target
 
 
@@ -99,7 +99,7 @@ def test_unknown_article_is_a_one_line_error(data: Path) -> None:
         [sys.executable, "-m", "workbench", "claims", "nope"],
         capture_output=True,
         text=True,
-        env={"WORKBENCH_DATA": str(data), "PATH": ""},
+        env={"WORKBENCH_DATA": str(data), "PATH": "", **backend_env()},
         cwd=ROOT,
     )
     assert out.returncode == 2

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import two_stores
 from tests.test_notes import NDTV_PREFIX, ndtv_claim, other_claim
 from workbench.errors import InputError
 from workbench.notes.claimreview import RATING_VALUES, missing_fields, rating
@@ -253,6 +254,7 @@ def second(seeded_dir: Path, tmp_path: Path):
     wb.close()
 
 
+@two_stores
 def test_json_round_trip_between_workbenches(noted, second) -> None:
     wb, notes, note = noted
     notes.update(note.id, 1, reviewer="Bob", verdict="false", source="NDTV", source_type="outlet",
@@ -273,6 +275,7 @@ def test_json_round_trip_between_workbenches(noted, second) -> None:
     assert twice.count("unchanged") == 2 and len(Notes(second).list(include_deleted=True)) == 2
 
 
+@two_stores
 def test_import_fast_forwards_and_reports_conflicts(noted, second) -> None:
     wb, notes, note = noted
     import_json(second, export(wb, "json"))
@@ -289,6 +292,7 @@ def test_import_fast_forwards_and_reports_conflicts(noted, second) -> None:
     assert target.get(moved.id).rationale == "edited there"
 
 
+@two_stores
 def test_import_skips_claims_that_are_absent(noted, tmp_path: Path) -> None:
     from workbench.api import Workbench
 
@@ -299,6 +303,7 @@ def test_import_skips_claims_that_are_absent(noted, tmp_path: Path) -> None:
         assert Notes(empty).list(include_deleted=True) == []
 
 
+@two_stores
 def test_import_merges_by_hash_into_an_existing_claim_note(noted, second) -> None:
     wb, _, _note = noted
     Notes(second).add(ndtv_claim(second), "true", reviewer="Local")

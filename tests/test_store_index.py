@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import FAKE_MODEL
+from tests.conftest import FAKE_MODEL, needs_sqlite
 from workbench.api import Workbench
 from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import MANIFEST_FILE, read_manifest
@@ -149,6 +149,7 @@ def _articles(folder: Path, n: int) -> None:
         (folder / f"a{i:04d}.txt").write_text(sentences)
 
 
+@needs_sqlite
 def test_killed_ingest_is_detected_repaired_and_resumed(tmp_path: Path) -> None:
     """Kill a real ingest midway; opening repairs the index and a rerun finishes the job."""
     src = tmp_path / "in"

@@ -6,6 +6,7 @@ loads once; tests that write (notes, ingest, aliases) only assert on what they a
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import PG_URL, SEEDED_SCHEMA, _pg_copy, _pg_drop, _pg_prepare
 from workbench.records import ArticleDraft
 from workbench.ui import app_path, common
 from workbench.ui.components.graph import citation_dot, dot_quote
@@ -37,6 +39,7 @@ EVIL_TEXT = (
     f"A spokesman told reporters to {PAYLOADS[2]} read the statement online.\n\n"
     f"The ministry said the images {PAYLOADS[3]} were shared by state media later."
 )
+UI_SCHEMA = f"ui_{os.getpid()}"
 LIVE_TAGS = ("<script", "<img", "<a ", "<a>", "<b>", "<iframe")
 
 
@@ -47,7 +50,14 @@ def ui_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     data = tmp_path_factory.mktemp("ui") / "data"
     shutil.copytree(seeded_dir, data)
-    with Workbench.open(data) as wb:
+    pg = {}
+    if PG_URL:  # the module's data directory has its module-wide schema (see ``app``)
+        _pg_drop(UI_SCHEMA)
+        _pg_prepare(UI_SCHEMA)
+        _pg_copy(SEEDED_SCHEMA, UI_SCHEMA)
+        # set up before the per-test fixture puts the PostgreSQL settings in the environment
+        pg = {"database_url": PG_URL, "database_schema": UI_SCHEMA, "auth": "off"}
+    with Workbench.open(data, **pg) as wb:
         report = wb.ingest_drafts(
             [
                 ArticleDraft(
@@ -67,6 +77,8 @@ def ui_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app(ui_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     monkeypatch.setenv("WORKBENCH_DATA", str(ui_data))
     monkeypatch.setenv("WORKBENCH_REVIEWER", "Ana")
+    if PG_URL:
+        monkeypatch.setenv("WORKBENCH_DATABASE_SCHEMA", UI_SCHEMA)
     at = AppTest.from_file(str(app_path()), default_timeout=300)
     yield at
 

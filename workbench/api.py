@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from workbench.auth.acting import Acting
 from workbench.errors import ReadOnlyData, StorageFull, WorkbenchError
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
 from workbench.retrieval.embed import (
@@ -33,8 +34,7 @@ from workbench.retrieval.embed import (
 from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
 from workbench.settings import Settings
-from workbench.store.lock import WriterLock
-from workbench.store.sqlite import STORE_FILE, Store
+from workbench.store.backend import open_store, writer_lock
 
 if TYPE_CHECKING:
     from workbench.attribution import Attributor
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 EMBED_DIMENSIONS = {"all-MiniLM-L6-v2": 384}
 
 
-class Workbench:
+class Workbench(Acting):
     """An open workbench data directory. Use :meth:`open`; close when done (or use ``with``)."""
 
     def __init__(self, settings: Settings, embedder: TextEmbedder | None = None) -> None:
@@ -64,8 +64,8 @@ class Workbench:
                 raise ReadOnlyData(self.data_dir) from exc
             raise
         self.readonly = not _writable(self.data_dir)
-        self.store = Store(self.data_dir / STORE_FILE, readonly=self.readonly)
-        self.lock = WriterLock(self.data_dir, settings.lock_wait)
+        self.store = open_store(settings, self.data_dir, readonly=self.readonly)
+        self.lock = writer_lock(settings, self.data_dir)
         # Told when a writer has to wait for another (the CLI prints it; the app logs it).
         self.on_wait: Callable[[str], None] = _to_stderr
         self._generation: int | None = None
@@ -101,11 +101,18 @@ class Workbench:
         if data is not None:
             settings = settings.replace(data=Path(data))
         wb = cls(settings, embedder)
+        try:
+            wb._sign_in_from_settings()
+        except BaseException:
+            wb.close()
+            raise
         wb.check_and_repair()
         return wb
 
     def close(self) -> None:
         self.store.close()
+        if hasattr(self.lock, "close"):
+            self.lock.close()
 
     def __enter__(self) -> Workbench:
         return self
@@ -141,6 +148,10 @@ class Workbench:
         log.info("the data directory %s changed; reloading its index", self.data_dir)
         self._index = None
         self._multilingual = None  # reloaded (and brought in line) on next use
+        if getattr(self.store, "backend", "sqlite") == "postgresql" and not self.lock._depth:
+            # The index is a cache of a shared store: another host's ingest never reached
+            # this data directory's files, so bring them in line from the embedding cache.
+            self.check_and_repair()
         return True
 
     @property
@@ -369,6 +380,7 @@ class Workbench:
         from workbench.ingest.pipeline import Pipeline
         from workbench.ingest.readers import iter_inputs
 
+        self.require("ingest")
         items = iter_inputs(targets, fields, encoding, limits=Limits.from_settings(self.settings))
         with self.writing():
             return self._finish_ingest(Pipeline(self).run(items, progress=progress))
@@ -386,6 +398,7 @@ class Workbench:
         from workbench.ingest.limits import Limits
         from workbench.ingest.pipeline import Pipeline
 
+        self.require("ingest")
         root = (self.settings.server_paths if root is None else root).strip()
         if not root:
             raise WorkbenchError(
@@ -400,6 +413,7 @@ class Workbench:
         """Ingest articles given as records (the API's and the app's paste form)."""
         from workbench.ingest.pipeline import Pipeline
 
+        self.require("ingest")
         with self.writing():
             return self._finish_ingest(Pipeline(self).run(drafts, progress=progress))
 
@@ -426,9 +440,13 @@ class Workbench:
         return members(self, claim_id)
 
     def delete_article(self, article_id: str) -> int:
+        self.require("delete")
         with self.writing():
             with self.store.transaction():
-                ids = self.store.delete_article(self.store.article(article_id).id)
+                article = self.store.article(article_id)
+                ids = self.store.delete_article(article.id)
+                self.record("article.delete", f"article:{article.id}",
+                            {"title": article.title, "outlet": article.outlet, "claims": len(ids)})  # fmt: skip
             self.index.remove(ids)
             if self.multilingual(create=False) is not None:
                 self._multilingual.index.remove(ids)
@@ -484,6 +502,7 @@ class Workbench:
         kind: str | None = None,
     ) -> Any:
         """Add an outlet (or aliases/domains to a known one) and save it to this data directory."""
+        self.require("outlets")
         registry = self.outlets()
         try:
             outlet = registry.add(
@@ -493,6 +512,8 @@ class Workbench:
             raise WorkbenchError(str(exc)) from exc
         registry.save_user(self.data_dir / "outlets.user.json")
         self._attributor = None  # its matcher must see the new names
+        self.record("outlet.add", f"outlet:{name}", None,
+                    {"aliases": list(aliases), "domains": list(domains)})  # fmt: skip
         return outlet
 
     def import_outlets(self, path: str | Path) -> int:
@@ -579,7 +600,8 @@ class Workbench:
         (:func:`workbench.notes.importer.import_json`; ``source`` names the file)."""
         from workbench.notes.importer import import_json
 
-        return import_json(self, text, source=source, user=user)
+        who = self.require("note.write")
+        return import_json(self, text, source=source, user=who if self.team_mode else user)
 
     # --- reads -----------------------------------------------------------------------------
 

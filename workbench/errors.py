@@ -62,3 +62,19 @@ class ReadOnlyData(WorkbenchError):
             f"data directory is read-only: {data_dir}; reading commands (stats, search, articles,"
             " export) work, writing ones need a writable directory"
         )
+
+
+class NotSignedIn(WorkbenchError):
+    """Team mode: the action needs a signed-in user (a session or token), and there is none."""
+
+
+class PermissionDenied(WorkbenchError):
+    """Team mode: the signed-in user's role does not allow the action."""
+
+
+class TooManyAttempts(WorkbenchError):
+    """Sign-in refused without checking the password: too many recent failures."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

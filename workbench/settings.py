@@ -21,6 +21,7 @@ EmbedBackend = Literal["torch", "torch-int8", "onnx"]
 EmbedContext = Literal["title", "none"]
 SearchMode = Literal["hybrid", "dense"]
 IndexKind = Literal["auto", "flat", "ivf", "hnsw"]
+AuthMode = Literal["auto", "on", "off"]
 
 
 def _project_root() -> Path:
@@ -71,6 +72,12 @@ class Settings:
     reviewer: str = ""
     attribution: bool = True
     multilingual: str = "auto"
+    database_url: str = ""
+    database_schema: str = ""
+    auth: AuthMode = "auto"
+    user: str = ""
+    token: str = ""
+    session_hours: float = 12.0
 
     def __post_init__(self) -> None:
         for name, allowed in choices().items():
@@ -104,10 +111,13 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             f.name: str(getattr(self, f.name)) if f.name == "data" else getattr(self, f.name)
             for f in fields(self)
         }
+        if out["token"]:
+            out["token"] = "***"  # a secret: never printed or logged
+        return out
 
 
 def _coerce(name: str, type_name: Any, raw: str) -> Any:

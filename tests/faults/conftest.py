@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -99,8 +98,10 @@ def errors(result) -> list[str]:
 
 @pytest.fixture()
 def data(seeded_dir: Path, tmp_path: Path) -> Data:
+    from tests.conftest import copy_seeded
+
     target = tmp_path / "data"
-    shutil.copytree(seeded_dir, target)
+    copy_seeded(seeded_dir, target)
     d = Data(target, set())
     d.articles = d.stored()
     assert d.articles

@@ -112,8 +112,15 @@ def test_serve_warns_off_loopback(monkeypatch: pytest.MonkeyPatch, tmp_path) -> 
     )
     loud = runner.invoke(app, ["serve", "--address", "0.0.0.0"], env=env)
     assert loud.stderr.splitlines()[0] == (
-        "warning: serving on 0.0.0.0, not loopback: the app has no sign-in yet, so anyone"
-        " who can reach this address can read and change the data directory"
+        "warning: serving on 0.0.0.0, not loopback, without sign-in (the embedded default), so"
+        " anyone who can reach this address can read and change the data directory; turn team"
+        " mode on (WORKBENCH_AUTH=on, docs/team.md) or serve on loopback"
+    )
+    team = runner.invoke(
+        app, ["serve", "--address", "0.0.0.0"], env={**env, "WORKBENCH_AUTH": "on"}
+    )
+    assert team.stderr.startswith(
+        "note: serving on 0.0.0.0 in team mode: every page needs a sign-in"
     )
     for address in ("127.0.0.2", "::1", "localhost"):
         assert "warning" not in runner.invoke(app, ["serve", "--address", address], env=env).stderr

@@ -11,7 +11,6 @@ plain link by design and never fetched).
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ from typing import ClassVar
 
 import pytest
 
+from tests.conftest import copy_seeded
 from tests.test_browser import Chromium, find_chromium, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow_fault]
@@ -89,7 +89,7 @@ def test_no_payload_leaves_or_lands_on_any_page(seeded_dir: Path, tmp_path: Path
     threading.Thread(target=canary.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{canary.server_address[1]}"
     data = tmp_path / "data"
-    shutil.copytree(seeded_dir, data)
+    copy_seeded(seeded_dir, data)
     article_url = f"{base}/url-field"
     with Workbench.open(data) as wb:
         report = wb.ingest_drafts([ArticleDraft(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_sqlite
 from tests.faults.conftest import Data, workbench_process
 
 pytestmark = pytest.mark.slow_fault
@@ -31,6 +32,7 @@ def _count(data: Path) -> int:
         conn.close()
 
 
+@needs_sqlite
 def test_sigkill_mid_ingest_loses_nothing_and_resumes(data: Data, tmp_path: Path) -> None:
     src = _records(tmp_path / "many.jsonl", 700, "Kalam")
     proc = workbench_process(data.path, "ingest", "--no-progress", "--no-attribution", str(src))
@@ -51,6 +53,7 @@ def test_sigkill_mid_ingest_loses_nothing_and_resumes(data: Data, tmp_path: Path
     data.check_intact()
 
 
+@needs_sqlite
 def test_two_writers_take_turns_and_an_open_reader_reloads(data: Data, tmp_path: Path) -> None:
     from workbench.api import Workbench
     from workbench.store.lock import WriterLock

@@ -35,6 +35,8 @@ class State:
     data: Path | None = None
     device: str | None = None
     model: str | None = None
+    user: str | None = None
+    password_stdin: bool = False
 
 
 state = State()
@@ -56,14 +58,25 @@ def _root(
     model: Annotated[
         str | None, typer.Option("--model", help="Embedding model name or local folder.")
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Team mode: act as this user (default: WORKBENCH_USER)."),
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Team mode: read --user's password from stdin."),
+    ] = False,
 ) -> None:
     state.data, state.device, state.model = data, device, model
+    state.user, state.password_stdin = user, password_stdin
 
 
 def settings(**overrides: Any):
     from workbench.settings import Settings
 
-    return Settings.from_env(data=state.data, device=state.device, model=state.model, **overrides)
+    return Settings.from_env(
+        data=state.data, device=state.device, model=state.model, user=state.user, **overrides
+    )
 
 
 @contextmanager
@@ -76,12 +89,31 @@ def open_workbench(**overrides: Any) -> Iterator[Any]:
         fail(str(exc))
     wb.on_wait = lambda message: typer.echo(message, err=True)
     try:
+        _sign_in(wb)
         yield wb
     except WorkbenchError as exc:
         # One line, also under typer's test runner (``main`` does the same for the script).
         fail(str(exc))
     finally:
+        if wb.actor is not None and not wb.settings.token:
+            wb.sign_out()  # a password sign-in lasts one command
         wb.close()
+
+
+def read_password(prompt: str = "password", confirm: bool = False) -> str:
+    """A password from stdin (``--password-stdin``: its first line) or a hidden prompt;
+    never from the command line, so it is not in shell history or the process list."""
+    if state.password_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
+
+
+def _sign_in(wb: Any) -> None:
+    """Team mode: act as ``--user`` (a token from WORKBENCH_TOKEN signed in already)."""
+    if not wb.team_mode or wb.actor is not None or not wb.settings.user:
+        return
+    wb.sign_in(wb.settings.user, read_password(f"password for {wb.settings.user}"), "cli")
 
 
 def emit(data: Any, as_json: bool, human: str | None = None) -> None:
@@ -128,5 +160,5 @@ def _register() -> None:
         importlib.import_module(f"workbench.cli.{name}")
 
 
-COMMAND_MODULES = ["commands", "evaluate", "outlets", "notes", "compare"]
+COMMAND_MODULES = ["commands", "evaluate", "outlets", "notes", "compare", "team"]
 _register()

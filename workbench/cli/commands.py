@@ -230,16 +230,26 @@ def serve(
     address: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
 ) -> None:
     """Run the Streamlit app on the data directory."""
+    from workbench.auth.acting import team_mode
     from workbench.ui import app_path
 
-    if not is_loopback(address):
-        typer.echo(
-            f"warning: serving on {address}, not loopback: the app has no sign-in yet, so anyone"
-            " who can reach this address can read and change the data directory",
-            err=True,
-        )
-    env = dict(os.environ)
     current = settings()
+    if not is_loopback(address):
+        if team_mode(current):
+            typer.echo(
+                f"note: serving on {address} in team mode: every page needs a sign-in; put a"
+                " TLS proxy in front (docs/team.md), session tokens travel on this connection",
+                err=True,
+            )
+        else:
+            typer.echo(
+                f"warning: serving on {address}, not loopback, without sign-in (the embedded"
+                " default), so anyone who can reach this address can read and change the data"
+                " directory; turn team mode on (WORKBENCH_AUTH=on, docs/team.md) or serve on"
+                " loopback",
+                err=True,
+            )
+    env = dict(os.environ)
     env["WORKBENCH_DATA"] = str(current.data)
     env.setdefault("HF_HUB_OFFLINE", "1")
     cmd = [

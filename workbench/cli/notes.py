@@ -250,6 +250,10 @@ def export_cmd(
     min_score: Annotated[
         float, typer.Option("--min-score", help="md: similar claims scoring at least this.")
     ] = 0.6,
+    publish: Annotated[
+        bool,
+        typer.Option("--publish", help="claimreview: approved notes only, stamped published."),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="With -o: print a JSON summary of what was written.")
     ] = False,
@@ -257,7 +261,7 @@ def export_cmd(
     """Export notes as CSV (spreadsheet-safe), JSON (re-importable), Markdown or ClaimReview JSON-LD."""
     with open_workbench() as wb, _errors():
         text = wb.export(fmt, _filters(verdict, reviewer, outlet, date_from, date_to, date_field, include_deleted),
-                      min_score=min_score)  # fmt: skip
+                      min_score=min_score, publish=publish)  # fmt: skip
         if fmt == "claimreview":
             from workbench.notes.claimreview import config_warnings
 

@@ -234,6 +234,12 @@ class Pipeline:
             pos = 0
             for p in prepared:
                 wb.store.insert_article(p.article)
+                wb.record(
+                    "ingest",
+                    f"article:{p.article.id}",
+                    None,
+                    {"title": p.article.title, "outlet": p.article.outlet, "claims": len(p.spans)},
+                )
                 n = len(p.spans)
                 ids = wb.store.insert_claims(p.article.id, p.spans, hashes[pos : pos + n])
                 for cid, atts in zip(ids, p.attributions, strict=True):

@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import InputError
-from workbench.notes.claimreview import RATING_VALUES, claim_author, claim_reviews
+from workbench.notes.claimreview import RATING_VALUES, claim_author
 from workbench.notes.importer import ImportReport, import_json
 from workbench.notes.records import Note, NoteFilters, now
 from workbench.notes.service import Notes
@@ -49,7 +49,8 @@ CSV_COLUMNS = (
 def export(wb: Workbench, fmt: str, filters: NoteFilters | None = None, **options: Any) -> str:
     """Notes passing ``filters`` in ``fmt`` (csv, json, md or claimreview), as text.
 
-    Options: ``min_score`` for the Markdown report's similar claims (default 0.6).
+    Options: ``min_score`` for the Markdown report's similar claims (default 0.6);
+    ``publish`` for ClaimReview (approved notes only; see :func:`_claim_reviews`).
     """
     if fmt not in FORMATS:
         raise InputError("format", f"{fmt!r} is not one of: {', '.join(FORMATS)}")
@@ -60,7 +61,29 @@ def export(wb: Workbench, fmt: str, filters: NoteFilters | None = None, **option
         return script_safe(json.dumps(to_json(wb, notes), ensure_ascii=False, indent=2))
     if fmt == "md":
         return to_markdown(wb, notes, options.get("min_score", SIMILAR_MIN_SCORE))
-    return script_safe(json.dumps(claim_reviews(wb, notes), ensure_ascii=False, indent=2))
+    return script_safe(json.dumps(_claim_reviews(wb, notes, options), ensure_ascii=False, indent=2))
+
+
+def _claim_reviews(wb: Workbench, notes: list[Note], options: dict[str, Any]) -> list[Any]:
+    """ClaimReview objects. ``publish=True``: approved notes only (an editor's export, which
+    stamps them published); otherwise, in team mode, every unapproved note is flagged
+    ``"creativeWorkStatus": "Draft"`` so a draft cannot pass for a verdict."""
+    from workbench.notes.claimreview import PUBLISHABLE, claim_review
+
+    publish = bool(options.get("publish"))
+    if publish:
+        wb.require("publish")
+        notes = [n for n in notes if n.state == "approved"]
+    kept = [n for n in notes if n.verdict in PUBLISHABLE and not n.deleted]
+    docs = []
+    for note in kept:
+        doc = claim_review(wb, note)
+        if not publish and wb.team_mode and note.state != "approved":
+            doc["creativeWorkStatus"] = "Draft"
+        docs.append(doc)
+    if publish:
+        wb.workflow.mark_published(kept)
+    return docs
 
 
 # --- shared context ------------------------------------------------------------------------

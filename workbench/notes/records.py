@@ -115,6 +115,12 @@ class Note:
     version: int
     deleted_at: str | None = None
     deleted_by: str | None = None
+    # review workflow (workbench.notes.workflow): in_progress → ready_for_review → approved/returned
+    state: str = "in_progress"
+    assignee: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    published_at: str | None = None
 
     @property
     def verdict_label(self) -> str:

@@ -175,6 +175,9 @@ class Notes:
                 for k, v in wanted.items()
                 if k in changes
             }
+            if current.state == "approved":  # the approval was of the old content
+                sets["state"] = "in_progress"
+                changes["state"] = {"old": "approved", "new": "in_progress"}
             self.store.update_note(current, sets, reviewer, at, version)
             self.log(current.id, version, "update", reviewer, at, changes)
         return self.get(note_id)
@@ -322,7 +325,11 @@ class Notes:
             "attribution_id": int(attribution_id) if attribution_id is not None else None,
         }
 
-    def _reviewer(self, reviewer: str | None) -> str:
+    def _reviewer(self, reviewer: str | None, action: str = "note.write") -> str:
+        """Who the change is recorded as: in team mode always the signed-in user (never a
+        typed name), after checking the role; else the given or configured reviewer."""
+        if self.wb.team_mode:
+            return self.wb.require(action)
         name = (reviewer or self.wb.settings.reviewer or "").strip()
         if not name:
             raise WorkbenchError("name a reviewer (reviewer=…, --reviewer or WORKBENCH_REVIEWER)")
@@ -363,3 +370,8 @@ class Notes:
         changes: dict[str, Any],
     ) -> None:
         self.store.log_note(note_id, version, action, reviewer, at, changes)
+        before = {k: c.get("old") for k, c in changes.items()} if action != "create" else None
+        after = {k: c.get("new") for k, c in changes.items()}
+        # Who did it: the signed-in user in team mode (an import replays others' versions)
+        who = self.wb.actor_name if self.wb.team_mode else reviewer
+        self.wb.record(f"note.{action}", f"note:{note_id}", before, after, actor=who)

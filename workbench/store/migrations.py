@@ -15,7 +15,48 @@ class Migration:
     version: int
     name: str
     sql: str
+    # PostgreSQL's own script when the SQLite one cannot be translated (triggers, functions);
+    # None: ``sql`` is translated (``workbench.store.dialect.translate_ddl``).
+    pg: str | None = None
 
+
+_AUDIT_TABLE = """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_log_at ON audit_log(at);
+        CREATE INDEX audit_log_actor ON audit_log(actor);
+"""
+AUDIT_NO_DELETE_SQLITE = (
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+)
+AUDIT_SQLITE = (
+    _AUDIT_TABLE
+    + """
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+"""
+    + AUDIT_NO_DELETE_SQLITE
+    + ";\n"
+)
+AUDIT_PG = (
+    _AUDIT_TABLE.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "SERIAL PRIMARY KEY")
+    + """
+        CREATE FUNCTION workbench_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
+        CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+            FOR EACH ROW EXECUTE FUNCTION workbench_audit_append_only();
+        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+            FOR EACH STATEMENT EXECUTE FUNCTION workbench_audit_append_only();
+"""
+)
 
 MIGRATIONS: list[Migration] = [
     Migration(
@@ -170,6 +211,76 @@ MIGRATIONS: list[Migration] = [
         """
         ALTER TABLE claims ADD COLUMN language TEXT;
         UPDATE claims SET language = (SELECT a.language FROM articles a WHERE a.id = claims.article_id);
+        """,
+    ),
+    Migration(
+        6,
+        "change counter: every write to articles, claims or notes advances it (PostgreSQL;"
+        " SQLite has data_version)",
+        "",
+        pg="""
+        CREATE SEQUENCE store_changes;
+        CREATE FUNCTION workbench_store_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM nextval('store_changes'); RETURN NULL; END $$;
+        CREATE TRIGGER articles_changed AFTER INSERT OR UPDATE OR DELETE ON articles
+            FOR EACH STATEMENT EXECUTE FUNCTION workbench_store_changed();
+        CREATE TRIGGER claims_changed AFTER INSERT OR UPDATE OR DELETE ON claims
+            FOR EACH STATEMENT EXECUTE FUNCTION workbench_store_changed();
+        CREATE TRIGGER notes_changed AFTER INSERT OR UPDATE OR DELETE ON notes
+            FOR EACH STATEMENT EXECUTE FUNCTION workbench_store_changed();
+        """,
+    ),
+    Migration(
+        7,
+        "team mode: users (argon2 hashes), sessions (tokens stored hashed), sign-in failures",
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('viewer','checker','editor','admin')),
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX users_name ON users(lower(name));
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL DEFAULT 'session' CHECK (kind IN ('session','token')),
+            client TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE TABLE sign_in_failures (
+            user_key TEXT NOT NULL,
+            client TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            last_at REAL NOT NULL,
+            PRIMARY KEY (user_key, client)
+        );
+        """,
+    ),
+    Migration(
+        8,
+        "audit trail: every write with who, when, what, before and after; append-only",
+        AUDIT_SQLITE,
+        pg=AUDIT_PG,
+    ),
+    Migration(
+        9,
+        "review workflow: note state, assignee, reviewer's sign-off, publication",
+        """
+        ALTER TABLE notes ADD COLUMN state TEXT NOT NULL DEFAULT 'in_progress'
+            CHECK (state IN ('in_progress','ready_for_review','approved','returned'));
+        ALTER TABLE notes ADD COLUMN assignee TEXT;
+        ALTER TABLE notes ADD COLUMN reviewed_by TEXT;
+        ALTER TABLE notes ADD COLUMN reviewed_at TEXT;
+        ALTER TABLE notes ADD COLUMN published_at TEXT;
+        CREATE INDEX notes_state ON notes(state);
+        CREATE INDEX notes_assignee ON notes(assignee);
         """,
     ),
 ]

@@ -159,6 +159,10 @@ class NoteTables:
             (at, reviewer, reviewer, at, version, note_id),
         )
 
+    def set_note_published(self, note_id: int, at: str) -> None:
+        """Stamp a note as published (not a content change: no new version)."""
+        self.conn.execute("UPDATE notes SET published_at = ? WHERE id = ?", (at, int(note_id)))
+
     def attach_note(self, note_id: int, claim_id: int) -> None:
         """Reattach an orphaned note to a claim (only while it is still unattached)."""
         self.conn.execute(

@@ -23,11 +23,12 @@ from workbench.store.clusters import ClusterTables
 from workbench.store.imports import ImportQueries
 from workbench.store.migrations import MIGRATIONS
 from workbench.store.notes import NoteTables
+from workbench.store.team import TeamTables
 
 STORE_FILE = "workbench.sqlite"
 
 
-class Store(ClusterTables, ImportQueries, NoteTables):
+class Store(ClusterTables, ImportQueries, NoteTables, TeamTables):
     """One connection to the workbench database, migrated to the latest schema on open.
 
     ``readonly=True`` opens it with SQLite's ``mode=ro`` (``immutable=1`` when the directory
@@ -467,7 +468,7 @@ class Store(ClusterTables, ImportQueries, NoteTables):
             "outlets": int(
                 q(
                     "SELECT count(DISTINCT lower(o)) FROM (SELECT outlet AS o FROM articles WHERE outlet IS NOT NULL"
-                    " UNION ALL SELECT outlet FROM article_sources)"
+                    " UNION ALL SELECT outlet FROM article_sources) AS u"
                 ).fetchone()[0]
             ),
         }

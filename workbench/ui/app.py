@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.ui import common
+from workbench.ui.components import signin
 from workbench.ui.components.safe_md import RTL_CSS
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +42,7 @@ def sidebar_status(slot: st.delta_generator.DeltaGenerator) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Claim workbench", page_icon="🔎", layout="wide")
+    user = signin.gate()  # team mode: stops here with a sign-in form until signed in
     pages = [
         st.Page(HERE / common.LOOKUP, title="Lookup", icon=":material/search:", default=True),
         st.Page(
@@ -63,8 +65,18 @@ def main() -> None:
         ),
         st.Page(HERE / common.NOTES, title="Notes", icon=":material/edit_note:", url_path="notes"),
     ]
+    if user is not None and user.role == "admin":
+        pages.append(
+            st.Page(
+                HERE / common.ADMIN,
+                title="Admin",
+                icon=":material/shield_person:",
+                url_path="admin",
+            )
+        )
     page = st.navigation(pages)
     st.html(RTL_CSS)  # a constant style sheet: right-to-left claims read right to left
+    signin.sidebar_user(user)
     slot = st.sidebar.container(key="sidebar_status")
     page.run()
     sidebar_status(slot)

@@ -9,7 +9,8 @@ so the caches never serve a list from before an ingest.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -24,6 +25,7 @@ COMPARE = "views/compare.py"
 SOURCES = "views/sources.py"
 INGEST = "views/ingest.py"
 NOTES = "views/notes.py"
+ADMIN = "views/admin.py"
 
 
 def data_dir() -> str:
@@ -49,9 +51,26 @@ def workbench() -> Workbench:
     return _open(data_dir())
 
 
-def write_lock() -> threading.Lock:
-    """Serialises writes (ingest, notes, outlet edits) from concurrent sessions."""
+def store_lock() -> threading.Lock:
+    """The process's write lock alone: for writes that act as nobody (sign-in, sign-out),
+    which must still not interleave with another session's transaction on the shared
+    connection."""
     return _lock(data_dir())
+
+
+@contextmanager
+def write_lock() -> Iterator[None]:
+    """Serialises writes (ingest, notes, outlet edits) from concurrent sessions; in team mode
+    the writes inside act as this browser session's signed-in user (nobody when signed out)."""
+    with _lock(data_dir()):
+        wb = workbench()
+        if not wb.team_mode:
+            yield
+            return
+        from workbench.ui.components.signin import session_token
+
+        with wb.acting(session_token()):
+            yield
 
 
 def reload_workbench() -> None:

@@ -105,7 +105,8 @@ def note_editor(claim_id: int, key: str) -> None:
             height=70,
             help="One per line: an http(s) URL, or claim:ID for a claim in this workbench.",
         )
-        st.text_input("Reviewer", key=f"{key}_reviewer")
+        if not common.workbench().team_mode:  # team mode: the signed-in user, never typed
+            st.text_input("Reviewer", key=f"{key}_reviewer")
         save, delete = st.columns(2)
         save.form_submit_button(
             "Save note", type="primary", on_click=_save, args=(key, claim_id), key=f"{key}_save"

@@ -97,6 +97,11 @@ def main() -> None:
         f"{len(notes)} note(s). Write notes next to any claim on Lookup, Article or Compare."
     )
     downloads(wb, filters)
+    if wb.team_mode:
+        from workbench.ui.components.review_queue import review_queue
+        from workbench.ui.components.signin import current_user
+
+        review_queue(current_user())
     if not notes:
         st.info("No notes match. Open a claim on the Lookup or Article page to write one.")
         return

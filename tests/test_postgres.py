@@ -1,0 +1,113 @@
+"""The PostgreSQL backend: lossless migrate round trip, one store shared by processes.
+
+Needs a PostgreSQL (WORKBENCH_TEST_DATABASE_URL, set by scripts/test.sh's second pass, which
+starts a private one); skipped, saying so, without it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import FAKE_MODEL, PG_URL, SEEDS, _pg_drop
+from workbench.api import Workbench
+
+pytestmark = pytest.mark.skipif(
+    not PG_URL,
+    reason="no PostgreSQL: WORKBENCH_TEST_DATABASE_URL is unset (scripts/test.sh sets it)",
+)
+
+
+def _rows(store, table: str) -> list[tuple]:
+    order = "id" if table not in ("meta", "embeddings", "article_sources", "cluster_members",
+                                  "sessions", "sign_in_failures") else "1, 2"  # fmt: skip
+    return [tuple(r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY {order}")]
+
+
+def test_migrate_round_trip_is_lossless(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.cli import app
+    from workbench.store.sqlite import STORE_FILE, Store
+    from workbench.store.transfer import TABLES, existing_tables
+
+    src = tmp_path / "single"
+    env_off = {"database_url": "", "auth": "off", "model": FAKE_MODEL}
+    with Workbench.open(src, **env_off) as wb:  # a single-user data directory on SQLite
+        wb.ingest([SEEDS])
+        claim = wb.claims(wb.articles()[0].id)[2].id
+        note = wb.notes.add(claim, "false", rationale="ünïcode ✓", reviewer="ana",
+                            evidence=["https://example.org/x"])  # fmt: skip
+        wb.notes.update(note.id, note.version, reviewer="ben", verdict="mixed")
+    schema = f"mig_{uuid.uuid4().hex[:10]}"
+    back = tmp_path / "back"
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL")
+    try:
+        runner = CliRunner()
+        out = runner.invoke(
+            app, ["migrate", "--from", str(src), "--to", PG_URL, "--schema", schema, "--json"]
+        )
+        assert out.exit_code == 0, out.output
+        again = runner.invoke(
+            app, ["migrate", "--from", str(src), "--to", PG_URL, "--schema", schema]
+        )
+        assert again.exit_code == 2 and "already holds" in again.output  # never merges by accident
+        from workbench.store.postgres import PgStore
+        from workbench.store.transfer import copy_store
+
+        pg = PgStore(PG_URL, schema, tmp_path)
+        back.mkdir()
+        sqlite_back = Store(back / STORE_FILE)
+        copy_store(pg, sqlite_back)
+        original = Store(src / STORE_FILE)
+        for table in existing_tables(original):
+            assert table in TABLES
+            assert _rows(original, table) == _rows(pg, table) == _rows(sqlite_back, table), table
+        # the team database works as a workbench: its index is rebuilt from the embedding cache
+        with Workbench.open(tmp_path / "team-index", database_url=PG_URL, database_schema=schema,
+                            auth="off", model=FAKE_MODEL) as wb:  # fmt: skip
+            assert wb.last_repair["added"] == len(wb.store.all_claim_ids())
+            assert wb.search(wb.claim(claim).text, k=1)[0].claim.id == claim
+            assert wb.notes.get(note.id).verdict == "mixed"
+            new = wb.notes.add(wb.claims(wb.articles()[0].id)[4].id, "true", reviewer="cy")
+            assert new.id > note.id  # id sequences moved past the copied ids
+        for s in (pg, sqlite_back, original):
+            s.close()
+    finally:
+        _pg_drop(schema)
+
+
+def test_ingest_in_one_process_is_searchable_in_another(tmp_path: Path) -> None:
+    """Two data directories (two hosts' index caches) on one team database."""
+    settings = {"model": FAKE_MODEL, "attribution": False, "auth": "off"}
+    reader = Workbench.open(tmp_path / "host-a", **settings)
+    assert reader.search("Istanbul negotiations collapsed", k=1) == []
+    env = {**os.environ, "WORKBENCH_DATA": str(tmp_path / "host-b"), "WORKBENCH_MODEL": FAKE_MODEL,
+           "WORKBENCH_ATTRIBUTION": "0", "WORKBENCH_AUTH": "off"}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "workbench", "ingest", str(SEEDS), "--no-progress"],
+                          env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    hits = reader.search("Pakistan walked out of the Istanbul negotiations", k=3)
+    assert hits and "Istanbul" in " ".join(h.claim.text for h in hits)
+    reader.close()
+
+
+def test_writers_take_turns_through_an_advisory_lock() -> None:
+    from workbench.store.postgres import PgWriterLock
+
+    schema = os.environ["WORKBENCH_DATABASE_SCHEMA"]
+    first, second = PgWriterLock(PG_URL, schema, wait=0.5), PgWriterLock(PG_URL, schema, wait=0.5)
+    first.acquire()
+    assert not second.try_acquire()
+    told: list[str] = []
+    with pytest.raises(Exception, match="another writer"):
+        second.acquire(told.append)
+    assert told and "waiting" in told[0]
+    first.release()
+    assert second.try_acquire()
+    second.release()
+    first.close()
+    second.close()
