@@ -208,3 +208,32 @@ def test_changing_embed_context_rebuilds_the_index(seeded: Workbench) -> None:
     again = Workbench.open(data, embed_context="none")
     assert again.last_repair == {"added": 0, "removed": 0}
     again.close()
+
+
+def _open_store(path: str, barrier) -> None:
+    from workbench.store.sqlite import Store
+
+    barrier.wait()
+    Store(Path(path)).close()
+
+
+@needs_sqlite
+def test_two_processes_create_one_fresh_store(tmp_path: Path) -> None:
+    """Both see an empty store and race to migrate it: the loser finds each migration done."""
+    import multiprocessing
+
+    from workbench.store.migrations import MIGRATIONS
+    from workbench.store.sqlite import Store
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(3)
+    path = str(tmp_path / "workbench.sqlite")
+    procs = [ctx.Process(target=_open_store, args=(path, barrier)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    store = Store(Path(path))
+    assert store.schema_version == max(m.version for m in MIGRATIONS)
+    store.close()

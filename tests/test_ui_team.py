@@ -119,6 +119,8 @@ def test_two_sessions_two_users_conflicting_saves_lose_nothing(env: Path) -> Non
         at.run()
     claim_id = ana.selectbox(key="article_claim").value
     key = f"article_note_{claim_id}"
+    for at in (ana, ben):  # note forms exist only once opened
+        at.button(key=f"{key}_toggle").click().run()
     assert not [t for t in ana.text_input if t.key == f"{key}_reviewer"]  # never typed
     ana.text_area(key=f"{key}_rationale").input("ana: the ministry denies it")
     ana.button(key=f"{key}_save").click()

@@ -47,7 +47,7 @@ class Store(ClusterTables, ImportQueries, NoteTables, TeamTables):
                 self.conn = sqlite3.connect(
                     str(path), timeout=30.0, isolation_level=None, check_same_thread=False
                 )
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                _set_wal(self.conn)
             except sqlite3.OperationalError as exc:
                 raise _mapped(exc, path) from exc
         self.conn.row_factory = sqlite3.Row
@@ -78,6 +78,12 @@ class Store(ClusterTables, ImportQueries, NoteTables, TeamTables):
             if mig.version in done:
                 continue
             with self.transaction():
+                # Another process may have applied it while we waited for the write lock.
+                if self.conn.execute(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (mig.version,)
+                ).fetchone():
+                    done.add(mig.version)
+                    continue
                 for statement in _statements(mig.sql):
                     self.conn.execute(statement)
                 self.conn.execute(
@@ -603,3 +609,16 @@ def _statements(sql: str) -> list[str]:
     if "".join(buf).strip():
         raise WorkbenchError("migration SQL ends with an incomplete statement")
     return [p for p in parts if p]
+
+
+def _set_wal(conn: sqlite3.Connection, tries: int = 100) -> None:
+    """Switch a connection to WAL. Processes opening one fresh file at once can get SQLITE_BUSY
+    here without the busy handler being asked, so the switch is retried for up to ~10 s."""
+    for attempt in range(tries):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.1)
