@@ -47,9 +47,9 @@ def attributed(wb: Any, draft: Any) -> dict[int, list[Any]]:
     """Paragraph -> named top-level attributions of one article, through the ingest stages
     (normalise, segment, attribute, assign to claims) without embedding or storing."""
     from workbench.attribution.assign import assign_to_claims
-    from workbench.ingest import readers, segment
+    from workbench.ingest import drafts, segment
 
-    readers.finish_draft(draft)
+    drafts.finish_draft(draft)
     publisher = wb.canonical_outlet(draft.outlet, draft.url)
     spans = segment.segment(draft.text, draft.title, draft.language, wb.settings.min_claim_words)
     engine = wb.attributor() if draft.language == "en" else wb.pattern_attributor(draft.language)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.ingest.readers import normalise_date
+from workbench.ingest.drafts import normalise_date
 
 HEAD_CHARS = 300
 _MONTH = (
