@@ -71,6 +71,7 @@ class Settings:
     reviewer: str = ""
     attribution: bool = True
     multilingual: str = "auto"
+    ingest_workers: int = 0
 
     def __post_init__(self) -> None:
         for name, allowed in choices().items():

@@ -9,10 +9,13 @@ re-ingesting a stored article is a no-op, an interrupted ingest resumes by runni
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,7 +31,7 @@ from workbench.records import (
     FileResult,
     IngestReport,
 )
-from workbench.retrieval.embed import embed_key, text_hash
+from workbench.retrieval.embed import text_hash
 from workbench.text.language import ENGLISH, claim_language
 
 if TYPE_CHECKING:
@@ -43,6 +46,16 @@ def _announce_total(items: object, progress: Progress | None) -> None:
     estimate = getattr(items, "estimate_total", None)
     if bar is not None and hasattr(bar, "set_total") and callable(estimate):
         bar.set_total(estimate())
+
+
+def resolve_workers(setting: int) -> int:
+    """The ``ingest_workers`` setting as a count: 0 means every core of the machine."""
+    if setting > 0:
+        return setting
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(slots=True)
@@ -72,10 +85,13 @@ class Pipeline:
         self.save_every = save_every
         self.timings: dict[str, float] = {}
         self.limits = Limits.from_settings(wb.settings)
+        self.workers = resolve_workers(getattr(wb.settings, "ingest_workers", 0))
+        self._lock = threading.Lock()
 
     def _tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()
-        self.timings[stage] = self.timings.get(stage, 0.0) + now - started
+        with self._lock:  # stages run on two threads when they overlap
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - started
         return now
 
     def run(
@@ -84,7 +100,10 @@ class Pipeline:
         """Ingest ``items``; ``progress(inputs done, claims)`` is called as inputs are consumed.
 
         An article already stored (or seen earlier in this run) is recognised by the hash of
-        its text before any parsing, so resuming an interrupted ingest skips it cheaply.
+        its text before any parsing, so resuming an interrupted ingest skips it cheaply. With
+        ``ingest_workers`` >= 2 a worker thread segments and attributes chunk *k+1* while
+        this thread embeds, stores and indexes chunk *k* (then reads chunk *k+2*); chunks are
+        committed in input order, so ids and results equal a serial run's.
         """
         report = IngestReport()
         began = time.perf_counter()
@@ -92,58 +111,60 @@ class Pipeline:
         chunk: list[tuple[ArticleDraft, FileResult]] = []
         chunk_chars = 0
         seen: set[str] = set()
-        chunks_done = 0
-        done = claims = 0
+        done = 0
         shown = began
-        for item in items:
-            done += 1
-            if progress and time.perf_counter() - shown > 0.5:
-                progress(done - len(chunk), claims)
-                shown = time.perf_counter()
-            if isinstance(item, InputError):
-                report.results.append(FileResult(item.origin, "failed", item.reason))
-                continue
-            result = FileResult(item.origin or "input", "ingested")
-            report.results.append(result)
-            t0 = time.perf_counter()
-            if item.text and item.text.strip():
-                aid = ingest.article_id(item.text)  # equals the id of the normalised text
-                if aid in seen or self.wb.store.has_article(aid):
-                    result.article_id = aid
-                    result.status, result.reason = "duplicate", "already ingested"
-                    self._tick("skip", t0)
-                    continue
-            try:
-                ingest.check_draft(item, self.limits)
-                ingest.finish_draft(item)
-            except InputError as exc:
-                result.status, result.reason = "failed", exc.reason
-                continue
-            aid = ingest.article_id(item.text)
-            result.article_id = aid
-            self._tick("parse", t0)
-            if aid in seen or self.wb.store.has_article(aid):
-                result.status, result.reason = "duplicate", "already ingested"
-                continue
-            seen.add(aid)
-            chunk.append((item, result))
-            chunk_chars += len(item.text)
-            if len(chunk) >= self.chunk_articles or chunk_chars >= self.chunk_chars:
-                claims += self._flush(chunk)
-                chunks_done += 1
-                if chunks_done % self.save_every == 0:
-                    self.wb.save_index()
-                chunk, chunk_chars = [], 0
-                if progress:
-                    progress(done, claims)
+        ahead = Overlap(self, progress) if self.workers >= 2 else Serial(self, progress)
+        try:
+            for item in items:
+                done += 1
+                ahead.done = done - len(chunk)
+                if progress and time.perf_counter() - shown > 0.5:
+                    progress(done - len(chunk), ahead.claims)
                     shown = time.perf_counter()
-        if chunk:
-            claims += self._flush(chunk)
+                if isinstance(item, InputError):
+                    report.results.append(FileResult(item.origin, "failed", item.reason))
+                    continue
+                result = FileResult(item.origin or "input", "ingested")
+                report.results.append(result)
+                t0 = time.perf_counter()
+                if item.text and item.text.strip():
+                    aid = ingest.article_id(item.text)  # equals the id of the normalised text
+                    if aid in seen or self.wb.store.has_article(aid):
+                        result.article_id = aid
+                        result.status, result.reason = "duplicate", "already ingested"
+                        self._tick("skip", t0)
+                        continue
+                try:
+                    ingest.check_draft(item, self.limits)
+                    ingest.finish_draft(item)
+                except InputError as exc:
+                    result.status, result.reason = "failed", exc.reason
+                    continue
+                aid = ingest.article_id(item.text)
+                result.article_id = aid
+                self._tick("parse", t0)
+                if aid in seen or self.wb.store.has_article(aid):
+                    result.status, result.reason = "duplicate", "already ingested"
+                    continue
+                seen.add(aid)
+                chunk.append((item, result))
+                chunk_chars += len(item.text)
+                if len(chunk) >= self.chunk_articles or chunk_chars >= self.chunk_chars:
+                    ahead.done = done
+                    ahead.submit(chunk)
+                    chunk, chunk_chars = [], 0
+                    shown = time.perf_counter()
+            ahead.done = done
+            if chunk:
+                ahead.submit(chunk)
+            ahead.finish()
+        finally:
+            ahead.close()
         t0 = time.perf_counter()
         self.wb.save_index()
         self._tick("save", t0)
         if progress:
-            progress(done, claims)
+            progress(done, ahead.claims)
         report.seconds = time.perf_counter() - began
         return report
 
@@ -218,16 +239,28 @@ class Pipeline:
         return prepared, kept
 
     def _flush(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> int:
-        """Store and index one chunk; returns how many claims it added."""
+        """Prepare, store and index one chunk in this thread; returns how many claims it added."""
+        return self._commit(*self._prepare(chunk))
+
+    def _commit(
+        self, prepared: list[Prepared], chunk: list[tuple[ArticleDraft, FileResult]]
+    ) -> int:
+        """Embed, store and index prepared articles; returns how many claims they added.
+
+        Each claim is encoded once, bare; its search vector adds the headline's vector
+        (``retrieval.vectors.claim_vectors``), so clusters get the bare vectors for free.
+        """
+        from workbench.retrieval.vectors import claim_vectors
+
         wb = self.wb
-        prepared, chunk = self._prepare(chunk)
         if not prepared:
             return 0
         t0 = time.perf_counter()
-        inputs = [wb.claim_input(s.text, p.article.title) for p in prepared for s in p.spans]
-        hashes = [text_hash(s.text) for p in prepared for s in p.spans]
-        # vectors_for also caches new embeddings in the store, keyed by their input
-        vectors = wb.vectors_for(inputs, [embed_key(t) for t in inputs])
+        texts = [s.text for p in prepared for s in p.spans]
+        titles = [p.article.title for p in prepared for s in p.spans]
+        hashes = [text_hash(t) for t in texts]
+        # vectors_for (inside) also caches new embeddings in the store, keyed by their text
+        bare, search = claim_vectors(wb, texts, titles)
         t0 = self._tick("embed", t0)
         all_ids: list[int] = []
         with wb.store.transaction():
@@ -242,12 +275,71 @@ class Pipeline:
                 pos += n
         t0 = self._tick("store", t0)
         if all_ids:
-            wb.index.add(np.array(all_ids, dtype=np.int64), vectors)
-        wb.after_ingest(all_ids)
-        self._tick("index", t0)
+            wb.index.add(np.array(all_ids, dtype=np.int64), search)
+        t0 = self._tick("index", t0)
+        from workbench.retrieval.multilingual import counts_as_foreign
+
+        foreign = any(counts_as_foreign(s.text, s.language) for p in prepared for s in p.spans)
+        wb.after_ingest(all_ids, vectors=bare, foreign=foreign)
+        self._tick("clusters", t0)
         for (_, result), p in zip(chunk, prepared, strict=True):
             result.claims = len(p.spans)
         return len(all_ids)
+
+
+class Serial:
+    """Chunks prepared and committed one after the other on the calling thread."""
+
+    def __init__(self, pipe: Pipeline, progress: Progress | None) -> None:
+        self.pipe = pipe
+        self.progress = progress
+        self.claims = 0
+        self.done = 0
+        self.chunks = 0
+
+    def _committed(self, added: int) -> None:
+        self.claims += added
+        self.chunks += 1
+        if self.chunks % self.pipe.save_every == 0:
+            self.pipe.wb.save_index()
+        if self.progress:
+            self.progress(self.done, self.claims)
+
+    def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
+        self._committed(self.pipe._flush(chunk))
+
+    def finish(self) -> None:
+        """Commit whatever is still being prepared."""
+
+    def close(self) -> None:
+        """Release the worker (none here)."""
+
+
+class Overlap(Serial):
+    """One chunk prepared (segment + attribute) on a worker thread while the previous one is
+    embedded and stored here; commits keep input order."""
+
+    def __init__(self, pipe: Pipeline, progress: Progress | None) -> None:
+        super().__init__(pipe, progress)
+        wb = pipe.wb
+        wb.outlets()  # built once here, not raced for by two threads
+        if wb.settings.attribution:
+            wb.attributor()
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="workbench-prepare")
+        self.pending: Future[tuple[list[Prepared], list[Any]]] | None = None
+
+    def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
+        ready = self.pool.submit(self.pipe._prepare, chunk)
+        self.finish()
+        self.pending = ready
+
+    def finish(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self._committed(self.pipe._commit(*pending.result()))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _one_line(exc: BaseException) -> str:
