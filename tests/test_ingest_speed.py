@@ -1,0 +1,199 @@
+"""Issue 14: one encode per claim, overlapped stages with serial results, flat per-chunk cost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import FAKE_MODEL
+
+
+def _records(path: Path, n: int, titled: bool = True) -> Path:
+    rows = []
+    for i in range(n):
+        text = (
+            f"Officials in district {i} said on Monday that {i + 3} families received aid. "
+            f"The governor of region {i % 5} told Reuters that more help would come within "
+            f"{i % 9 + 2} weeks. Witnesses said roads near town {i} were still closed."
+        )
+        row = {"text": text, "outlet": ["Dawn", "Reuters", "BBC"][i % 3], "date": "2025-10-28"}
+        if titled:
+            row["title"] = f"Aid reaches district {i} after floods"
+        rows.append(json.dumps(row))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_with_headline_weights_and_normalises() -> None:
+    from workbench.retrieval.embed import headline_weight, with_headline
+
+    assert headline_weight("one two three", "four five", "title") == pytest.approx(2 / 5)
+    assert headline_weight("one two three", "four five", "none") == 0.0
+    assert headline_weight("one two three", None) == 0.0
+    assert headline_weight("Talks end in Istanbul today", "talks end") == 0.0  # contained
+    claims = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    head = np.array([0.0, 1.0], dtype=np.float32)
+    out = with_headline(claims, head, np.array([1.0, 0.0]))
+    assert np.allclose(out[0], [np.sqrt(0.5), np.sqrt(0.5)])
+    assert np.allclose(out[1], [0.0, 1.0])  # weight 0: the bare vector unchanged
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0)
+
+
+def test_each_claim_and_each_headline_is_encoded_once(tmp_path: Path) -> None:
+    from workbench.api import Workbench
+    from workbench.retrieval.fake_embed import HashEmbedder
+
+    emb = HashEmbedder()
+    src = _records(tmp_path / "in.jsonl", 6)
+    with Workbench.open(tmp_path / "data", embedder=emb, attribution=False) as wb:
+        report = wb.ingest([src])
+        claims = report.claims
+        assert claims >= 12
+        # every claim once, every headline once (before: every claim twice)
+        assert emb.calls == claims + 6
+        ids = wb.store.all_claim_ids()
+        found, vectors = wb.search_vectors(ids.tolist())
+        assert np.allclose(wb.index.cosines(vectors[0], [int(found[0])])[int(found[0])], 1.0)
+        # clusters read the bare vectors from the cache: nothing more is encoded
+        from workbench.compare.clusters import rebuild
+
+        rebuild(wb)
+        assert emb.calls == claims + 6
+
+
+def test_index_with_old_inputs_is_rebuilt_on_open(tmp_path: Path) -> None:
+    from workbench.api import Workbench
+    from workbench.retrieval.index_policy import read_manifest
+
+    src = _records(tmp_path / "in.jsonl", 3)
+    data = tmp_path / "data"
+    with Workbench.open(data, model=FAKE_MODEL, attribution=False) as wb:
+        wb.ingest([src])
+        expected = wb.embed_input
+        assert ":sum" in expected
+    manifest_path = data / "claims.manifest.json"
+    if not manifest_path.exists():
+        manifest_path = next(data.glob("*manifest*.json"))
+    manifest = json.loads(manifest_path.read_text())
+    manifest["embed_input"] = "v2:title"  # an index from before issue 14
+    manifest_path.write_text(json.dumps(manifest))
+    with Workbench.open(data, model=FAKE_MODEL, attribution=False) as wb:
+        assert wb.last_repair["added"] > 0
+        assert read_manifest(data)["embed_input"] == expected
+
+
+def _ingest(data: Path, src: Path, workers: int, attribution: bool) -> list[tuple]:
+    from workbench.api import Workbench
+    from workbench.ingest.pipeline import Pipeline
+    from workbench.ingest.readers import iter_inputs
+
+    with Workbench.open(
+        data, model=FAKE_MODEL, attribution=attribution, ingest_workers=workers
+    ) as wb:
+        pipe = Pipeline(wb, chunk_articles=3)
+        assert pipe.workers == workers
+        with wb.writing():
+            report = pipe.run(iter_inputs([src]))
+        results = [(r.status, r.article_id, r.claims) for r in report.results]
+        rows = wb.store.claims_by_ids(wb.store.all_claim_ids().tolist())
+        claims = [(i, r.claim.article_id, r.claim.text) for i, r in sorted(rows.items())]
+        atts = wb.attributions(sorted(rows))
+        sources = [(i, [(a.source, a.cue) for a in atts[i]]) for i in sorted(atts)]
+        _, vecs = wb.search_vectors(sorted(rows))
+        return [results, claims, sources, np.round(vecs, 5).tolist(), wb.index.ids().tolist()]
+
+
+@pytest.mark.parametrize("attribution", [False, True])
+def test_overlapped_ingest_equals_serial(tmp_path: Path, attribution: bool) -> None:
+    src = _records(tmp_path / "in.jsonl", 10)
+    serial = _ingest(tmp_path / "serial", src, 1, attribution)
+    overlapped = _ingest(tmp_path / "overlap", src, 2, attribution)
+    assert serial == overlapped
+    assert len(serial[1]) >= 20
+
+
+def test_failure_while_committing_leaves_no_half_written_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write failure (the disk filling up) mid-ingest: earlier chunks stay whole, the
+    failing chunk leaves nothing behind, the worker thread is released, repair is clean."""
+    import sqlite3
+
+    from workbench.api import Workbench
+    from workbench.ingest.pipeline import Pipeline
+    from workbench.ingest.readers import iter_inputs
+    from workbench.store.sqlite import Store
+
+    src = _records(tmp_path / "in.jsonl", 9)
+    data = tmp_path / "data"
+    calls = {"n": 0}
+    original = Store.insert_claims
+
+    def failing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 5:  # second chunk of three articles, its second article
+            raise sqlite3.OperationalError("database or disk is full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "insert_claims", failing)
+    with Workbench.open(data, model=FAKE_MODEL, attribution=False, ingest_workers=2) as wb:
+        with pytest.raises(Exception, match="full"), wb.writing():
+            Pipeline(wb, chunk_articles=3).run(iter_inputs([src]))
+        articles = wb.store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert articles == 3  # the first chunk, whole; nothing of the second
+        orphans = wb.store.conn.execute(
+            "SELECT count(*) FROM claims WHERE article_id NOT IN (SELECT id FROM articles)"
+        ).fetchone()[0]
+        assert orphans == 0
+    monkeypatch.setattr(Store, "insert_claims", original)
+    with Workbench.open(data, model=FAKE_MODEL, attribution=False) as wb:
+        assert wb.check_and_repair() == {"added": 0, "removed": 0}
+        again = wb.ingest([src])  # resume: the first three are skipped, the rest go in
+        assert again.ingested == 6
+
+
+def test_short_english_one_liners_do_not_start_the_e5_index() -> None:
+    from workbench.retrieval.multilingual import counts_as_foreign
+
+    # detected as German (0.56) / Italian (0.76) by lingua: not confident enough
+    assert not counts_as_foreign(
+        "Prosecutors denied that exports from Orrton fell to 584 tonnes (item 769).", "de"
+    )
+    assert not counts_as_foreign(
+        "A senator estimated that prices in Sulia rose by 811 per cent (item 815).", "it"
+    )
+    assert not counts_as_foreign("Die Regierung", "de")  # too short to count
+    assert not counts_as_foreign("Anything at all in English.", "en")
+    assert counts_as_foreign("پولیس گفت که سه نفر در این حمله کشته شدند", "prs")
+    assert counts_as_foreign(
+        "Die Regierung in Berlin hat am Montag neue Hilfen für die Landwirte beschlossen.", "de"
+    )
+
+
+def test_chunks_do_not_scan_the_store_for_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.api import Workbench
+    from workbench.store.sqlite import Store
+
+    src = _records(tmp_path / "in.jsonl", 8)
+    scans = {"n": 0}
+    original = Store.claims_in_other_languages
+
+    def counting(self, language):  # type: ignore[no-untyped-def]
+        scans["n"] += 1
+        return original(self, language)
+
+    monkeypatch.setattr(Store, "claims_in_other_languages", counting)
+    with Workbench.open(tmp_path / "data", model=FAKE_MODEL, attribution=False) as wb:
+        before = scans["n"]
+        from workbench.ingest.pipeline import Pipeline
+        from workbench.ingest.readers import iter_inputs
+
+        with wb.writing():
+            Pipeline(wb, chunk_articles=2).run(iter_inputs([src]))
+        assert scans["n"] == before  # four chunks, no scan
+        assert not (wb.data_dir / "multilingual").exists()
