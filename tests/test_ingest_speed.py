@@ -197,3 +197,61 @@ def test_chunks_do_not_scan_the_store_for_languages(
             Pipeline(wb, chunk_articles=2).run(iter_inputs([src]))
         assert scans["n"] == before  # four chunks, no scan
         assert not (wb.data_dir / "multilingual").exists()
+
+
+def test_status_reports_rates_and_etas_per_stage(tmp_path: Path) -> None:
+    from workbench.api import Workbench
+    from workbench.ingest.status import IngestStatus
+
+    now = IngestStatus(10, 40, 100, 5.0, {"embed": 2.0, "attribute": 1.0, "store": 0.1})
+    assert now.claims_per_s == 20.0
+    assert now.eta_s == pytest.approx(15.0)
+    assert now.stage_rates()["embed"] == 50.0
+    assert now.stage_etas()["embed"] == pytest.approx(300 / 50)  # 300 claims still to come
+    assert "claims/s" in now.line() and "ETA 0:15" in now.line() and "embed 50/s" in now.line()
+    assert IngestStatus(3, None, 9, 1.0).eta_s is None
+
+    seen: list[IngestStatus] = []
+    src = _records(tmp_path / "in.jsonl", 6)
+    with Workbench.open(tmp_path / "data", model=FAKE_MODEL, attribution=False) as wb:
+        wb.ingest([src], status=seen.append)
+    assert seen and seen[-1].inputs_done == 6 and seen[-1].inputs_total == 6
+    assert seen[-1].claims > 0 and "embed" in seen[-1].stages
+
+
+def test_lookup_from_another_thread_does_not_wait_for_a_running_ingest(tmp_path: Path) -> None:
+    """The app's sessions share one Workbench: a lookup never takes the writer lock."""
+    import threading
+
+    from workbench.api import Workbench
+
+    src = _records(tmp_path / "in.jsonl", 12)
+    with Workbench.open(tmp_path / "data", model=FAKE_MODEL, attribution=False) as wb:
+        wb.ingest([_records(tmp_path / "first.jsonl", 2)])
+        answered: list[int] = []
+
+        def during(done: int, claims: int) -> None:
+            if answered:
+                return
+            t = threading.Thread(target=lambda: answered.append(len(wb.search("aid district"))))
+            t.start()
+            t.join(timeout=30)  # the ingest holds the writer lock all along
+            assert not t.is_alive(), "a lookup waited for the ingest"
+
+        wb.ingest([src], progress=during)
+        assert answered and answered[0] > 0
+
+
+def test_cli_ingest_takes_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    monkeypatch.setenv("WORKBENCH_MODEL", FAKE_MODEL)
+    src = _records(tmp_path / "in.jsonl", 4)
+    data = str(tmp_path / "data")
+    out = CliRunner().invoke(
+        app, ["--data", data, "ingest", "--no-attribution", "--workers", "1", "--json", str(src)]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["ingested"] == 4

@@ -366,18 +366,24 @@ class Workbench:
         fields: Mapping[str, str] | None = None,
         encoding: str | None = None,
         progress: Any = None,
+        status: Any = None,
     ) -> IngestReport:
-        """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results."""
+        """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results.
+        ``progress(inputs, claims)`` and ``status(IngestStatus)`` report as it goes."""
         from workbench.ingest.limits import Limits
         from workbench.ingest.pipeline import Pipeline
         from workbench.ingest.readers import iter_inputs
 
         items = iter_inputs(targets, fields, encoding, limits=Limits.from_settings(self.settings))
         with self.writing():
-            return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+            return self._finish_ingest(Pipeline(self).run(items, progress, status))
 
     def ingest_server_paths(
-        self, targets: Iterable[str], progress: Any = None, root: str | None = None
+        self,
+        targets: Iterable[str],
+        progress: Any = None,
+        root: str | None = None,
+        status: Any = None,
     ) -> IngestReport:
         """Ingest files and folders on this machine for the app, inside ``server_paths`` only.
 
@@ -397,14 +403,16 @@ class Workbench:
             )
         items = confined(list(targets), root, Limits.from_settings(self.settings))
         with self.writing():
-            return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+            return self._finish_ingest(Pipeline(self).run(items, progress, status))
 
-    def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
+    def ingest_drafts(
+        self, drafts: Iterable[ArticleDraft], progress: Any = None, status: Any = None
+    ) -> IngestReport:
         """Ingest articles given as records (the API's and the app's paste form)."""
         from workbench.ingest.pipeline import Pipeline
 
         with self.writing():
-            return self._finish_ingest(Pipeline(self).run(drafts, progress=progress))
+            return self._finish_ingest(Pipeline(self).run(drafts, progress, status))
 
     def _finish_ingest(self, report: IngestReport) -> IngestReport:
         """Refresh the BM25 index once per ingest, so the next lookup does not pay for it."""

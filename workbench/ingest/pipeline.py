@@ -23,6 +23,7 @@ from workbench.errors import InputError
 from workbench.ingest import readers as ingest
 from workbench.ingest import segment
 from workbench.ingest.limits import Limits
+from workbench.ingest.status import IngestStatus
 from workbench.records import (
     Article,
     ArticleDraft,
@@ -38,14 +39,20 @@ if TYPE_CHECKING:
     from workbench.api import Workbench
 
 Progress = Callable[[int, int], None]  # (inputs done, claims stored)
+StatusHook = Callable[[IngestStatus], None]
 
 
-def _announce_total(items: object, progress: Progress | None) -> None:
-    """Give a progress bar the input count for its ETA, when both sides support it."""
-    bar = getattr(progress, "__self__", None)
+def _announce_total(items: object, progress: Progress | None) -> int | None:
+    """The input count when the reader can estimate it (for ETAs), also given to a
+    progress bar that takes it."""
     estimate = getattr(items, "estimate_total", None)
-    if bar is not None and hasattr(bar, "set_total") and callable(estimate):
-        bar.set_total(estimate())
+    if not callable(estimate):
+        return None
+    total = estimate()
+    bar = getattr(progress, "__self__", None)
+    if bar is not None and hasattr(bar, "set_total"):
+        bar.set_total(total)
+    return total
 
 
 def resolve_workers(setting: int) -> int:
@@ -87,6 +94,10 @@ class Pipeline:
         self.limits = Limits.from_settings(wb.settings)
         self.workers = resolve_workers(getattr(wb.settings, "ingest_workers", 0))
         self._lock = threading.Lock()
+        self._began = time.perf_counter()
+        self._total: int | None = None
+        self._progress: Progress | None = None
+        self._status: StatusHook | None = None
 
     def _tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()
@@ -95,9 +106,13 @@ class Pipeline:
         return now
 
     def run(
-        self, items: Iterable[ArticleDraft | InputError], progress: Progress | None = None
+        self,
+        items: Iterable[ArticleDraft | InputError],
+        progress: Progress | None = None,
+        status: StatusHook | None = None,
     ) -> IngestReport:
-        """Ingest ``items``; ``progress(inputs done, claims)`` is called as inputs are consumed.
+        """Ingest ``items``; ``progress(inputs done, claims)`` is called as inputs are consumed,
+        and ``status`` (when given) with an :class:`IngestStatus` (claims/s, ETA per stage).
 
         An article already stored (or seen earlier in this run) is recognised by the hash of
         its text before any parsing, so resuming an interrupted ingest skips it cheaply. With
@@ -106,20 +121,21 @@ class Pipeline:
         committed in input order, so ids and results equal a serial run's.
         """
         report = IngestReport()
-        began = time.perf_counter()
-        _announce_total(items, progress)
+        began = self._began = time.perf_counter()
+        self._total = _announce_total(items, progress)
+        self._progress, self._status = progress, status
         chunk: list[tuple[ArticleDraft, FileResult]] = []
         chunk_chars = 0
         seen: set[str] = set()
         done = 0
         shown = began
-        ahead = Overlap(self, progress) if self.workers >= 2 else Serial(self, progress)
+        ahead = Overlap(self) if self.workers >= 2 else Serial(self)
         try:
             for item in items:
                 done += 1
                 ahead.done = done - len(chunk)
-                if progress and time.perf_counter() - shown > 0.5:
-                    progress(done - len(chunk), ahead.claims)
+                if time.perf_counter() - shown > 0.5:
+                    self.report(done - len(chunk), ahead.claims)
                     shown = time.perf_counter()
                 if isinstance(item, InputError):
                     report.results.append(FileResult(item.origin, "failed", item.reason))
@@ -163,10 +179,26 @@ class Pipeline:
         t0 = time.perf_counter()
         self.wb.save_index()
         self._tick("save", t0)
-        if progress:
-            progress(done, ahead.claims)
+        self.report(done, ahead.claims)
         report.seconds = time.perf_counter() - began
         return report
+
+    def report(self, done: int, claims: int) -> None:
+        """Tell the progress and status hooks where the run is."""
+        if self._progress:
+            self._progress(done, claims)
+        if self._status:
+            with self._lock:
+                stages = dict(self.timings)
+            self._status(
+                IngestStatus(
+                    inputs_done=done,
+                    inputs_total=self._total,
+                    claims=claims,
+                    elapsed_s=time.perf_counter() - self._began,
+                    stages=stages,
+                )
+            )
 
     def _prepare(
         self, chunk: list[tuple[ArticleDraft, FileResult]]
@@ -290,9 +322,8 @@ class Pipeline:
 class Serial:
     """Chunks prepared and committed one after the other on the calling thread."""
 
-    def __init__(self, pipe: Pipeline, progress: Progress | None) -> None:
+    def __init__(self, pipe: Pipeline) -> None:
         self.pipe = pipe
-        self.progress = progress
         self.claims = 0
         self.done = 0
         self.chunks = 0
@@ -302,8 +333,7 @@ class Serial:
         self.chunks += 1
         if self.chunks % self.pipe.save_every == 0:
             self.pipe.wb.save_index()
-        if self.progress:
-            self.progress(self.done, self.claims)
+        self.pipe.report(self.done, self.claims)
 
     def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
         self._committed(self.pipe._flush(chunk))
@@ -319,8 +349,8 @@ class Overlap(Serial):
     """One chunk prepared (segment + attribute) on a worker thread while the previous one is
     embedded and stored here; commits keep input order."""
 
-    def __init__(self, pipe: Pipeline, progress: Progress | None) -> None:
-        super().__init__(pipe, progress)
+    def __init__(self, pipe: Pipeline) -> None:
+        super().__init__(pipe)
         wb = pipe.wb
         wb.outlets()  # built once here, not raced for by two threads
         if wb.settings.attribution:
