@@ -255,3 +255,46 @@ def test_cli_ingest_takes_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     )
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["ingested"] == 4
+
+
+class _FakeModel:
+    """Records each encode call; a text's vector is (its length, 1), normalised."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[str], int]] = []
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return 2
+
+    def encode(self, texts, batch_size, **_):  # type: ignore[no-untyped-def]
+        self.calls.append((list(texts), batch_size))
+        v = np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_gpu_path_with_cuda_mocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``device=auto`` picks CUDA when torch sees it; texts are sorted by length, cut into
+    large batches, and the rows come back in input order."""
+    import torch
+
+    from workbench.retrieval import embed
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert embed.pick_device("auto") == "cuda"
+    e = embed.Embedder(device="auto", batch_size=64)
+    e._model = _FakeModel()
+    assert e.on_gpu
+    texts = [("x" * n) for n in (5, 50, 1, 700, 30, 2, 2, 90)] * 100  # 800 texts
+    out = e.encode(texts)
+    calls = e._model.calls
+    assert [len(c[0]) for c in calls] == [embed.GPU_BATCH, 800 - embed.GPU_BATCH]
+    assert all(size == len(batch) for batch, size in calls)
+    lengths = [len(t) for batch, _ in calls for t in batch]
+    assert lengths == sorted(lengths, reverse=True)  # longest first, across batches
+    want = np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+    assert np.allclose(out, want / np.linalg.norm(want, axis=1, keepdims=True))
+    # a query or two still goes the plain way, and the CPU never takes the GPU path
+    e.encode(["one"])
+    assert len(e._model.calls) == 3 and e._model.calls[-1][1] == 64
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert not embed.Embedder(device="auto").on_gpu
