@@ -65,7 +65,8 @@ def _one(n: int, attribution: bool, queue: Any) -> None:
         pipe = Pipeline(wb)
         chunk_s: list[float] = []
         last = [time.perf_counter()]
-        flush = pipe._commit
+        step = "_commit" if hasattr(pipe, "_commit") else "_flush"  # before issue 14: _flush
+        flush = getattr(pipe, step)
 
         def timed(*chunk):  # type: ignore[no-untyped-def]
             out = flush(*chunk)
@@ -74,7 +75,7 @@ def _one(n: int, attribution: bool, queue: Any) -> None:
             last[0] = now
             return out
 
-        pipe._commit = timed  # type: ignore[method-assign]
+        setattr(pipe, step, timed)
         began = time.perf_counter()
         with wb.writing():
             report = wb._finish_ingest(pipe.run(iter_inputs([src])))
