@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]  # (inputs done, claims stored)
 StatusHook = Callable[[IngestStatus], None]
+SAVE_MIN_CLAIMS = 2_000  # claims added before a mid-ingest index save is worth its write
 
 
 def _announce_total(items: object, progress: Progress | None) -> int | None:
@@ -327,12 +328,22 @@ class Serial:
         self.claims = 0
         self.done = 0
         self.chunks = 0
+        self.unsaved = 0
 
     def _committed(self, added: int) -> None:
         self.claims += added
         self.chunks += 1
-        if self.chunks % self.pipe.save_every == 0:
+        # Save every ``save_every`` chunks while the index is small, then only once the claims
+        # added since the last save reach half the index: a save writes the whole index, so a
+        # fixed period made saving cost grow with the store (issue 14); geometric spacing
+        # keeps it a constant share. A crash loses no data either way (repair re-adds from
+        # the embedding cache without encoding).
+        self.unsaved += added
+        if self.chunks % self.pipe.save_every == 0 and self.unsaved >= max(
+            SAVE_MIN_CLAIMS, len(self.pipe.wb.index) // 2
+        ):
             self.pipe.wb.save_index()
+            self.unsaved = 0
         self.pipe.report(self.done, self.claims)
 
     def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
