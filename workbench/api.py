@@ -14,6 +14,7 @@ import errno
 import logging
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -421,18 +422,26 @@ class Workbench:
         return report
 
     def after_ingest(
-        self, claim_ids: list[int], vectors: np.ndarray | None = None, foreign: bool | None = None
+        self,
+        claim_ids: list[int],
+        vectors: np.ndarray | None = None,
+        foreign: bool | None = None,
+        tick: Any = None,
     ) -> None:
         """Hook for stages that update incrementally after new claims land (e.g. clusters).
 
         ``vectors`` are the new claims' bare vectors when the caller has them; ``foreign``
         says whether any new claim counts as not English (``multilingual.counts_as_foreign``):
         given, only the new claims decide whether the e5 index starts now, never a scan of
-        the store (issue 14: that scan grew with the store on every chunk).
+        the store (issue 14: that scan grew with the store on every chunk). ``tick(stage,
+        started)`` (the pipeline's stage clock) is told the clusters and multilingual seconds.
         """
         from workbench.compare.clusters import add_claims
 
+        started = time.perf_counter()
         add_claims(self, claim_ids, vectors=vectors)
+        if tick is not None:
+            started = tick("clusters", started)
         if self._multilingual is not None:
             self._multilingual.add_claims(claim_ids)
         elif foreign is None:
@@ -442,6 +451,8 @@ class Workbench:
 
             if wanted_after_ingest(self, foreign):
                 self.multilingual()
+        if tick is not None:
+            tick("multilingual", started)
 
     def cluster_members(self, claim_id: int) -> list[int]:
         """Claim ids that state the same thing as ``claim_id`` (itself included)."""

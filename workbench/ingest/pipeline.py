@@ -313,8 +313,7 @@ class Pipeline:
         from workbench.retrieval.multilingual import counts_as_foreign
 
         foreign = any(counts_as_foreign(s.text, s.language) for p in prepared for s in p.spans)
-        wb.after_ingest(all_ids, vectors=bare, foreign=foreign)
-        self._tick("clusters", t0)
+        wb.after_ingest(all_ids, vectors=bare, foreign=foreign, tick=self._tick)
         for (_, result), p in zip(chunk, prepared, strict=True):
             result.claims = len(p.spans)
         return len(all_ids)

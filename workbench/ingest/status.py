@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Stages whose seconds are reported, in pipeline order (parse and skip are per input).
-STAGES = ("parse", "segment", "attribute", "embed", "store", "index", "clusters")
+STAGES = ("parse", "segment", "attribute", "embed", "store", "index", "clusters", "multilingual")
 
 
 @dataclass(slots=True)
