@@ -165,6 +165,9 @@ def test_short_english_one_liners_do_not_start_the_e5_index() -> None:
     assert not counts_as_foreign(
         "A senator estimated that prices in Sulia rose by 811 per cent (item 815).", "it"
     )
+    assert not counts_as_foreign(  # Italian at confidence 0.98
+        "A senator denied that prices in Orrpur rose by 70 per cent (item 2525).", "it"
+    )
     assert not counts_as_foreign("Die Regierung", "de")  # too short to count
     assert not counts_as_foreign("Anything at all in English.", "en")
     assert counts_as_foreign("پولیس گفت که سه نفر در این حمله کشته شدند", "prs")
