@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "embed": (lambda: embed_bench.run(a.quick, a.runs or 3), embed_bench.summary),
         "search": (lambda: search_bench.run(sizes), search_bench.summary),
         "ingest": (
-            lambda: ingest_bench.run(a.quick, a.runs or (3 if a.quick else 1)),
+            lambda: ingest_bench.run(a.quick, a.runs or 1),
             ingest_bench.summary,
         ),
         "multilingual": (

@@ -94,19 +94,29 @@ def run(split: str, contexts: list[str], embedder, cache: Path) -> dict[str, dic
         )
     }
     out: dict[str, dict[str, float]] = {}
-    for context in contexts:
+    for label in contexts:
+        # "title" (headline summed in, default scale), "title:text" (concatenated text, the
+        # pre-issue-14 way), "title:0.5" (summed, scale 0.5), "none"
+        context, _, how = label.partition(":")
+        headline = "text" if how == "text" else "sum"
+        scale = float(how) if how and how != "text" else None
         row: dict[str, float] = {}
         for fair in (False, True):
-            ranked = hybrid_ranker(embedder, cache, context=context, fair_ties=fair)(
-                corpus, queries, 100
-            )
+            ranked = hybrid_ranker(
+                embedder,
+                cache,
+                context=context,
+                fair_ties=fair,
+                headline=headline,
+                headline_scale=scale,
+            )(corpus, queries, 100)
             rankings = dict(zip(queries.ids, ranked, strict=True))
             if not fair:
                 row["official"] = round(score_rankings(rankings, qrels)["map@5"], 4)
             else:
                 row["fair ties"] = round(score_rankings(rankings, qrels)["map@5"], 4)
                 row["dedup"] = round(dedup_map5(rankings, qrels, claim_of), 4)
-        out[context] = row
+        out[label] = row
     return out
 
 
@@ -125,12 +135,12 @@ def main() -> int:
     embedder = Embedder()
     results = {}
     contexts = args.contexts.split(",")
-    print(f"{'split':11} {'context':8} {'official':>9} {'fair ties':>9} {'dedup':>7}")
+    print(f"{'split':11} {'context':10} {'official':>9} {'fair ties':>9} {'dedup':>7}")
     for split in args.splits.split(","):
         results[split] = run(split, contexts, embedder, cache)
         for context, row in results[split].items():
             print(
-                f"{split:11} {context:8} {row['official']:9.4f} {row['fair ties']:9.4f} {row['dedup']:7.4f}",
+                f"{split:11} {context:10} {row['official']:9.4f} {row['fair ties']:9.4f} {row['dedup']:7.4f}",
                 flush=True,
             )
     args.out.parent.mkdir(parents=True, exist_ok=True)

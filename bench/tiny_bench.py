@@ -65,16 +65,17 @@ def _one(n: int, attribution: bool, queue: Any) -> None:
         pipe = Pipeline(wb)
         chunk_s: list[float] = []
         last = [time.perf_counter()]
-        flush = pipe._flush
+        step = "_commit" if hasattr(pipe, "_commit") else "_flush"  # before issue 14: _flush
+        flush = getattr(pipe, step)
 
-        def timed(chunk):  # type: ignore[no-untyped-def]
-            out = flush(chunk)
+        def timed(*chunk):  # type: ignore[no-untyped-def]
+            out = flush(*chunk)
             now = time.perf_counter()
             chunk_s.append(now - last[0])
             last[0] = now
             return out
 
-        pipe._flush = timed  # type: ignore[method-assign]
+        setattr(pipe, step, timed)
         began = time.perf_counter()
         with wb.writing():
             report = wb._finish_ingest(pipe.run(iter_inputs([src])))

@@ -14,6 +14,7 @@ import errno
 import logging
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,8 @@ from workbench.errors import ReadOnlyData, StorageFull, WorkbenchError
 from workbench.records import Article, ArticleDraft, Attribution, Claim, IngestReport, SearchHit
 from workbench.retrieval.embed import (
     EMBED_INPUT_VERSION,
+    HEADLINE_MODE,
+    HEADLINE_SCALE,
     TextEmbedder,
     embed_key,
     embedder_for,
@@ -248,7 +251,10 @@ class Workbench(Acting):
     def embed_input(self) -> str:
         """What the index's vectors embed (input version and ``embed_context``), kept in its
         manifest so an index built from other inputs is rebuilt rather than mixed."""
-        return f"v{EMBED_INPUT_VERSION}:{self.settings.embed_context}"
+        context = self.settings.embed_context
+        if context == "title":  # the headline is combined in (retrieval.vectors), not encoded
+            return f"v{EMBED_INPUT_VERSION}:{HEADLINE_MODE}{HEADLINE_SCALE:g}:{context}"
+        return f"v{EMBED_INPUT_VERSION}:{context}"
 
     def claim_input(self, text: str, title: str | None) -> str:
         """What the search index embeds (and BM25 indexes) for a claim of an article titled
@@ -263,12 +269,12 @@ class Workbench(Acting):
         self._lexical = current_lexical(self, self._lexical)
         return self._lexical[1]
 
-    def embedding_inputs(self, ids: Sequence[int]) -> tuple[np.ndarray, list[str], list[str]]:
-        """(ids found, texts to embed, their cache keys) for stored claims, in id order."""
-        rows = self.store.claims_by_ids(list(ids))
-        found = np.array(sorted(int(i) for i in rows), dtype=np.int64)
-        texts = [self.claim_input(rows[int(i)].claim.text, rows[int(i)].title) for i in found]
-        return found, texts, [embed_key(t) for t in texts]
+    def search_vectors(self, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(ids found, the vectors the index holds for them) for stored claims, in id order:
+        bare claim and headline from the embedding cache, combined (``retrieval.vectors``)."""
+        from workbench.retrieval.vectors import stored_search_vectors
+
+        return stored_search_vectors(self, ids)
 
     def check_and_repair(self) -> dict[str, int]:
         """Make the index hold exactly the store's claims; re-embeds only what is not cached.
@@ -317,8 +323,7 @@ class Workbench(Acting):
         missing = np.setdiff1d(store_ids, index_ids)
         removed = self.index.remove(stale.tolist()) if len(stale) else 0
         if len(missing):
-            ids, texts, keys = self.embedding_inputs(missing.tolist())
-            self.index.add(ids, self.vectors_for(texts, keys))
+            self.index.add(*self.search_vectors(missing.tolist()))
         self.save_index()
         self.multilingual()
         self.last_repair = {"added": len(missing), "removed": int(removed)}
@@ -332,8 +337,7 @@ class Workbench(Acting):
             return self._rebuild_index()
 
     def _rebuild_index(self) -> int:
-        ids, texts, keys = self.embedding_inputs(self.store.all_claim_ids().tolist())
-        vectors = self.vectors_for(texts, keys)
+        ids, vectors = self.search_vectors(self.store.all_claim_ids().tolist())
         kind = choose_kind(self.settings.index_kind, len(ids), self.settings.flat_max)
         self._index = FaissIndex(self.dimension, self.embedder.model_name, kind=kind)
         self._index.build(ids, vectors)
@@ -374,8 +378,10 @@ class Workbench(Acting):
         fields: Mapping[str, str] | None = None,
         encoding: str | None = None,
         progress: Any = None,
+        status: Any = None,
     ) -> IngestReport:
-        """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results."""
+        """Ingest files, folders, feeds and URLs; see :class:`IngestReport` for per-input results.
+        ``progress(inputs, claims)`` and ``status(IngestStatus)`` report as it goes."""
         from workbench.ingest.limits import Limits
         from workbench.ingest.pipeline import Pipeline
         from workbench.ingest.readers import iter_inputs
@@ -383,10 +389,14 @@ class Workbench(Acting):
         self.require("ingest")
         items = iter_inputs(targets, fields, encoding, limits=Limits.from_settings(self.settings))
         with self.writing():
-            return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+            return self._finish_ingest(Pipeline(self).run(items, progress, status))
 
     def ingest_server_paths(
-        self, targets: Iterable[str], progress: Any = None, root: str | None = None
+        self,
+        targets: Iterable[str],
+        progress: Any = None,
+        root: str | None = None,
+        status: Any = None,
     ) -> IngestReport:
         """Ingest files and folders on this machine for the app, inside ``server_paths`` only.
 
@@ -407,15 +417,17 @@ class Workbench(Acting):
             )
         items = confined(list(targets), root, Limits.from_settings(self.settings))
         with self.writing():
-            return self._finish_ingest(Pipeline(self).run(items, progress=progress))
+            return self._finish_ingest(Pipeline(self).run(items, progress, status))
 
-    def ingest_drafts(self, drafts: Iterable[ArticleDraft], progress: Any = None) -> IngestReport:
+    def ingest_drafts(
+        self, drafts: Iterable[ArticleDraft], progress: Any = None, status: Any = None
+    ) -> IngestReport:
         """Ingest articles given as records (the API's and the app's paste form)."""
         from workbench.ingest.pipeline import Pipeline
 
         self.require("ingest")
         with self.writing():
-            return self._finish_ingest(Pipeline(self).run(drafts, progress=progress))
+            return self._finish_ingest(Pipeline(self).run(drafts, progress, status))
 
     def _finish_ingest(self, report: IngestReport) -> IngestReport:
         """Refresh the BM25 index once per ingest, so the next lookup does not pay for it."""
@@ -423,15 +435,38 @@ class Workbench(Acting):
             self.lexical()
         return report
 
-    def after_ingest(self, claim_ids: list[int]) -> None:
-        """Hook for stages that update incrementally after new claims land (e.g. clusters)."""
+    def after_ingest(
+        self,
+        claim_ids: list[int],
+        vectors: np.ndarray | None = None,
+        foreign: bool | None = None,
+        tick: Any = None,
+    ) -> None:
+        """Hook for stages that update incrementally after new claims land (e.g. clusters).
+
+        ``vectors`` are the new claims' bare vectors when the caller has them; ``foreign``
+        says whether any new claim counts as not English (``multilingual.counts_as_foreign``):
+        given, only the new claims decide whether the e5 index starts now, never a scan of
+        the store (issue 14: that scan grew with the store on every chunk). ``tick(stage,
+        started)`` (the pipeline's stage clock) is told the clusters and multilingual seconds.
+        """
         from workbench.compare.clusters import add_claims
 
-        add_claims(self, claim_ids)
+        started = time.perf_counter()
+        add_claims(self, claim_ids, vectors=vectors)
+        if tick is not None:
+            started = tick("clusters", started)
         if self._multilingual is not None:
             self._multilingual.add_claims(claim_ids)
-        else:
+        elif foreign is None:
             self.multilingual()  # the first non-English claim creates (and fills) it
+        else:
+            from workbench.retrieval.multilingual import wanted_after_ingest
+
+            if wanted_after_ingest(self, foreign):
+                self.multilingual()
+        if tick is not None:
+            tick("multilingual", started)
 
     def cluster_members(self, claim_id: int) -> list[int]:
         """Claim ids that state the same thing as ``claim_id`` (itself included)."""

@@ -72,6 +72,7 @@ class Settings:
     reviewer: str = ""
     attribution: bool = True
     multilingual: str = "auto"
+    ingest_workers: int = 0
     database_url: str = ""
     database_schema: str = ""
     auth: AuthMode = "auto"

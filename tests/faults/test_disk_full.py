@@ -14,10 +14,6 @@ N = 60  # articles of ~54 KB each: 3 MB in all, over the 1 MB left free
 
 
 @pytest.mark.slow_fault
-@pytest.mark.skip(
-    reason="open defect: under the merged same-claim cluster join this case outran its budget;"
-    " see the closing note of issue 13"
-)
 def test_disk_full_mid_ingest(data: Data, tmp_path: Path) -> None:
     src = tmp_path / "many.jsonl"
     with src.open("w", encoding="utf-8") as fh:

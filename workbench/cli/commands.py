@@ -37,6 +37,10 @@ def ingest(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
     ] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Cores ingest may use (0: all; 1: no overlap)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest articles; exits non-zero only when nothing at all could be ingested."""
@@ -47,9 +51,15 @@ def ingest(
         fields = parse_field_map(field)
     except ValueError as exc:
         fail(str(exc))
-    overrides = {"max_file_mb": max_file_mb, "attribution": False if no_attribution else None}
+    overrides = {
+        "max_file_mb": max_file_mb,
+        "attribution": False if no_attribution else None,
+        "ingest_workers": workers,
+    }
     with open_workbench(**overrides) as wb, IngestProgress(enabled=progress and not as_json) as bar:
-        report = wb.ingest(targets, fields=fields, encoding=encoding, progress=bar.update)
+        report = wb.ingest(
+            targets, fields=fields, encoding=encoding, progress=bar.update, status=bar.show_status
+        )
     data = report.to_dict()
     lines = [
         f"ingested {report.ingested} article(s), {report.claims} claim(s); "

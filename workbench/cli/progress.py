@@ -1,4 +1,5 @@
-"""A terminal progress bar for long ingests: inputs, claims, rate and ETA."""
+"""A terminal progress bar for long ingests: inputs, claims, rate and ETA (overall and per
+stage, from the pipeline's ``IngestStatus``)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class IngestProgress:
         self._progress: Any = None
         self._task: Any = None
         self._started = 0.0
+        self._stages = ""
 
     def __enter__(self) -> IngestProgress:
         self._started = time.perf_counter()
@@ -70,9 +72,16 @@ class IngestProgress:
     def update(self, done: int, claims: int) -> None:
         if self._progress is None:
             return
-        self._progress.update(
-            self._task, completed=done, claims=claims, rate=self.rate_text(done, claims)
-        )
+        rate = self._stages or self.rate_text(done, claims)
+        self._progress.update(self._task, completed=done, claims=claims, rate=rate)
+
+    def show_status(self, status: Any) -> None:
+        """Show an ``IngestStatus``: claims/s, then the slowest stages' rates and ETAs."""
+        self._stages = status.line().split(" · ", 1)[-1]
+        if self._progress is not None:
+            self._progress.update(
+                self._task, completed=status.inputs_done, claims=status.claims, rate=self._stages
+            )
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

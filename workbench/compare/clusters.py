@@ -258,12 +258,18 @@ class _Updater:
 
 
 def add_claims(
-    wb: Workbench, claim_ids: Sequence[int], threshold: float | None = None
+    wb: Workbench,
+    claim_ids: Sequence[int],
+    threshold: float | None = None,
+    vectors: np.ndarray | None = None,
 ) -> ClusterUpdate:
-    """Update clusters for newly indexed claims (they must already be in the index)."""
+    """Update clusters for newly indexed claims (they must already be in the index);
+    ``vectors``, their bare vectors when the caller has them, save reading them back."""
     threshold = wb.settings.cluster_threshold if threshold is None else threshold
     ids = [int(i) for i in claim_ids]
     updater = _Updater(wb, threshold)
+    if vectors is not None and len(vectors) == len(ids):
+        updater.vectors.cache.update({i: v for i, v in zip(ids, vectors, strict=True)})
     if not ids or not len(wb.index):
         return updater.report
     vecs = updater.vectors.get(ids)

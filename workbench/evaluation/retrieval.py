@@ -264,6 +264,30 @@ def _raw_field(corpus: Collection, name: str) -> list[str] | None:
     return [f[name] for f in corpus.fields]
 
 
+def _summed(
+    embed: Callable[[list[str]], np.ndarray],
+    claims: list[str],
+    heads: list[str],
+    scale: float,
+    cache_dir: Path | None,
+) -> np.ndarray:
+    """Search vectors as the index builds them: bare claims and each distinct title encoded
+    once, combined by ``with_headline``."""
+    from workbench.retrieval.embed import headline_weight, with_headline
+
+    bare = cached_embed(embed, [c.strip() for c in claims], cache_dir)
+    titles = sorted({h.strip() for h in heads if h.strip()})
+    if not titles:
+        return bare
+    tvecs = cached_embed(embed, titles, cache_dir)
+    where = {t: i for i, t in enumerate(titles)}
+    rows = np.stack([tvecs[where[h.strip()]] if h.strip() else tvecs[0] for h in heads])
+    weights = np.array(
+        [headline_weight(c.strip(), h, "title", scale) for c, h in zip(claims, heads, strict=True)]
+    )
+    return with_headline(bare, rows, weights)
+
+
 def hybrid_ranker(
     embedder: Any,
     cache_dir: Path | None = None,
@@ -275,8 +299,15 @@ def hybrid_ranker(
     bm25_weight: float | None = None,
     rerank_weight: float = 0.0,
     rerank_entities: bool = False,
+    headline: str | None = None,
+    headline_scale: float | None = None,
 ) -> Ranker:
     """The live search's scoring on a CheckThat! set: BM25 and dense fused, then re-scored.
+
+    The dense side embeds a document as the live index does: with ``headline="sum"`` (the
+    default, ``HEADLINE_MODE``) the bare claim and its title are encoded apart and combined
+    (``with_headline``, weight times ``headline_scale``); ``headline="text"`` encodes the
+    concatenated text instead (the pre-issue-14 way, for comparison).
 
     Queries are cleaned (``clean_query``). Each document is a claim (``vclaim``) under a
     headline (``title``), and both sides see what the live search sees for a claim in an
@@ -296,7 +327,7 @@ def hybrid_ranker(
     query's words found in the claim text; with ``rerank_entities`` averaged with the share of
     the query's numbers and entities the claim agrees on).
     """
-    from workbench.retrieval.embed import embedding_text
+    from workbench.retrieval.embed import HEADLINE_MODE, HEADLINE_SCALE, embedding_text
     from workbench.retrieval.fusion import BM25_WEIGHT, LAMBDA, RESCORE_DEPTH, score_candidates
     from workbench.retrieval.lexical import BM25Index, clean_query, tokenize
     from workbench.retrieval.search import MIN_CANDIDATES
@@ -306,6 +337,8 @@ def hybrid_ranker(
     lam = LAMBDA if penalty_weight is None else penalty_weight
     weight = BM25_WEIGHT if bm25_weight is None else bm25_weight
     ctx = context or Settings.from_env().embed_context
+    mode = headline or HEADLINE_MODE
+    scale = HEADLINE_SCALE if headline_scale is None else headline_scale
 
     def rank(corpus: Collection, queries: Collection, depth: int) -> list[list[str]]:
         claims = _raw_field(corpus, "vclaim")
@@ -315,7 +348,10 @@ def hybrid_ranker(
             if claims is not None
             else corpus.texts
         )
-        views = [cached_embed(embed, docs, cache_dir)]
+        if claims is not None and ctx == "title" and mode == "sum":
+            views = [_summed(embed, claims, heads, scale, cache_dir)]
+        else:
+            views = [cached_embed(embed, docs, cache_dir)]
         title = _field(corpus, "title") if titles else None
         if title is not None:
             views.append(cached_embed(embed, title, cache_dir))

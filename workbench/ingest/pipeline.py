@@ -9,10 +9,13 @@ re-ingesting a stored article is a no-op, an interrupted ingest resumes by runni
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +23,7 @@ from workbench.errors import InputError
 from workbench.ingest import dateline, segment
 from workbench.ingest import readers as ingest
 from workbench.ingest.limits import Limits
+from workbench.ingest.status import IngestStatus
 from workbench.records import (
     Article,
     ArticleDraft,
@@ -28,21 +32,38 @@ from workbench.records import (
     FileResult,
     IngestReport,
 )
-from workbench.retrieval.embed import embed_key, text_hash
+from workbench.retrieval.embed import text_hash
 from workbench.text.language import ENGLISH, claim_language
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
 
 Progress = Callable[[int, int], None]  # (inputs done, claims stored)
+StatusHook = Callable[[IngestStatus], None]
+SAVE_MIN_CLAIMS = 2_000  # claims added before a mid-ingest index save is worth its write
 
 
-def _announce_total(items: object, progress: Progress | None) -> None:
-    """Give a progress bar the input count for its ETA, when both sides support it."""
-    bar = getattr(progress, "__self__", None)
+def _announce_total(items: object, progress: Progress | None) -> int | None:
+    """The input count when the reader can estimate it (for ETAs), also given to a
+    progress bar that takes it."""
     estimate = getattr(items, "estimate_total", None)
-    if bar is not None and hasattr(bar, "set_total") and callable(estimate):
-        bar.set_total(estimate())
+    if not callable(estimate):
+        return None
+    total = estimate()
+    bar = getattr(progress, "__self__", None)
+    if bar is not None and hasattr(bar, "set_total"):
+        bar.set_total(total)
+    return total
+
+
+def resolve_workers(setting: int) -> int:
+    """The ``ingest_workers`` setting as a count: 0 means every core of the machine."""
+    if setting > 0:
+        return setting
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(slots=True)
@@ -72,80 +93,113 @@ class Pipeline:
         self.save_every = save_every
         self.timings: dict[str, float] = {}
         self.limits = Limits.from_settings(wb.settings)
+        self.workers = resolve_workers(getattr(wb.settings, "ingest_workers", 0))
+        self._lock = threading.Lock()
+        self._began = time.perf_counter()
+        self._total: int | None = None
+        self._progress: Progress | None = None
+        self._status: StatusHook | None = None
 
     def _tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()
-        self.timings[stage] = self.timings.get(stage, 0.0) + now - started
+        with self._lock:  # stages run on two threads when they overlap
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - started
         return now
 
     def run(
-        self, items: Iterable[ArticleDraft | InputError], progress: Progress | None = None
+        self,
+        items: Iterable[ArticleDraft | InputError],
+        progress: Progress | None = None,
+        status: StatusHook | None = None,
     ) -> IngestReport:
-        """Ingest ``items``; ``progress(inputs done, claims)`` is called as inputs are consumed.
+        """Ingest ``items``; ``progress(inputs done, claims)`` is called as inputs are consumed,
+        and ``status`` (when given) with an :class:`IngestStatus` (claims/s, ETA per stage).
 
         An article already stored (or seen earlier in this run) is recognised by the hash of
-        its text before any parsing, so resuming an interrupted ingest skips it cheaply.
+        its text before any parsing, so resuming an interrupted ingest skips it cheaply. With
+        ``ingest_workers`` >= 2 a worker thread segments and attributes chunk *k+1* while
+        this thread embeds, stores and indexes chunk *k* (then reads chunk *k+2*); chunks are
+        committed in input order, so ids and results equal a serial run's.
         """
         report = IngestReport()
-        began = time.perf_counter()
-        _announce_total(items, progress)
+        began = self._began = time.perf_counter()
+        self._total = _announce_total(items, progress)
+        self._progress, self._status = progress, status
         chunk: list[tuple[ArticleDraft, FileResult]] = []
         chunk_chars = 0
         seen: set[str] = set()
-        chunks_done = 0
-        done = claims = 0
+        done = 0
         shown = began
-        for item in items:
-            done += 1
-            if progress and time.perf_counter() - shown > 0.5:
-                progress(done - len(chunk), claims)
-                shown = time.perf_counter()
-            if isinstance(item, InputError):
-                report.results.append(FileResult(item.origin, "failed", item.reason))
-                continue
-            result = FileResult(item.origin or "input", "ingested")
-            report.results.append(result)
-            t0 = time.perf_counter()
-            if item.text and item.text.strip():
-                aid = ingest.article_id(item.text)  # equals the id of the normalised text
-                if aid in seen or self.wb.store.has_article(aid):
-                    result.article_id = aid
-                    result.status, result.reason = "duplicate", "already ingested"
-                    self._tick("skip", t0)
-                    continue
-            try:
-                ingest.check_draft(item, self.limits)
-                ingest.finish_draft(item)
-            except InputError as exc:
-                result.status, result.reason = "failed", exc.reason
-                continue
-            aid = ingest.article_id(item.text)
-            result.article_id = aid
-            self._tick("parse", t0)
-            if aid in seen or self.wb.store.has_article(aid):
-                result.status, result.reason = "duplicate", "already ingested"
-                continue
-            seen.add(aid)
-            chunk.append((item, result))
-            chunk_chars += len(item.text)
-            if len(chunk) >= self.chunk_articles or chunk_chars >= self.chunk_chars:
-                claims += self._flush(chunk)
-                chunks_done += 1
-                if chunks_done % self.save_every == 0:
-                    self.wb.save_index()
-                chunk, chunk_chars = [], 0
-                if progress:
-                    progress(done, claims)
+        ahead = Overlap(self) if self.workers >= 2 else Serial(self)
+        try:
+            for item in items:
+                done += 1
+                ahead.done = done - len(chunk)
+                if time.perf_counter() - shown > 0.5:
+                    self.report(done - len(chunk), ahead.claims)
                     shown = time.perf_counter()
-        if chunk:
-            claims += self._flush(chunk)
+                if isinstance(item, InputError):
+                    report.results.append(FileResult(item.origin, "failed", item.reason))
+                    continue
+                result = FileResult(item.origin or "input", "ingested")
+                report.results.append(result)
+                t0 = time.perf_counter()
+                if item.text and item.text.strip():
+                    aid = ingest.article_id(item.text)  # equals the id of the normalised text
+                    if aid in seen or self.wb.store.has_article(aid):
+                        result.article_id = aid
+                        result.status, result.reason = "duplicate", "already ingested"
+                        self._tick("skip", t0)
+                        continue
+                try:
+                    ingest.check_draft(item, self.limits)
+                    ingest.finish_draft(item)
+                except InputError as exc:
+                    result.status, result.reason = "failed", exc.reason
+                    continue
+                aid = ingest.article_id(item.text)
+                result.article_id = aid
+                self._tick("parse", t0)
+                if aid in seen or self.wb.store.has_article(aid):
+                    result.status, result.reason = "duplicate", "already ingested"
+                    continue
+                seen.add(aid)
+                chunk.append((item, result))
+                chunk_chars += len(item.text)
+                if len(chunk) >= self.chunk_articles or chunk_chars >= self.chunk_chars:
+                    ahead.done = done
+                    ahead.submit(chunk)
+                    chunk, chunk_chars = [], 0
+                    shown = time.perf_counter()
+            ahead.done = done
+            if chunk:
+                ahead.submit(chunk)
+            ahead.finish()
+        finally:
+            ahead.close()
         t0 = time.perf_counter()
         self.wb.save_index()
         self._tick("save", t0)
-        if progress:
-            progress(done, claims)
+        self.report(done, ahead.claims)
         report.seconds = time.perf_counter() - began
         return report
+
+    def report(self, done: int, claims: int) -> None:
+        """Tell the progress and status hooks where the run is."""
+        if self._progress:
+            self._progress(done, claims)
+        if self._status:
+            with self._lock:
+                stages = dict(self.timings)
+            self._status(
+                IngestStatus(
+                    inputs_done=done,
+                    inputs_total=self._total,
+                    claims=claims,
+                    elapsed_s=time.perf_counter() - self._began,
+                    stages=stages,
+                )
+            )
 
     def _prepare(
         self, chunk: list[tuple[ArticleDraft, FileResult]]
@@ -218,16 +272,28 @@ class Pipeline:
         return prepared, kept
 
     def _flush(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> int:
-        """Store and index one chunk; returns how many claims it added."""
+        """Prepare, store and index one chunk in this thread; returns how many claims it added."""
+        return self._commit(*self._prepare(chunk))
+
+    def _commit(
+        self, prepared: list[Prepared], chunk: list[tuple[ArticleDraft, FileResult]]
+    ) -> int:
+        """Embed, store and index prepared articles; returns how many claims they added.
+
+        Each claim is encoded once, bare; its search vector adds the headline's vector
+        (``retrieval.vectors.claim_vectors``), so clusters get the bare vectors for free.
+        """
+        from workbench.retrieval.vectors import claim_vectors
+
         wb = self.wb
-        prepared, chunk = self._prepare(chunk)
         if not prepared:
             return 0
         t0 = time.perf_counter()
-        inputs = [wb.claim_input(s.text, p.article.title) for p in prepared for s in p.spans]
-        hashes = [text_hash(s.text) for p in prepared for s in p.spans]
-        # vectors_for also caches new embeddings in the store, keyed by their input
-        vectors = wb.vectors_for(inputs, [embed_key(t) for t in inputs])
+        texts = [s.text for p in prepared for s in p.spans]
+        titles = [p.article.title for p in prepared for s in p.spans]
+        hashes = [text_hash(t) for t in texts]
+        # vectors_for (inside) also caches new embeddings in the store, keyed by their text
+        bare, search = claim_vectors(wb, texts, titles)
         t0 = self._tick("embed", t0)
         all_ids: list[int] = []
         with wb.store.transaction():
@@ -248,12 +314,78 @@ class Pipeline:
                 pos += n
         t0 = self._tick("store", t0)
         if all_ids:
-            wb.index.add(np.array(all_ids, dtype=np.int64), vectors)
-        wb.after_ingest(all_ids)
-        self._tick("index", t0)
+            wb.index.add(np.array(all_ids, dtype=np.int64), search)
+        t0 = self._tick("index", t0)
+        from workbench.retrieval.multilingual import counts_as_foreign
+
+        foreign = any(counts_as_foreign(s.text, s.language) for p in prepared for s in p.spans)
+        wb.after_ingest(all_ids, vectors=bare, foreign=foreign, tick=self._tick)
         for (_, result), p in zip(chunk, prepared, strict=True):
             result.claims = len(p.spans)
         return len(all_ids)
+
+
+class Serial:
+    """Chunks prepared and committed one after the other on the calling thread."""
+
+    def __init__(self, pipe: Pipeline) -> None:
+        self.pipe = pipe
+        self.claims = 0
+        self.done = 0
+        self.chunks = 0
+        self.unsaved = 0
+
+    def _committed(self, added: int) -> None:
+        self.claims += added
+        self.chunks += 1
+        # Save every ``save_every`` chunks while the index is small, then only once the claims
+        # added since the last save reach half the index: a save writes the whole index, so a
+        # fixed period made saving cost grow with the store (issue 14); geometric spacing
+        # keeps it a constant share. A crash loses no data either way (repair re-adds from
+        # the embedding cache without encoding).
+        self.unsaved += added
+        if self.chunks % self.pipe.save_every == 0 and self.unsaved >= max(
+            SAVE_MIN_CLAIMS, len(self.pipe.wb.index) // 2
+        ):
+            self.pipe.wb.save_index()
+            self.unsaved = 0
+        self.pipe.report(self.done, self.claims)
+
+    def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
+        self._committed(self.pipe._flush(chunk))
+
+    def finish(self) -> None:
+        """Commit whatever is still being prepared."""
+
+    def close(self) -> None:
+        """Release the worker (none here)."""
+
+
+class Overlap(Serial):
+    """One chunk prepared (segment + attribute) on a worker thread while the previous one is
+    embedded and stored here; commits keep input order."""
+
+    def __init__(self, pipe: Pipeline) -> None:
+        super().__init__(pipe)
+        wb = pipe.wb
+        wb.outlets()  # built once here, not raced for by two threads
+        if wb.settings.attribution:
+            wb.attributor()
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="workbench-prepare")
+        self.pending: Future[tuple[list[Prepared], list[Any]]] | None = None
+
+    def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
+        ready = self.pool.submit(self.pipe._prepare, chunk)
+        self.finish()
+        self.pending = ready
+
+    def finish(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self._committed(self.pipe._commit(*pending.result()))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -10,9 +10,12 @@ weights exported once, offline, to ONNX and run by onnxruntime; see :mod:`workbe
 Every runtime sorts texts by length before batching, so padding stays small.
 
 What is embedded (``embedding_text``): typographic quotes and apostrophes are made plain, so
-"Pakistan’s" and "Pakistan's" give one vector, and with the ``embed_context`` setting a
-claim is embedded together with its article's headline, as dense retrievers embed a passage
-with its title: a sentence such as "the talks collapsed" then carries which talks.
+"Pakistan’s" and "Pakistan's" give one vector. With the ``embed_context`` setting a claim's
+*search* vector also carries its article's headline, as dense retrievers embed a passage with
+its title: a sentence such as "the talks collapsed" then carries which talks. That vector is
+not a second encode: the bare claim and the headline (once per article) are encoded apart and
+combined (``with_headline``), so clusters and comparison use the bare vector and the index
+the combined one, from one encode per claim (issue 14).
 """
 
 from __future__ import annotations
@@ -84,6 +87,45 @@ def embedding_text(text: str, title: str | None = None, context: str = "title") 
     if context == "title" and title and title.lower() not in text.lower():
         return f"{text} {title}"
     return text
+
+
+# How the headline is folded into a claim's search vector (the index manifest records it, so
+# an index built another way is rebuilt on open). The weight is the headline's share of the
+# words of "claim + headline" times HEADLINE_SCALE; on the CheckThat! train splits this lost
+# least against encoding the concatenated text (bench/README.md, ingest section).
+HEADLINE_MODE = "sum"
+HEADLINE_SCALE = 1.0
+
+
+def headline_weight(
+    text: str, title: str | None, context: str = "title", scale: float = HEADLINE_SCALE
+) -> float:
+    """Weight of the headline vector in a claim's search vector: 0 without a headline (or
+    with ``context="none"``, or when the claim contains it), else the headline's share of the
+    words of claim + headline, times ``scale``."""
+    title = (title or "").strip()
+    if context != "title" or not title or title.lower() in text.lower():
+        return 0.0
+    head, own = len(title.split()), len(text.split())
+    return scale * head / max(1, head + own)
+
+
+def with_headline(claim_vecs: np.ndarray, head_vecs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Search vectors: normalise(claim + weight * headline), row by row.
+
+    ``head_vecs`` is one headline vector (all rows share it) or one row per claim; a row of
+    weight 0 is the bare claim vector unchanged.
+    """
+    claims = np.asarray(claim_vecs, dtype=np.float32)
+    w = np.asarray(weights, dtype=np.float32).reshape(-1, 1)
+    heads = np.asarray(head_vecs, dtype=np.float32)
+    mixed = claims + w * (heads if heads.ndim == 2 else heads.reshape(1, -1))
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out = mixed / norms
+    bare = w[:, 0] == 0
+    out[bare] = claims[bare]
+    return np.ascontiguousarray(out, dtype=np.float32)
 
 
 def resolve_model_path(model: str) -> Path:
@@ -243,6 +285,7 @@ class Embedder:
         self.threads = threads
         self.backend = backend or default_backend()
         self._model: Any = None
+        self._resolved: str | None = None  # the device ``auto`` turned out to be
 
     @property
     def model(self) -> Any:
@@ -258,11 +301,20 @@ class Embedder:
         )
         return int(getter())
 
+    @property
+    def on_gpu(self) -> bool:
+        """Whether this embedder runs on a CUDA device (``device`` auto or cuda)."""
+        if self._resolved is None:
+            self._resolved = pick_device(self.device)
+        return self._resolved.startswith("cuda")
+
     def encode(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
         """Vectors for ``texts`` (rows in the same order), quotes normalised
         (``normalize_quotes``); batches are sorted by text length."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) > SMALL_BATCH and self.on_gpu:
+            return self._encode_gpu(texts, show_progress)
         model = self.model
         # A query or two gains nothing from threads, and on a busy machine OpenMP's spin-waits
         # made one query take ~1 s on 2 threads vs ~90 ms on 1 (bench/README.md).
@@ -276,5 +328,37 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def _encode_gpu(self, texts: Sequence[str], show_progress: bool) -> np.ndarray:
+        """GPU path: the whole input sorted by length once, cut into large batches (each
+        padded only to its own longest text), rows put back in input order."""
+        model = self.model
+        clean = [normalize_quotes(t) for t in texts]
+        size = max(self.batch_size, GPU_BATCH)
+        order, batches = length_batches(clean, size)
+        parts = [
+            model.encode(
+                [clean[i] for i in batch],
+                batch_size=len(batch),
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
+            for batch in batches
+        ]
+        out = np.empty((len(clean), self.dimension), dtype=np.float32)
+        out[order] = np.concatenate(parts).astype(np.float32)
+        return out
+
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+
+GPU_BATCH = 512  # texts per batch on a GPU: large batches keep it busy (bench/README.md)
+
+
+def length_batches(texts: Sequence[str], size: int) -> tuple[np.ndarray, list[list[int]]]:
+    """(order, batches): text indices longest first, and that order cut into ``size``-long
+    batches, so each batch pads to a length close to all of its texts'."""
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    batches = [order[i : i + size].tolist() for i in range(0, len(order), size)]
+    return order, batches

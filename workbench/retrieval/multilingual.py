@@ -88,7 +88,78 @@ def wanted(wb: Workbench) -> bool:
         return False
     if mode == "on":
         return True
-    return (wb.data_dir / FOLDER).exists() or wb.store.has_language_other_than(ENGLISH)
+    if (wb.data_dir / FOLDER).exists():
+        return True
+    return any(
+        counts_as_foreign(t, lang) for t, lang in wb.store.claims_in_other_languages(ENGLISH)
+    )
+
+
+MIN_FOREIGN_WORDS = 5  # a Latin-script claim shorter than this never starts the e5 index
+MIN_FOREIGN_CONFIDENCE = 0.9  # nor one the detector is less sure of than this
+# nor one with two of these words, which other Latin-script languages do not use: lingua put
+# "A senator denied that prices in Orrpur rose by 70 per cent" at Italian, confidence 0.98
+_ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "that",
+        "and",
+        "of",
+        "to",
+        "was",
+        "were",
+        "is",
+        "are",
+        "by",
+        "with",
+        "said",
+        "says",
+        "has",
+        "have",
+        "will",
+        "from",
+        "this",
+        "which",
+        "would",
+        "been",
+        "after",
+        "their",
+        "they",
+        "who",
+    ]
+)
+
+
+def counts_as_foreign(text: str, language: str | None) -> bool:
+    """Whether a new claim should start the e5 index: in a known language other than
+    English and, when written in Latin script, confidently so.
+
+    Why: one-line English records ("Prosecutors denied that exports from Orrton fell to 584
+    tonnes") are sometimes detected as German or Italian (confidence 0.56, 0.76, even 0.98),
+    and starting the e5 index for them made ingest ~10× slower. Other scripts are unambiguous.
+    """
+    if not language or language == ENGLISH:
+        return False
+    from workbench.text.language import language_confidence, script_of
+
+    if script_of(text) != "latin":
+        return True
+    words = text.lower().split()
+    if len(words) < MIN_FOREIGN_WORDS or len(_ENGLISH_WORDS.intersection(words)) >= 2:
+        return False
+    found, confidence = language_confidence(text)
+    return found not in (None, ENGLISH) and confidence >= MIN_FOREIGN_CONFIDENCE
+
+
+def wanted_after_ingest(wb: Workbench, foreign: bool) -> bool:
+    """Whether the e5 index should start after an ingest chunk whose new claims were
+    ``foreign`` or not (``counts_as_foreign``): no store scan, so flat cost per chunk."""
+    mode = getattr(wb.settings, "multilingual", "auto")
+    if mode not in MODES:
+        raise WorkbenchError(f"multilingual must be one of {', '.join(MODES)}; not {mode!r}")
+    if mode == "off":
+        return False
+    return mode == "on" or foreign or (wb.data_dir / FOLDER).exists()
 
 
 class MultilingualIndex:

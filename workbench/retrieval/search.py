@@ -41,7 +41,6 @@ import numpy as np
 
 from workbench.errors import InvalidOption
 from workbench.records import ClaimInArticle, SearchHit
-from workbench.retrieval.embed import embed_key
 from workbench.retrieval.fusion import (  # noqa: F401  (fuse, fuse_rrf, rescore: kept importable here)
     BM25_WEIGHT,
     GATE,
@@ -134,13 +133,10 @@ def _cosines_for(
     out = wb.index.cosines(vec, ids)
     rest = [c for c in ids if c not in out]
     if rest:
-        hashes = {
-            c: embed_key(wb.claim_input(rows[c].claim.text, rows[c].title))
-            for c in rest
-            if c in rows
-        }
-        cached = wb.store.get_embeddings(wb.embedder.model_name, list(hashes.values()))
-        out.update({c: float(cached[h] @ vec) for c, h in hashes.items() if h in cached})
+        from workbench.retrieval.vectors import cached_search_vectors
+
+        known = {c: (rows[c].claim.text, rows[c].title) for c in rest if c in rows}
+        out.update({c: float(v @ vec) for c, v in cached_search_vectors(wb, known).items()})
         rest = [c for c in rest if c not in out]
     if rest:
         out.update(dense_candidates(wb.index, vec, len(rest), np.asarray(rest, dtype=np.int64)))

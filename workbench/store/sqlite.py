@@ -299,6 +299,16 @@ class Store(ClusterTables, ImportQueries, NoteTables, TeamTables):
         ).fetchone()
         return row is not None
 
+    def claims_in_other_languages(self, language: str) -> Iterator[tuple[str, str]]:
+        """(text, language) of claims in a known language other than ``language``, lazily."""
+        yield from (
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT text, language FROM claims WHERE language IS NOT NULL AND language <> ?",
+                (language,),
+            )
+        )
+
     def languages(self) -> dict[str, int]:
         """Claim counts per language (``""`` for unknown), most frequent first."""
         rows = self.conn.execute(

@@ -177,6 +177,18 @@ def _lingua(sample: str) -> str | None:
     return found.iso_code_639_1.name.lower() if found is not None else None
 
 
+def language_confidence(text: str) -> tuple[str | None, float]:
+    """(ISO 639-1 code, confidence 0..1) of lingua's most likely language for ``text``;
+    (None, 0.0) when lingua is absent or unsure."""
+    if _lingua("") is None and _detector is None:
+        return None, 0.0
+    values = _detector.compute_language_confidence_values(text[:2000]) if _detector else []
+    if not values:
+        return None, 0.0
+    top = values[0]
+    return top.language.iso_code_639_1.name.lower(), float(top.value)
+
+
 def detect(text: str, min_words: int = 3) -> str | None:
     """The language of ``text`` (see the module docstring), or None when too short or unsure."""
     sample = unicodedata.normalize("NFC", text[:2000])

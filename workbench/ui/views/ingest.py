@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.ingest.status import IngestStatus
 from workbench.records import ArticleDraft, IngestReport
 from workbench.settings import Settings
 from workbench.ui import common
@@ -25,19 +26,28 @@ def run_ingest(targets: list[str] | None = None, drafts: list[ArticleDraft] | No
         bar.progress(min(articles / expected, 1.0) if articles <= expected else 0.99,
                      text=f"{articles:,} article(s), {claims:,} claim(s)")  # fmt: skip
 
+    def status(now: IngestStatus) -> None:
+        # plain text of numbers and stage names only (st.progress renders its text as Markdown)
+        done = min(now.inputs_done / expected, 1.0) if now.inputs_done <= expected else 0.99
+        bar.progress(done, text=f"{now.inputs_done:,} input(s) · {now.line()}")
+
     with common.write_lock(), st.spinner("Reading, segmenting, attributing and embedding…"):
         if drafts is not None:
-            report = wb.ingest_drafts(drafts, progress=progress)
+            report = wb.ingest_drafts(drafts, progress=progress, status=status)
         elif defaults:
             from workbench.ingest.limits import Limits
             from workbench.ingest.readers import iter_inputs
 
             items = iter_inputs(targets or [], limits=Limits.from_settings(wb.settings))
-            report = wb.ingest_drafts(uploads.with_defaults(items, **defaults), progress=progress)
+            report = wb.ingest_drafts(
+                uploads.with_defaults(items, **defaults), progress=progress, status=status
+            )
         elif server:
-            report = wb.ingest_server_paths(targets or [], progress=progress, root=server_root())
+            report = wb.ingest_server_paths(
+                targets or [], progress=progress, root=server_root(), status=status
+            )
         else:
-            report = wb.ingest(targets or [], progress=progress)
+            report = wb.ingest(targets or [], progress=progress, status=status)
     bar.progress(1.0, text=f"Done in {report.seconds:.1f} s")
     for r in report.results:
         r.origin = uploads.display_origin(r.origin, folder)
