@@ -311,7 +311,7 @@ def test_lookup_reruns_only_its_results_in_chromium(seeded_dir: Path, tmp_path: 
         pytest.skip("chromium is not installed (scripts/install-browser.sh installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
     data = tmp_path / "data"
-    shutil.copytree(seeded_dir, data)
+    copy_seeded(seeded_dir, data)
     stale_sidebar = "() => !!document.querySelector('[data-testid=stSidebar] [data-stale=true]')"
     with streamlit_server(data) as url, sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=binary, args=CHROME_FLAGS)

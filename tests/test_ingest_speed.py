@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import FAKE_MODEL
+from tests.conftest import FAKE_MODEL, two_stores
 
 
 def _records(path: Path, n: int, titled: bool = True) -> Path:
@@ -106,6 +106,7 @@ def _ingest(data: Path, src: Path, workers: int, attribution: bool) -> list[tupl
         return [results, claims, sources, np.round(vecs, 5).tolist(), wb.index.ids().tolist()]
 
 
+@two_stores
 @pytest.mark.parametrize("attribution", [False, True])
 def test_overlapped_ingest_equals_serial(tmp_path: Path, attribution: bool) -> None:
     src = _records(tmp_path / "in.jsonl", 10)

@@ -6,6 +6,7 @@ editors, upload defaults."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,11 +14,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import PG_URL, SEEDED_SCHEMA, _pg_copy, _pg_drop, _pg_prepare
 from workbench.records import ArticleDraft, CitedSource
 from workbench.ui import app_path, common
 from workbench.ui.components.safe_md import unescape_md
 
 pytestmark = pytest.mark.slow
+EDGE_SCHEMA = f"edges_{os.getpid()}"
 
 SEED_QUERY = "Pakistan walked out of the Istanbul negotiations"
 ITEM = (
@@ -37,7 +40,13 @@ def edge_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
     data = tmp_path_factory.mktemp("edges") / "data"
     shutil.copytree(seeded_dir, data)
-    with Workbench.open(data) as wb:
+    pg = {}
+    if PG_URL:  # the module's data directory has its module-wide schema (see ``app``)
+        _pg_drop(EDGE_SCHEMA)
+        _pg_prepare(EDGE_SCHEMA)
+        _pg_copy(SEEDED_SCHEMA, EDGE_SCHEMA)
+        pg = {"database_url": PG_URL, "database_schema": EDGE_SCHEMA, "auth": "off"}
+    with Workbench.open(data, **pg) as wb:
         report = wb.ingest_drafts(
             [
                 ArticleDraft(
@@ -53,6 +62,14 @@ def edge_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
         )
         assert report.ingested == 2, report.to_dict()
     return data
+
+
+@pytest.fixture(autouse=True)
+def _edge_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL pass: every test here (and the app it drives) uses the module's schema,
+    which belongs with the module's data directory, not the fresh per-test one."""
+    if PG_URL:
+        monkeypatch.setenv("WORKBENCH_DATABASE_SCHEMA", EDGE_SCHEMA)
 
 
 @pytest.fixture()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -267,6 +268,10 @@ class IndexUpkeep:
 
 def _disk_full(exc: BaseException, directory: Path) -> bool:
     if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    # FAISS reports a failed write as a RuntimeError carrying strerror's text, and has removed
+    # its temporary file by then, so the free space below may look fine again.
+    if any(m in str(exc) for m in (os.strerror(errno.ENOSPC), os.strerror(errno.EDQUOT))):
         return True
     import shutil
 
