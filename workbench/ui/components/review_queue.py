@@ -14,6 +14,7 @@ import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.ui import common
+from workbench.ui.components.safe_md import escape_md
 
 SECTIONS = (
     ("assigned_to_me", "Assigned to me"),
@@ -69,4 +70,7 @@ def review_queue(user: Any) -> None:
         col.button(step.capitalize(), key=f"queue_{step}", on_click=_step,
                    args=(step, note.id, note.version))  # fmt: skip
     if msg := st.session_state.pop("queue_msg", None):
-        (st.success if msg[0] == "ok" else st.error)(msg[1])
+        if msg[0] == "ok":  # a fixed message with numbers only
+            st.success(msg[1])
+        else:  # an error can name a user or quote input: escaped, never live Markdown
+            st.error(escape_md(msg[1]))

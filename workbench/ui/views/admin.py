@@ -14,6 +14,7 @@ import streamlit as st
 from workbench.auth.records import ROLES
 from workbench.errors import WorkbenchError
 from workbench.ui import common
+from workbench.ui.components.safe_md import escape_md
 
 
 def _do(action, *args) -> None:
@@ -67,7 +68,10 @@ def users_section() -> None:
         y.button("Disable", on_click=_do, args=(wb.users.set_disabled, name, True))
         z.button("Enable", on_click=_do, args=(wb.users.set_disabled, name, False))
     if msg := st.session_state.get("admin_msg"):
-        (st.success if msg[0] == "ok" else st.error)(msg[1])
+        if msg[0] == "ok":  # a fixed message with numbers only
+            st.success(msg[1])
+        else:  # an error can name a user or quote input: escaped, never live Markdown
+            st.error(escape_md(msg[1]))
 
 
 def audit_section() -> None:
