@@ -330,13 +330,15 @@ def test_lookup_reruns_only_its_results_in_chromium(seeded_dir: Path, tmp_path: 
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 seen_stale = seen_stale or page.evaluate(stale_sidebar)
-                if "similar claim(s) in" in page.inner_text("body"):
+                text = page.inner_text("body")
+                # the count line renders before the cards: wait for the cards too
+                if "similar claim(s) in" in text and "Ariana News" in text:
                     break
                 page.wait_for_timeout(20)
             page.wait_for_function(idle, timeout=60_000)
             body = page.inner_text("body")
             assert "similar claim(s) in" in body, body[:1500]
-            assert "Ariana News" in body
+            assert "Ariana News" in body, body[:1500]
             assert not seen_stale, "the sidebar reran with the lookup"
             assert page.locator("textarea").count() == 0  # no note form until opened
             page.locator("[class*=st-key-lookup_note_btn_] button").first.click()
