@@ -187,6 +187,18 @@ def _pg_prepare(schema: str) -> None:
         store.close()
 
 
+def module_store(schema: str) -> dict[str, str]:
+    """PostgreSQL pass: a module-wide schema holding a copy of the seeded store, and the
+    settings that open it (before the per-test fixture puts its own in the environment);
+    on SQLite nothing (the data directory holds the store)."""
+    if not PG_URL:
+        return {}
+    _pg_drop(schema)
+    _pg_prepare(schema)
+    _pg_copy(SEEDED_SCHEMA, schema)
+    return {"database_url": PG_URL, "database_schema": schema, "auth": "off"}
+
+
 def _pg_drop(schema: str) -> None:
     import psycopg
 

@@ -16,7 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PG_URL, SEEDED_SCHEMA, _pg_copy, _pg_drop, _pg_prepare
+from tests.conftest import PG_URL, module_store
 from workbench.records import ArticleDraft
 from workbench.ui import app_path, common
 from workbench.ui.components.graph import citation_dot, dot_quote
@@ -50,13 +50,7 @@ def ui_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     data = tmp_path_factory.mktemp("ui") / "data"
     shutil.copytree(seeded_dir, data)
-    pg = {}
-    if PG_URL:  # the module's data directory has its module-wide schema (see ``app``)
-        _pg_drop(UI_SCHEMA)
-        _pg_prepare(UI_SCHEMA)
-        _pg_copy(SEEDED_SCHEMA, UI_SCHEMA)
-        # set up before the per-test fixture puts the PostgreSQL settings in the environment
-        pg = {"database_url": PG_URL, "database_schema": UI_SCHEMA, "auth": "off"}
+    pg = module_store(UI_SCHEMA)  # its schema, see ``app``
     with Workbench.open(data, **pg) as wb:
         report = wb.ingest_drafts(
             [

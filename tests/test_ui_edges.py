@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PG_URL, SEEDED_SCHEMA, _pg_copy, _pg_drop, _pg_prepare
+from tests.conftest import PG_URL, module_store
 from workbench.records import ArticleDraft, CitedSource
 from workbench.ui import app_path, common
 from workbench.ui.components.safe_md import unescape_md
@@ -40,12 +40,7 @@ def edge_data(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
     data = tmp_path_factory.mktemp("edges") / "data"
     shutil.copytree(seeded_dir, data)
-    pg = {}
-    if PG_URL:  # the module's data directory has its module-wide schema (see ``app``)
-        _pg_drop(EDGE_SCHEMA)
-        _pg_prepare(EDGE_SCHEMA)
-        _pg_copy(SEEDED_SCHEMA, EDGE_SCHEMA)
-        pg = {"database_url": PG_URL, "database_schema": EDGE_SCHEMA, "auth": "off"}
+    pg = module_store(EDGE_SCHEMA)  # its schema, see ``app``
     with Workbench.open(data, **pg) as wb:
         report = wb.ingest_drafts(
             [
