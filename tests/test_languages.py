@@ -242,3 +242,25 @@ def test_pronouns_and_quotes_continue_the_last_named_speaker() -> None:
     assert [a.kind for a in atts] == ["indirect", "quote_continuation", "indirect"]
     assert len({a.source for a in atts}) == 1 and all(a.source_type == "person" for a in atts)
     assert atts[2].source_text == "انہوں"  # the pronoun, resolved to the speaker
+
+
+def test_a_foreign_quote_in_an_english_article_does_not_start_e5(tmp_path, monkeypatch) -> None:
+    """Only an article in another language starts the multilingual index (``auto``): English
+    coverage that quotes a Dari line must not pay e5 on every later claim."""
+    from workbench import Workbench
+    from workbench.retrieval.multilingual import wanted
+
+    monkeypatch.setenv("WORKBENCH_MODEL", "hash-384")
+    wb = Workbench.open(tmp_path)
+    english = (
+        "Pakistan walked out of the Istanbul negotiations on Friday, officials said.\n\n"
+        + DARI
+        + "\n\nThe delegation returned to Islamabad after the talks collapsed, officials said."
+    )
+    _ingest(wb, [{"text": english, "title": "Istanbul talks collapse"}])
+    article = wb.articles()[0]
+    assert article.language == "en"
+    assert "prs" in {c.language for c in wb.claims(article.id)}  # the quote keeps its language
+    assert not (tmp_path / "multilingual").exists()
+    assert not wanted(wb)  # nor does reopening the directory start it
+    wb.close()

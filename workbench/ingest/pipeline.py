@@ -318,7 +318,13 @@ class Pipeline:
         t0 = self._tick("index", t0)
         from workbench.retrieval.multilingual import counts_as_foreign
 
-        foreign = any(counts_as_foreign(s.text, s.language) for p in prepared for s in p.spans)
+        # an article in another language starts the e5 index; a quoted foreign line inside an
+        # English article does not (docs/settings.md, `multilingual`)
+        foreign = any(
+            p.article.language not in (None, ENGLISH)
+            and any(counts_as_foreign(s.text, s.language) for s in p.spans)
+            for p in prepared
+        )
         wb.after_ingest(all_ids, vectors=bare, foreign=foreign, tick=self._tick)
         for (_, result), p in zip(chunk, prepared, strict=True):
             result.claims = len(p.spans)

@@ -44,12 +44,16 @@ class ClaimReads:
         return row is not None
 
     def claims_in_other_languages(self, language: str) -> Iterator[tuple[str, str]]:
-        """(text, language) of claims in a known language other than ``language``, lazily."""
+        """(text, language) of claims in a known language other than ``language``, of articles
+        that are in another language too (a quoted line in an English article is left out),
+        lazily."""
         yield from (
             (r[0], r[1])
             for r in self.conn.execute(
-                "SELECT text, language FROM claims WHERE language IS NOT NULL AND language <> ?",
-                (language,),
+                "SELECT c.text, c.language FROM claims c JOIN articles a ON a.id = c.article_id"
+                " WHERE c.language IS NOT NULL AND c.language <> ?"
+                " AND a.language IS NOT NULL AND a.language <> ?",
+                (language, language),
             )
         )
 
