@@ -6,6 +6,7 @@ picks the data directory. Every page is a thin script over :class:`workbench.api
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -38,6 +39,17 @@ def sidebar_status(slot: st.delta_generator.DeltaGenerator) -> None:
             common.reload_workbench()
             st.rerun()
         st.divider()
+
+
+@st.cache_resource(show_spinner=False)
+def _freeze_heap(workbench_id: int) -> None:
+    """Move everything alive once the Workbench is open (model, index, spaCy: ~250k objects)
+    out of the collector's reach: a full collection then scans only what pages create, 0.1 s
+    instead of 0.7 s holding the GIL. Once per opened Workbench; unfreezing first lets a
+    reloaded one's predecessor be collected."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def main() -> None:
@@ -80,6 +92,7 @@ def main() -> None:
     slot = st.sidebar.container(key="sidebar_status")
     page.run()
     sidebar_status(slot)
+    _freeze_heap(id(common.workbench()))  # last: the first page is drawn before it runs
 
 
 main()
