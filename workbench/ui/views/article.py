@@ -11,7 +11,7 @@ from workbench.text.language import is_rtl
 from workbench.ui import common
 from workbench.ui.components import display
 from workbench.ui.components.notes_panel import lazy_note_editor
-from workbench.ui.components.safe_md import RTL_KEY, Span, escape_md, highlight
+from workbench.ui.components.safe_md import RTL_CSS, RTL_KEY, Span, escape_md, highlight
 
 
 def _claim_param() -> int | None:
@@ -187,6 +187,8 @@ def main() -> None:
                 on_change=_from_pills,
             )
         rtl = is_rtl(article.language, article.text[:500])
+        if rtl:
+            st.html(RTL_CSS)  # constant style sheet, only for a right-to-left article
         with (
             st.container(border=True, key="article_text"),
             st.container(key=f"{RTL_KEY}article" if rtl else None),
