@@ -18,7 +18,7 @@ from tests.conftest import PG_URL, module_store
 from tests.ui_helpers import ok, page
 from workbench.records import ArticleDraft, CitedSource
 from workbench.ui import app_path, common
-from workbench.ui.components.safe_md import unescape_md
+from workbench.ui.components.safe_md import RTL_CSS, unescape_md
 
 pytestmark = pytest.mark.slow
 EDGE_SCHEMA = f"edges_{os.getpid()}"
@@ -175,6 +175,22 @@ def test_distinct_labels_add_the_id_when_they_collide() -> None:
 
 
 # --- lookup ----------------------------------------------------------------------------------
+
+
+def test_first_page_draws_only_light_elements(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The empty Lookup page: a text box, buttons and Markdown only (each other element kind
+    costs the browser a fetch of its code); the right-to-left style sheet only when the data
+    holds right-to-left claims."""
+    at = page(app, common.LOOKUP)
+    assert not at.get("html") and not at.toggle and not at.checkbox
+    assert at.button(key="lookup_filters_btn").label.startswith("Filters")
+    publishers, cited, _ = common.outlet_lists(common.data_dir(), common.generation(
+        common.workbench()))  # fmt: skip
+    monkeypatch.setattr(common, "outlet_lists", lambda *_: (publishers, cited, ["en", "ur"]))
+    at = page(at, common.LOOKUP)
+    assert [h.proto.body for h in at.get("html")] == [RTL_CSS]
 
 
 def test_example_queries_come_from_recent_claims(app: AppTest) -> None:
