@@ -284,16 +284,21 @@ def test_article_opens_on_the_most_recent_then_where_the_user_came_from(
     assert at.selectbox(key="article_id").value == item.id  # the one the user came from
 
 
-def test_claim_numbers_select_the_claim(app: AppTest, edge_data: Path) -> None:
+def test_clicking_a_highlighted_claim_in_the_text_selects_it(app: AppTest, edge_data: Path) -> None:
     from workbench.api import Workbench
 
     with Workbench.open(edge_data) as wb:
         seed = next(a for a in wb.articles() if a.outlet not in ("Wikipedia", "Dawn"))
         claims = wb.claims(seed.id)
     at = page(app, common.ARTICLE, claim=str(claims[0].id))
-    pills = next(g for g in at.get("button_group") if g.key == "article_pills")
-    assert pills.value == claims[0].id and pills.format_func(claims[2].id) == "3"
-    ok(pills.set_value(claims[2].id).run())
+    # every claim of the text is a button whose label is its highlighted, escaped text
+    in_text = {b.key: b for b in at.button if b.key and b.key.startswith("article_claim_at_")}
+    assert set(in_text) == {f"article_claim_at_{c.id}" for c in claims}
+    third = in_text[f"article_claim_at_{claims[2].id}"]
+    assert third.label.startswith(":") and "-badge[3]" in third.label
+    assert " ".join(claims[2].text.split())[:30] in unescape_md(third.label)
+    assert "**" in in_text[f"article_claim_at_{claims[0].id}"].label  # the chosen one, bold
+    ok(third.click().run())
     assert at.selectbox(key="article_claim").value == claims[2].id
     assert at.query_params["claim"] in (str(claims[2].id), [str(claims[2].id)])
 
