@@ -15,6 +15,10 @@ began (the quiet window is not counted). Next to it, the server time of the same
 (``Workbench.search`` and ``Workbench.compare`` on the same queries and claims, in-process,
 after the browser runs) says how much of a round trip is the server's work.
 
+``--against DIR`` serves a second checkout (e.g. ``main``) at the same time on the same data
+directory and alternates the runs between the two (A, B, B, A, …), so both medians see the same
+load; ``--app-root DIR`` serves another checkout alone.
+
 ``python -m bench --only browser`` or ``python -m bench.browser_bench [--runs N] [--data DIR]``.
 Skips when chromium or playwright is absent.
 """
@@ -190,14 +194,24 @@ def one_run(browser: Any, url: str, query: str) -> dict[str, Any]:
         ctx.close()
 
 
-def browser_runs(url: str, runs: int) -> list[dict[str, Any]]:
+def browser_runs(urls: list[str], runs: int) -> list[list[dict[str, Any]]]:
+    """``runs`` fresh contexts per server, after one warm-up each; with two servers the order
+    alternates (A B, B A, …) so neither always runs first under a changing load."""
     from playwright.sync_api import sync_playwright
 
+    out: list[list[dict[str, Any]]] = [[] for _ in urls]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROME_ARGS)
         try:
-            one_run(browser, url, QUERIES[0])  # warm-up: server caches, chromium's own start
-            return [one_run(browser, url, QUERIES[n % len(QUERIES)]) for n in range(runs)]
+            for url in urls:  # warm-up: server caches, chromium's own start
+                one_run(browser, url, QUERIES[0])
+            for n in range(runs):
+                order = list(range(len(urls)))
+                if n % 2:
+                    order.reverse()
+                for i in order:
+                    out[i].append(one_run(browser, urls[i], QUERIES[n % len(QUERIES)]))
+            return out
         finally:
             browser.close()
 
@@ -226,7 +240,11 @@ def server_times(data: Path, results: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def run(
-    quick: bool = False, runs: int = 5, data: Path | None = None, app_root: Path | None = None
+    quick: bool = False,
+    runs: int = 5,
+    data: Path | None = None,
+    app_root: Path | None = None,
+    against: Path | None = None,
 ) -> dict[str, Any]:
     chromium_path()
     try:
@@ -251,16 +269,26 @@ def run(
         out["articles"], out["claims"] = stats["articles"], stats["claims"]
         out["load_avg_start"] = round(os.getloadavg()[0], 2)
         out["app_root"] = str(app_root or ROOT)
-        with serve(data, app_root=app_root) as url:
-            results = browser_runs(url, runs)
+        with contextlib.ExitStack() as stack:
+            urls = [stack.enter_context(serve(data, app_root=app_root))]
+            if against is not None:
+                urls.append(stack.enter_context(serve(data, app_root=against)))
+            results, *other = browser_runs(urls, runs)
         out["load_avg_end"] = round(os.getloadavg()[0], 2)
         out["raw"] = results
-        out["median_s"] = {k: statistics.median(r[k] for r in results) for k in TARGETS_S}
+        out["median_s"] = medians(results)
+        if other:
+            out["against"] = {"app_root": str(against), "raw": other[0],
+                              "median_s": medians(other[0])}  # fmt: skip
         out["server_ms"] = server_times(data, results)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def medians(results: list[dict[str, Any]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in results) for k in TARGETS_S}
 
 
 def table(r: dict[str, Any]) -> list[str]:
@@ -278,9 +306,20 @@ def table(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def against_table(r: dict[str, Any]) -> list[str]:
+    """Both checkouts of an ``--against`` run side by side (same runs, same load)."""
+    b = r["against"]
+    lines = [f"| page | {b['app_root']} | {r['app_root']} | target |", "|---|---|---|---|"]
+    for key, target in TARGETS_S.items():
+        lines.append(f"| {LABELS[key]} | {b['median_s'][key]:.2f} s | "
+                     f"{r['median_s'][key]:.2f} s | ≤ {target:.1f} s |")  # fmt: skip
+    return lines
+
+
 def summary(r: dict[str, Any]) -> list[str]:
     return [
         *table(r),
+        *(["", *against_table(r)] if "against" in r else []),
         f"load average {r['load_avg_start']} at start, {r['load_avg_end']} at end",
     ]
 
@@ -293,9 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, help="reuse (or build once into) this data directory")
     ap.add_argument("--app-root", type=Path,
                     help="serve the app of another checkout (e.g. main) for a before/after")  # fmt: skip
+    ap.add_argument("--against", type=Path,
+                    help="also serve this checkout and alternate the runs between the two")  # fmt: skip
     a = ap.parse_args(argv)
     try:
-        result = run(runs=a.runs, data=a.data, app_root=a.app_root)
+        result = run(runs=a.runs, data=a.data, app_root=a.app_root, against=a.against)
     except Skip as exc:
         print(f"browser: skipped — {exc}")
         return 0

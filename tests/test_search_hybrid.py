@@ -205,3 +205,31 @@ def test_checkthat_dev_hybrid_map5(
         *(base / f for f in files), hybrid_ranker(Embedder(), cache, context="title")
     )
     assert result["map@5"] >= floor, result
+
+
+def test_a_candidates_score_does_not_depend_on_the_other_candidates() -> None:
+    """What a filter does to the fusion: it keeps a subset of the candidates. A near-paraphrase
+    with a conflicting figure that ranks below the first RESCORE_DEPTH of the whole store must
+    get the same score when a filter (e.g. its source type) lifts it to the top: the search
+    checks every candidate above the gate for key-term conflicts, not only the top ones."""
+    import numpy as np
+
+    from workbench.retrieval.fusion import RESCORE_DEPTH, score_candidates
+
+    query = "A bus crash in Kenya left 12 people killed and dozens injured"
+    agree = "A bus crash in Kenya left 12 people killed and dozens injured, police said"
+    conflict = "A bus crash in Kenya left 5 people killed and dozens injured"
+    n = RESCORE_DEPTH + 5  # the conflicting claim ranks last among n + 1
+    texts = [agree] * n + [conflict]
+    cos = np.array([0.97] * n + [0.93])
+    bm25 = np.array([9.0] * n + [7.0])
+    whole, pen = score_candidates(query, texts, cos, bm25, bm25_max=9.0, rescore_depth=None)
+    alone, pen_alone = score_candidates(
+        query, texts[-1:], cos[-1:], bm25[-1:], bm25_max=9.0, rescore_depth=None
+    )
+    assert pen[-1] > 0 and pen_alone[0] == pen[-1]
+    assert alone[0] == pytest.approx(whole[-1], abs=1e-12)
+    # with the old top-RESCORE_DEPTH-only check the two differed
+    old_whole, _ = score_candidates(query, texts, cos, bm25, bm25_max=9.0)
+    old_alone, _ = score_candidates(query, texts[-1:], cos[-1:], bm25[-1:], bm25_max=9.0)
+    assert old_whole[-1] != pytest.approx(old_alone[0], abs=1e-6)

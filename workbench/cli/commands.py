@@ -278,6 +278,10 @@ def serve(
         "false",
         "--client.toolbarMode",
         "viewer",
+        # no full gc.collect after every script run: 0.3-0.7 s holding the GIL with the model
+        # loaded, which every page and lookup waited for (.streamlit/config.toml says more)
+        "--runner.postScriptGC",
+        "false",
         "--server.maxUploadSize",
         str(int(current.max_upload_mb)),
     ]

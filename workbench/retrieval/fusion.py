@@ -111,11 +111,14 @@ def score_candidates(
     bm25_weight: float = BM25_WEIGHT,
     penalty_weight: float = LAMBDA,
     bm25_max: float | None = None,
+    rescore_depth: int | None = RESCORE_DEPTH,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(final scores in [0, 1], key-term penalties) of candidates with aligned ``texts``,
     ``cosine`` and raw ``bm25`` scores: fused by ``fusion`` (``score``: :func:`fuse`,
     ``rrf``: :func:`fuse_rrf`, ``dense``: the cosine alone), then :func:`rescore`d.
-    ``bm25_max``: the query's best BM25 over the unfiltered store (see :func:`fuse`)."""
+    ``bm25_max``: the query's best BM25 over the unfiltered store (see :func:`fuse`).
+    ``rescore_depth=None`` checks every candidate above the gate, so a candidate's score
+    depends only on the query and itself, never on which other candidates a filter kept."""
     if fusion == "score":
         fused = fuse(cosine, bm25, bm25_weight, best=bm25_max)
     elif fusion == "rrf":
@@ -124,5 +127,6 @@ def score_candidates(
         fused = np.clip(cosine, 0.0, 1.0)
     else:
         raise InvalidOption(f"unknown fusion {fusion!r}; use one of {', '.join(FUSIONS)}")
-    final, penalties = rescore(query, texts, fused, cosine, weight=penalty_weight)
+    depth = len(texts) if rescore_depth is None else rescore_depth
+    final, penalties = rescore(query, texts, fused, cosine, depth=depth, weight=penalty_weight)
     return np.clip(final, 0.0, 1.0), penalties

@@ -230,9 +230,12 @@ def _hybrid_rank(
     cos = np.array([cosine.get(c, 0.0) for c in ids], dtype=np.float64)
     lex = np.array([bm25.get(c, 0.0) for c in ids], dtype=np.float64)
     texts = [rows[c].claim.text for c in ids]
+    # every candidate above the gate is checked for key-term conflicts, not only the top
+    # RESCORE_DEPTH: a filter that lifts a claim into the top would otherwise penalise it
     final, penalties = score_candidates(
-        query, texts, cos, lex, "dense" if mode == "dense" else "score", bm25_max=bm25_max
-    )
+        query, texts, cos, lex, "dense" if mode == "dense" else "score",
+        bm25_max=bm25_max, rescore_depth=None,
+    )  # fmt: skip
     order = np.lexsort((np.asarray(ids), -final))
     out = [
         Scored(ids[i], float(cos[i]), float(lex[i]), float(penalties[i]), float(final[i]))

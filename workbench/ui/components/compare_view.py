@@ -53,6 +53,22 @@ def article_rows(report: Any) -> list[dict[str, Any]]:
     ]
 
 
+CARRIER_COLUMNS = ("publisher", "published", "wording", "attribution chain", "tier",
+                   "agreement", "reason", "claim")  # fmt: skip
+
+
+def carriers_markdown(report: Any) -> str:
+    """The articles carrying the claim as one Markdown table, every cell escaped: a data grid
+    loads ~1.7 MB of browser code on first use (half of Compare's time), so the grid is drawn
+    only on request. Cells are flattened to one line; ``|`` is escaped like all punctuation."""
+    head = "| " + " | ".join(CARRIER_COLUMNS) + " |\n|" + "---|" * len(CARRIER_COLUMNS)
+    lines = [
+        "| " + " | ".join(escape_md(str(row[c])) or "—" for c in CARRIER_COLUMNS) + " |"
+        for row in article_rows(report)
+    ]
+    return "\n".join([head, *lines])
+
+
 def other_account_rows(report: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -128,9 +144,9 @@ def story_graph(data: str, claim_ids: tuple[int, ...], n_claims: int) -> Any:
     return common.workbench().citations(claim_ids=claim_ids)
 
 
-def citation_picture(wb: Workbench, report: Any) -> None:
+def citation_picture(wb: Workbench, report: Any, n_claims: int) -> None:
     ids = tuple(sorted(report.claim_ids))
-    g = story_graph(str(wb.data_dir), ids, int(wb.stats()["claims"]))
+    g = story_graph(str(wb.data_dir), ids, n_claims)
     if not g.edges:
         st.caption("No version names a source: nothing cites anything here.")
         return
@@ -152,8 +168,9 @@ def citation_picture(wb: Workbench, report: Any) -> None:
 
 def render(wb: Workbench, claim_id: int) -> None:
     """Sources, articles, competing accounts, discrepancies, timeline and citation graph."""
+    n_claims = int(wb.stats()["claims"])
     try:
-        report = comparison(str(wb.data_dir), claim_id, int(wb.stats()["claims"]))
+        report = comparison(str(wb.data_dir), claim_id, n_claims)
     except WorkbenchError as exc:
         st.error(f"Could not compare this claim: {escape_md(str(exc))}")
         return
@@ -171,16 +188,22 @@ def render(wb: Workbench, claim_id: int) -> None:
             f"({escape_md(TIER_LABEL.get(e.tier, e.tier))})"
         )
     st.subheader("Who carries it", anchor=False)
-    st.dataframe(
-        article_rows(report),
-        hide_index=True,
-        key="compare_articles",
-        column_config={
-            "wording": st.column_config.TextColumn("wording", width="large"),
-            "attribution chain": st.column_config.TextColumn("attribution chain", width="medium"),
-            "claim": st.column_config.NumberColumn("claim", format="%d"),
-        },
-    )
+    if st.toggle("Sortable table", key="compare_grid_open",
+                 help="The same rows in a grid you can sort, with languages and counts"):  # fmt: skip
+        st.dataframe(
+            article_rows(report),
+            hide_index=True,
+            key="compare_articles",
+            column_config={
+                "wording": st.column_config.TextColumn("wording", width="large"),
+                "attribution chain": st.column_config.TextColumn(
+                    "attribution chain", width="medium"
+                ),
+                "claim": st.column_config.NumberColumn("claim", format="%d"),
+            },
+        )
+    else:
+        st.markdown(carriers_markdown(report))
     others = other_account_rows(report)
     # a second grid costs ~0.5 s of browser time: the other accounts open on request
     if others and st.toggle(
@@ -232,7 +255,7 @@ def render(wb: Workbench, claim_id: int) -> None:
             + ", ".join(escape_md(f"{r.publisher} (claim {r.account.claim_id})") for r in undated)
         )
     st.subheader("Citation graph", anchor=False)
-    citation_picture(wb, report)
+    citation_picture(wb, report, n_claims)
 
 
 TIER_LABEL = {"focus": "the claim", "same": "same statement", "event": "same event"}

@@ -11,7 +11,7 @@ from workbench.text.language import is_rtl
 from workbench.ui import common
 from workbench.ui.components import display
 from workbench.ui.components.notes_panel import lazy_note_editor
-from workbench.ui.components.safe_md import RTL_KEY, Span, escape_md, highlight
+from workbench.ui.components.safe_md import RTL_CSS, RTL_KEY, Span, escape_md, highlight
 
 
 def _claim_param() -> int | None:
@@ -132,10 +132,42 @@ def claim_details(
     similar_claims(wb, claim.id)
 
 
-def _from_pills() -> None:
-    picked = st.session_state.get("article_pills")
-    if picked is not None:
-        st.session_state["article_claim"] = picked
+def _pick(claim_id: int) -> None:
+    st.session_state["article_claim"] = claim_id
+
+
+# A constant style sheet: the claim buttons read as text (left-aligned, like the stretches
+# between them) instead of centred button labels. No article text is part of it.
+CLAIM_TEXT_CSS = (
+    '<style>[class*="st-key-article_claim_at_"] button{justify-content:flex-start;'
+    "text-align:left;padding:0}"
+    '[class*="st-key-article_claim_at_"] button p{text-align:left}</style>'
+)
+
+
+def clickable_text(text: str, claims: list[Claim], spans: list[Span]) -> None:
+    """The article with every claim highlighted as a tertiary button that selects it: the
+    stretches between claims are escaped Markdown, and a claim's button label is the same
+    escaped, coloured Markdown :func:`highlight` draws (a Markdown link would open a new tab,
+    and an HTML anchor would need unsafe HTML)."""
+    st.html(CLAIM_TEXT_CSS)
+    pos = 0
+    for claim, span in sorted(zip(claims, spans, strict=True), key=lambda cs: cs[1].start):
+        if span.start < pos or span.end <= span.start:
+            continue
+        if text[pos : span.start].strip():
+            st.markdown(highlight(text[pos : span.start], []))
+        flat = " ".join(text[span.start : span.end].split())
+        st.button(
+            highlight(flat, [Span(0, len(flat), span.colour, span.label, span.bold)]),
+            key=f"article_claim_at_{claim.id}",
+            type="tertiary",
+            on_click=_pick,
+            args=(claim.id,),
+        )
+        pos = span.end
+    if text[pos:].strip():
+        st.markdown(highlight(text[pos:], []))
 
 
 def main() -> None:
@@ -178,20 +210,15 @@ def main() -> None:
         if article.title and not article.text.lstrip().startswith(article.title.strip()):
             st.subheader(escape_md(article.title), anchor=False)  # once: not when text has it
         if claims:
-            st.session_state["article_pills"] = chosen
-            st.pills(
-                "Claims in the text (click a number to select that claim)",
-                list(by_id),
-                key="article_pills",
-                format_func=lambda i: str(by_id[i].index + 1),
-                on_change=_from_pills,
-            )
+            st.caption("Click a highlighted claim to select it.")
         rtl = is_rtl(article.language, article.text[:500])
+        if rtl:
+            st.html(RTL_CSS)  # constant style sheet, only for a right-to-left article
         with (
             st.container(border=True, key="article_text"),
             st.container(key=f"{RTL_KEY}article" if rtl else None),
         ):
-            st.markdown(highlight(article.text, spans))
+            clickable_text(article.text, claims, spans)
     with right:
         if not claims:
             st.info("No claims were found in this article.")

@@ -3,7 +3,10 @@
 Speed (issue 17): the query box and the results are one ``st.fragment``, so a lookup reruns
 only them (not the sidebar, the filters or the chips); filter widgets are drawn only while the
 filter panel is open (active filters always show as chips); a card's note editor is created
-only when its *Note* button opened it; long result lists are paged.
+only when its *Note* button opened it; long result lists are paged. The empty page uses only a
+text box, buttons and Markdown: the browser fetches each other element kind's code on first use
+(a toggle's or ``st.html``'s cost ~0.2 s of a fresh first page on this machine), so the
+right-to-left style sheet is drawn only for data with right-to-left claims.
 """
 
 from __future__ import annotations
@@ -16,15 +19,16 @@ import streamlit as st
 
 from workbench.api import Workbench
 from workbench.records import SOURCE_TYPES, SearchHit
-from workbench.text.language import is_rtl
+from workbench.text.language import RTL_LANGUAGES, is_rtl
 from workbench.ui import common
 from workbench.ui.components import display, lookup_filters
 from workbench.ui.components.notes_panel import note_editor
-from workbench.ui.components.safe_md import RTL_KEY, escape_md
+from workbench.ui.components.safe_md import RTL_CSS, RTL_KEY, escape_md
 
 ANY = lookup_filters.ANY
 PAGE_SIZE = 10
 NOTE_OPEN = "lookup_note_open"
+FILTERS_OPEN = "lookup_filters_open"
 
 
 def _date(raw: str) -> dt.date:
@@ -59,14 +63,20 @@ def filters_sidebar(wb: Workbench, gen: common.Generation) -> dict[str, Any]:
         if ss[key] != empty and ss[key] not in allowed:
             ss[key] = empty
     # labels for every article only when they are shown (the panel, or an excluded article)
-    need_labels = ss.get("lookup_filters_open") or ss["lookup_exclude"]
+    need_labels = ss.get(FILTERS_OPEN) or ss["lookup_exclude"]
     labels = lookup_filters.distinct_labels(arts) if need_labels else {}
     with st.sidebar:
         active = lookup_filters.active(ss, default_k)
-        opened = st.toggle(
-            f"Filters ({len(active)} active)" if active else "Filters",
-            key="lookup_filters_open",
+        opened = bool(ss.get(FILTERS_OPEN))
+        # a button, not a toggle: the first page then loads no checkbox code (see module doc)
+        st.button(
+            ("Hide filters" if opened else "Filters")
+            + (f" ({len(active)} active)" if active else ""),
+            key="lookup_filters_btn",
+            icon=":material/filter_list:",
+            type="tertiary",
             help="Outlet, source type, dates, minimum score, language, one article to leave out.",
+            on_click=_toggle_filters,
         )
         if opened:
             st.slider("Results", 1, 50, key="lookup_k")
@@ -124,6 +134,10 @@ def filters_sidebar(wb: Workbench, gen: common.Generation) -> dict[str, Any]:
         "language": None if lang == ANY else lang,
         "_exclude_label": labels.get(exclude, "") if exclude else "",
     }
+
+
+def _toggle_filters() -> None:
+    st.session_state[FILTERS_OPEN] = not st.session_state.get(FILTERS_OPEN)
 
 
 def show_hit(n: int, hit: SearchHit, verdict: str | None = None) -> None:
@@ -301,6 +315,8 @@ def main() -> None:
         )
         st.page_link(common.INGEST, label="Go to Ingest", icon=":material/upload_file:")
         return
+    if RTL_LANGUAGES.intersection(common.outlet_lists(str(wb.data_dir), gen)[2]):
+        st.html(RTL_CSS)  # constant style sheet, only where right-to-left claims can show
     lookup_filters.chips(filters, wb.settings.search_k)
     results(filters, gen)
 
