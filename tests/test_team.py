@@ -27,6 +27,8 @@ ROLES = {"root": "admin", "ana": "checker", "ben": "checker", "vic": "viewer", "
 
 
 def _open(data: Path, **kw) -> Workbench:
+    """Signed in as nobody (the PostgreSQL pass's own admin token is not used here)."""
+    kw.setdefault("token", "")
     return Workbench.open(data, model=FAKE_MODEL, attribution=False, auth="on", **kw)
 
 
@@ -275,11 +277,15 @@ def test_cli_users_review_and_audit(team: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_team_mode_is_on_with_postgresql_or_auth_on_and_off_by_default() -> None:
     from workbench.auth.acting import team_mode
+    from workbench.errors import InvalidOption
     from workbench.settings import Settings
 
     assert not team_mode(Settings.from_env({}))  # the embedded default: no sign-in
     assert team_mode(Settings.from_env({"WORKBENCH_DATABASE_URL": "postgresql://x@/db"}))
     assert team_mode(Settings.from_env({"WORKBENCH_AUTH": "on"}))
+    with pytest.raises(InvalidOption, match="sign-in is always on") as exc:  # never without it
+        Settings.from_env({"WORKBENCH_DATABASE_URL": "postgresql://x@/db", "WORKBENCH_AUTH": "off"})
+    assert "WORKBENCH_AUTH" in str(exc.value) and "WORKBENCH_DATABASE_URL" in str(exc.value)
     settings = Settings.from_env({"WORKBENCH_TOKEN": "secret-token"})
     assert settings.to_dict()["token"] == "***"  # a secret is never printed
 

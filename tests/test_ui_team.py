@@ -27,7 +27,9 @@ def team_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data = tmp_path_factory.mktemp("team-ui") / "data"
     # module-scoped: set up before the per-test fixture puts PostgreSQL in the environment
     extra = {"database_url": PG_URL, "database_schema": f"ui_team_{os.getpid()}"} if PG_URL else {}
-    with Workbench.open(data, model=FAKE_MODEL, attribution=False, auth="on", **extra) as wb:
+    with Workbench.open(
+        data, model=FAKE_MODEL, attribution=False, auth="on", token="", **extra
+    ) as wb:
         for name, role in ROLES.items():
             if wb.store.user_by_name(name) is None:
                 wb.users.add(name, role, PASSWORDS[name], actor="bootstrap")
@@ -48,6 +50,7 @@ def env(team_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WORKBENCH_MODEL", FAKE_MODEL)
     monkeypatch.setenv("WORKBENCH_ATTRIBUTION", "0")
     monkeypatch.delenv("WORKBENCH_REVIEWER", raising=False)
+    monkeypatch.delenv("WORKBENCH_TOKEN", raising=False)  # this module's users sign in
     common.reload_workbench()
     return team_data
 

@@ -24,10 +24,9 @@ if TYPE_CHECKING:
 
 
 def team_mode(settings: Settings) -> bool:
-    """``auth=on``, or ``auth=auto`` (the default) with a PostgreSQL store."""
-    if settings.auth == "auto":
-        return bool(settings.database_url.strip())
-    return settings.auth == "on"
+    """``auth=on``, or any PostgreSQL store (``Settings`` refuses ``auth=off`` with one; a
+    ``database_url`` set on the object afterwards still turns sign-in on)."""
+    return settings.auth == "on" or bool(settings.database_url.strip())
 
 
 class Acting:
@@ -40,7 +39,7 @@ class Acting:
 
     @property
     def team_mode(self) -> bool:
-        """Sign-in and roles are on: ``auth=on``, or ``auto`` with a PostgreSQL store."""
+        """Sign-in and roles are on: ``auth=on``, or a PostgreSQL store (always)."""
         return team_mode(self.settings)
 
     @property
