@@ -241,13 +241,12 @@ def _pg_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str | None]:
     _pg_drop(schema)
 
 
-def act_as(wb: Any, name: str, role: str = "checker") -> Any:
-    """PostgreSQL pass: ``wb`` acts as user ``name`` (created in its schema when missing), so a
-    note's reviewer is who is signed in, as team mode requires; a typed reviewer name is then
-    ignored. On SQLite (the embedded default, where the typed name is the reviewer) a no-op.
-    Returns ``wb``."""
+def user_env(wb: Any, name: str, role: str = "checker") -> dict[str, str]:
+    """PostgreSQL pass: ``WORKBENCH_USER`` + ``WORKBENCH_TOKEN`` of user ``name`` in ``wb``'s
+    schema (created when missing), for a CLI run or subprocess that acts as them. On SQLite
+    nothing: there the typed reviewer name is the reviewer."""
     if not PG_URL or getattr(wb.store, "backend", "sqlite") != "postgresql":
-        return wb
+        return {}
     from workbench.auth.secrets import new_token, token_hash
     from workbench.auth.service import now_iso
 
@@ -257,5 +256,25 @@ def act_as(wb: Any, name: str, role: str = "checker") -> Any:
         uid = found[0].id if found else wb.store.insert_user(name, role, "!", now_iso())
         wb.store.insert_session(token_hash(token), uid, "token", "", now_iso(),
                                 "9999-12-31T00:00:00Z")  # fmt: skip
-    wb.act_with_token(token)
-    return wb
+    return {"WORKBENCH_USER": name, "WORKBENCH_TOKEN": token}
+
+
+def act_as(wb: Any, name: str, role: str = "checker") -> str:
+    """PostgreSQL pass: ``wb`` acts as user ``name`` (created in its schema when missing), so a
+    note's reviewer is who is signed in, as team mode requires, and a typed reviewer name is
+    ignored. On SQLite (the embedded default, where the typed name is the reviewer) nothing
+    changes. Returns ``name``, to be passed as the typed reviewer:
+    ``notes.add(claim, "false", reviewer=act_as(wb, "Ana"))`` holds on both backends."""
+    if env := user_env(wb, name, role):
+        wb.act_with_token(env["WORKBENCH_TOKEN"])
+    return name
+
+
+def signed_in(at: Any) -> Any:
+    """PostgreSQL pass: an AppTest whose browser session is signed in as the schema's admin
+    (``PG_USER``; the app's sign-in gate is always there with PostgreSQL). Returns ``at``."""
+    if PG_URL:
+        from workbench.ui.components.signin import TOKEN_KEY
+
+        at.session_state[TOKEN_KEY] = PG_TOKEN
+    return at
