@@ -115,6 +115,21 @@ def test_admin_page_only_for_admins_shows_users_and_audit(env: Path) -> None:
         viewer.switch_page(common.ADMIN)  # not even in a non-admin's navigation
 
 
+def test_each_browser_session_has_its_own_connection_and_shares_the_model(env: Path) -> None:
+    """Team mode: every session's view has its own store connection and signed-in user; the
+    model and index are the process's one copy; a signed-out session's view acts as nobody."""
+    ana, ben = _sign_in(_app(), "ana"), _sign_in(_app(), "ben")
+    a, b = ana.session_state[common.VIEW_KEY], ben.session_state[common.VIEW_KEY]
+    assert a is not b and a.store is not b.store and a.store.conn is not b.store.conn
+    assert a.base is b.base and a.embedder is b.embedder and a.index is b.index
+    assert (a.actor.name, b.actor.name) == ("ana", "ben")
+    ana.run()
+    assert ana.session_state[common.VIEW_KEY] is a  # kept across reruns
+    ben.button(key="sign_out").click()
+    ben.run()
+    assert _is_gate(ben) and b.actor is None and a.actor.name == "ana"
+
+
 def test_two_sessions_two_users_conflicting_saves_lose_nothing(env: Path) -> None:
     ana, ben = _sign_in(_app(), "ana"), _sign_in(_app(), "ben")
     for at in (ana, ben):
@@ -188,3 +203,28 @@ def test_single_sign_on_button_only_when_configured(env: Path) -> None:
                            "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}  # fmt: skip
     sso.run()
     assert _is_gate(sso) and label in [b.label for b in sso.button]
+
+
+def test_session_views_are_bounded_and_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most MAX_VIEWS views stay open (least recently used close first), and a closed one
+    is dropped when the next opens."""
+
+    class View:
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    monkeypatch.setattr(common, "MAX_VIEWS", 2)
+    views = common.SessionViews()
+    first, second, third = View(), View(), View()
+    views.add("s1", first)
+    views.add("s2", second)
+    views.touch(first)  # used since: second is now the least recently used
+    views.add("s3", third)
+    assert (first.closed, second.closed, third.closed) == (False, True, False)
+    third.close()
+    views.add("s4", View())
+    assert len(views) == 2
+    views.close_all()
+    assert first.closed and len(views) == 0

@@ -16,12 +16,12 @@ import streamlit as st
 from workbench.errors import TooManyAttempts, WorkbenchError
 from workbench.ui import common
 
-TOKEN_KEY = "wb_session_token"
+TOKEN_KEY = common.TOKEN_KEY
 
 
 def _users() -> Any:
-    """User service whose writes take the process's write lock: they run on the connection
-    the sessions share and must not interleave with another session's transaction."""
+    """User service on this browser session's own store connection (its view); its writes
+    take the process's write lock like every other write from the app."""
     from workbench.auth.service import Users
 
     wb = common.workbench()
