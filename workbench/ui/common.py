@@ -82,11 +82,11 @@ class SessionViews:
     def __len__(self) -> int:
         return len(self._open)
 
-    def close_all(self) -> None:
+    def discard(self, view: Workbench) -> None:
+        """Close ``view`` (its session is replacing it)."""
         with self._lock:
-            for _, _, view in self._open.values():
-                view.close()
-            self._open.clear()
+            self._open.pop(id(view), None)
+        view.close()
 
     def _prune(self) -> None:
         from streamlit.runtime import Runtime
@@ -119,6 +119,8 @@ def workbench() -> Workbench:
     view = ss.get(VIEW_KEY)
     views = _views(data_dir())
     if view is None or view.closed or view.base is not base:
+        if view is not None:  # a reload replaced the process's workbench: this one is stale
+            views.discard(view)
         view = base.session()
         ss[VIEW_KEY] = view
         views.add(_session_id(), view)
@@ -144,9 +146,8 @@ def write_lock() -> Iterator[None]:
 
 
 def reload_workbench() -> None:
-    """Drop the cached Workbench (and close the session views of it) so the next run reopens
-    (and repairs) the data directory."""
-    _views(data_dir()).close_all()
+    """Drop the cached Workbench so the next run reopens (and repairs) the data directory; each
+    session replaces its view of the old one on its next run."""
     _open.clear()
     st.cache_data.clear()
 
