@@ -42,7 +42,6 @@ def sidebar_status(slot: st.delta_generator.DeltaGenerator) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Claim workbench", page_icon="🔎", layout="wide")
-    user = signin.gate()  # team mode: stops here with a sign-in form until signed in
     pages = [
         st.Page(HERE / common.LOOKUP, title="Lookup", icon=":material/search:", default=True),
         st.Page(
@@ -65,6 +64,9 @@ def main() -> None:
         ),
         st.Page(HERE / common.NOTES, title="Notes", icon=":material/edit_note:", url_path="notes"),
     ]
+    # team mode: stops here with a sign-in form until signed in (the pages are registered
+    # first, so a link to one, e.g. /article?claim=…, opens it once signed in)
+    user = signin.gate(pages)
     if user is not None and user.role == "admin":
         pages.append(
             st.Page(
