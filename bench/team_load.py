@@ -3,10 +3,12 @@
 ``python -m bench.team_load [--users 10] [--rounds 8] [--url postgresql://…]``
 
 Each app process opens the workbench once (as ``workbench serve`` does) and serves half of the
-users from threads; every user signs in with a password, then repeats lookup (a claim's words
-as the query), compare (that claim) and note save (create or update the claim's note, under
-the process's write lock and as the user, as the app's note editor does; a version conflict
-is re-read and saved again, as a user would). Latency per action: p50/p95 in seconds; errors
+users from threads, each on its own session view (``Workbench.session()``: its own database
+connection and signed-in user, the process's model and index, as the app gives every browser
+session); every user signs in with a password, then repeats lookup (a claim's words as the
+query), compare (that claim) and note save (create or update the claim's note, under the
+process's write lock, as the app's note editor does; a version conflict is re-read and saved
+again, as a user would). Latency per action: p50/p95 in seconds; errors
 (anything but a resolved conflict) must be 0. Without ``--url`` a private PostgreSQL 15 is
 started with ``scripts/pg-private.sh``. Data: the seed plus the Afghanistan/Pakistan slice of
 the current-events set when ../shared/data is present.
@@ -62,21 +64,20 @@ def prepare(
     return ids, time.perf_counter() - t0
 
 
-def _user(wb: Any, lock: threading.Lock, name: str, password: str, claims: list[int],
+def _user(base: Any, lock: threading.Lock, name: str, password: str, claims: list[int],
           rounds: int, seed: int, out: dict[str, list[float]], errors: list[str],
           conflicts: list[int]) -> None:  # fmt: skip
     from workbench.errors import ConflictError
 
     rng = random.Random(seed)
+    wb = base.session()  # this user's browser session: own connection, shared model + index
     try:
         t = time.perf_counter()
-        from workbench.auth.service import Users
-
-        users = Users(wb.store, wb.settings.session_hours, lock=lock)  # as the app's sign-in
-        token = users.sign_in(name, password, client=f"bench-{name}").token
+        wb.sign_in(name, password, client=f"bench-{name}")  # the password check takes no lock
         out["sign_in"].append(time.perf_counter() - t)
     except Exception as exc:  # counted, never raised: the benchmark reports errors
         errors.append(f"{name} sign_in: {exc}")
+        wb.close()
         return
     for _ in range(rounds):
         claim = rng.choice(claims)
@@ -91,7 +92,7 @@ def _user(wb: Any, lock: threading.Lock, name: str, password: str, claims: list[
             t = time.perf_counter()
             for _attempt in range(5):
                 try:
-                    with lock, wb.acting(token):
+                    with lock:  # the app's write lock (ui/common.write_lock)
                         note = wb.notes.live_for(claim, "claim")
                         if note is None:
                             wb.notes.add(claim, "mixed", rationale=f"{name} looked")
@@ -104,6 +105,7 @@ def _user(wb: Any, lock: threading.Lock, name: str, password: str, claims: list[
             out["note_save"].append(time.perf_counter() - t)
         except Exception as exc:
             errors.append(f"{name} claim {claim}: {type(exc).__name__}: {exc}")
+    wb.close()
 
 
 def app_process(url: str, schema: str, data: str, users: list[int], claims: list[int],
@@ -111,7 +113,7 @@ def app_process(url: str, schema: str, data: str, users: list[int], claims: list
     """One app process: open the workbench once, warm it, serve its users from threads."""
     from workbench.api import Workbench
 
-    wb = Workbench.open(**_settings(url, schema, Path(data)))
+    wb = Workbench.open(token="", **_settings(url, schema, Path(data)))  # acts as nobody
     wb.embedder.encode_query("warm up")
     _ = wb.index
     out: dict[str, list[float]] = {a: [] for a in ACTIONS}

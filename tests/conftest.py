@@ -7,10 +7,12 @@ index kinds, ingest bookkeeping) use ``FAKE_MODEL``: the deterministic hashed-wo
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,7 +54,8 @@ def _pg_copy(src_schema: str, dst_schema: str) -> None:
 
 def backend_env() -> dict[str, str]:
     """The store settings of this test (PostgreSQL pass), for a subprocess given a bare env."""
-    keys = ("WORKBENCH_DATABASE_URL", "WORKBENCH_DATABASE_SCHEMA", "WORKBENCH_AUTH")
+    keys = ("WORKBENCH_DATABASE_URL", "WORKBENCH_DATABASE_SCHEMA", "WORKBENCH_AUTH",
+            "WORKBENCH_USER", "WORKBENCH_TOKEN")  # fmt: skip
     return {k: os.environ[k] for k in keys if k in os.environ}
 
 
@@ -89,7 +92,7 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if PG_URL:  # built once in its own schema; ``seeded`` copies it into each test's
         _pg_drop(SEEDED_SCHEMA)
         _pg_prepare(SEEDED_SCHEMA)
-        pg = {"database_url": PG_URL, "database_schema": SEEDED_SCHEMA, "auth": "off"}
+        pg = {"database_url": PG_URL, "database_schema": SEEDED_SCHEMA, **PG_SIGN_IN}
     with Workbench.open(data, **pg) as wb:
         report = wb.ingest([SEEDS])
         assert report.ingested == 1, report.to_dict()
@@ -163,14 +166,25 @@ PG_USER = "tester"
 # Fixed test token for the per-schema admin the PostgreSQL pass acts as (team mode is always
 # on there); only its hash is stored, as for any token.
 PG_TOKEN = "workbench-test-token-not-a-secret"
+PG_PASSWORD = "tester-pass-1"  # for tests that sign in through a form (the browser tests)
+PG_SIGN_IN = {"user": PG_USER, "token": PG_TOKEN}
 needs_sqlite = pytest.mark.skipif(bool(PG_URL), reason="about the SQLite file store")
 two_stores = pytest.mark.skipif(
     bool(PG_URL), reason="two data directories in one test share the test's one PostgreSQL schema"
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _pg_password_hash() -> str:
+    """One argon2 hash of :data:`PG_PASSWORD` for every schema (hashing is slow on purpose)."""
+    from workbench.auth.secrets import hash_password
+
+    return hash_password(PG_PASSWORD)
+
+
 def _pg_prepare(schema: str) -> None:
-    """Migrate ``schema`` and give it the admin the test acts as."""
+    """Migrate ``schema`` and give it the admin the test acts as (``PG_USER``, signed in with
+    ``PG_TOKEN``, or with ``PG_PASSWORD`` through a sign-in form)."""
     from workbench.auth.secrets import token_hash
     from workbench.auth.service import now_iso
     from workbench.store.postgres import PgStore
@@ -179,7 +193,7 @@ def _pg_prepare(schema: str) -> None:
     try:
         with store.transaction():
             if store.user_by_name(PG_USER) is None:
-                uid = store.insert_user(PG_USER, "admin", "!", now_iso())
+                uid = store.insert_user(PG_USER, "admin", _pg_password_hash(), now_iso())
                 store.insert_session(
                     token_hash(PG_TOKEN), uid, "token", "", now_iso(), "9999-12-31T00:00:00Z"
                 )
@@ -196,7 +210,7 @@ def module_store(schema: str) -> dict[str, str]:
     _pg_drop(schema)
     _pg_prepare(schema)
     _pg_copy(SEEDED_SCHEMA, schema)
-    return {"database_url": PG_URL, "database_schema": schema, "auth": "off"}
+    return {"database_url": PG_URL, "database_schema": schema, **PG_SIGN_IN}
 
 
 def _pg_drop(schema: str) -> None:
@@ -209,7 +223,8 @@ def _pg_drop(schema: str) -> None:
 @pytest.fixture(autouse=True)
 def _pg_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str | None]:
     """With WORKBENCH_TEST_DATABASE_URL set, every test runs against a fresh PostgreSQL schema
-    (its subprocesses too, through the environment), acting as an admin."""
+    (its subprocesses too, through the environment), signed in as that schema's admin: sign-in
+    is always on with PostgreSQL, so the storage pass runs as a named user (``PG_USER``)."""
     if not PG_URL:
         yield None
         return
@@ -219,8 +234,47 @@ def _pg_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[str | None]:
     _pg_prepare(schema)
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", PG_URL)
     monkeypatch.setenv("WORKBENCH_DATABASE_SCHEMA", schema)
-    # The storage pass: the same tests as on SQLite, so as the embedded default's local user
-    # (typed reviewer names); team-mode tests turn auth on themselves.
-    monkeypatch.setenv("WORKBENCH_AUTH", "off")
+    monkeypatch.delenv("WORKBENCH_AUTH", raising=False)  # auto: on with PostgreSQL
+    monkeypatch.setenv("WORKBENCH_USER", PG_USER)
+    monkeypatch.setenv("WORKBENCH_TOKEN", PG_TOKEN)
     yield schema
     _pg_drop(schema)
+
+
+def user_env(wb: Any, name: str, role: str = "checker") -> dict[str, str]:
+    """PostgreSQL pass: ``WORKBENCH_USER`` + ``WORKBENCH_TOKEN`` of user ``name`` in ``wb``'s
+    schema (created when missing), for a CLI run or subprocess that acts as them. On SQLite
+    nothing: there the typed reviewer name is the reviewer."""
+    if not PG_URL or getattr(wb.store, "backend", "sqlite") != "postgresql":
+        return {}
+    from workbench.auth.secrets import new_token, token_hash
+    from workbench.auth.service import now_iso
+
+    token = new_token()
+    with wb.store.transaction():
+        found = wb.store.user_by_name(name)
+        uid = found[0].id if found else wb.store.insert_user(name, role, "!", now_iso())
+        wb.store.insert_session(token_hash(token), uid, "token", "", now_iso(),
+                                "9999-12-31T00:00:00Z")  # fmt: skip
+    return {"WORKBENCH_USER": name, "WORKBENCH_TOKEN": token}
+
+
+def act_as(wb: Any, name: str, role: str = "checker") -> str:
+    """PostgreSQL pass: ``wb`` acts as user ``name`` (created in its schema when missing), so a
+    note's reviewer is who is signed in, as team mode requires, and a typed reviewer name is
+    ignored. On SQLite (the embedded default, where the typed name is the reviewer) nothing
+    changes. Returns ``name``, to be passed as the typed reviewer:
+    ``notes.add(claim, "false", reviewer=act_as(wb, "Ana"))`` holds on both backends."""
+    if env := user_env(wb, name, role):
+        wb.act_with_token(env["WORKBENCH_TOKEN"])
+    return name
+
+
+def signed_in(at: Any) -> Any:
+    """PostgreSQL pass: an AppTest whose browser session is signed in as the schema's admin
+    (``PG_USER``; the app's sign-in gate is always there with PostgreSQL). Returns ``at``."""
+    if PG_URL:
+        from workbench.ui.components.signin import TOKEN_KEY
+
+        at.session_state[TOKEN_KEY] = PG_TOKEN
+    return at

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import two_stores
+from tests.conftest import act_as, two_stores
 from tests.test_notes import NDTV_PREFIX, ndtv_claim, other_claim
 from workbench.errors import InputError
 from workbench.notes.claimreview import RATING_VALUES, missing_fields, rating
@@ -28,7 +28,7 @@ def noted(seeded):
     """The seeded workbench with a 'mostly false' note on the NDTV claim."""
     notes = Notes(seeded)
     cid = ndtv_claim(seeded)
-    note = notes.add(cid, "mostly false", rationale=EVIL, reviewer="Ana",
+    note = notes.add(cid, "mostly false", rationale=EVIL, reviewer=act_as(seeded, "Ana"),
                      evidence=["https://example.org/report", str(other_claim(seeded, cid))])  # fmt: skip
     return seeded, notes, note
 
@@ -77,9 +77,17 @@ def test_claimreview_fields(noted) -> None:
 
 def test_confirmed_attribution_wins_and_people_are_persons(noted) -> None:
     wb, notes, note = noted
-    notes.update(note.id, note.version, reviewer="Bob", source="Khawaja Asif", source_type="person")
+    notes.update(
+        note.id,
+        note.version,
+        reviewer=act_as(wb, "Bob"),
+        source="Khawaja Asif",
+        source_type="person",
+    )
     assert reviews(wb)[0]["itemReviewed"]["author"] == {"@type": "Person", "name": "Khawaja Asif"}
-    notes.update(note.id, note.version + 1, reviewer="Bob", source="NDTV", source_type="outlet")
+    notes.update(
+        note.id, note.version + 1, reviewer=act_as(wb, "Bob"), source="NDTV", source_type="outlet"
+    )
     assert reviews(wb)[0]["itemReviewed"]["author"] == {"@type": "Organization", "name": "NDTV"}
 
 
@@ -137,11 +145,11 @@ def test_rating_scale_and_validator() -> None:
 
 def test_unpublishable_verdicts(noted) -> None:
     wb, notes, note = noted
-    notes.update(note.id, note.version, reviewer="Ana", verdict="unverifiable")
+    notes.update(note.id, note.version, reviewer=act_as(wb, "Ana"), verdict="unverifiable")
     (doc,) = reviews(wb)
     assert doc["reviewRating"] == {"@type": "Rating", "alternateName": "Unverifiable"}
     assert missing_fields(doc)["required"] == []
-    notes.update(note.id, note.version + 1, reviewer="Ana", verdict="in progress")
+    notes.update(note.id, note.version + 1, reviewer=act_as(wb, "Ana"), verdict="in progress")
     assert reviews(wb) == []  # an unfinished review is not published
 
 
@@ -151,7 +159,7 @@ def test_unpublishable_verdicts(noted) -> None:
 def test_csv_reads_back_with_formulas_neutralized(noted) -> None:
     wb, notes, first = noted
     second = notes.add(
-        other_claim(wb, first.claim_id), "true", rationale="@SUM(1)", reviewer="-Bob"
+        other_claim(wb, first.claim_id), "true", rationale="@SUM(1)", reviewer=act_as(wb, "-Bob")
     )
     text = export(wb, "csv")
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -191,7 +199,7 @@ def test_markdown_report_escapes_untrusted_text(noted) -> None:
         evil_claim,
         "false",
         rationale="# Heading\n- item\n1. first\n<b>bold</b> `code` | pipe",
-        reviewer="Ana",
+        reviewer=act_as(wb, "Ana"),
     )
     report = export(wb, "md")
     for raw in ("<script>", "<img", "<b>", "](javascript:", "](http://evil", "**talks**"):
@@ -257,10 +265,12 @@ def second(seeded_dir: Path, tmp_path: Path):
 @two_stores
 def test_json_round_trip_between_workbenches(noted, second) -> None:
     wb, notes, note = noted
-    notes.update(note.id, 1, reviewer="Bob", verdict="false", source="NDTV", source_type="outlet",
+    notes.update(note.id, 1, reviewer=act_as(wb, "Bob"), verdict="false", source="NDTV", source_type="outlet",
                  add_evidence=["https://example.org/more"])  # fmt: skip
-    gone = notes.add(other_claim(wb, note.claim_id), "true", reviewer="Cy", scope="cluster")
-    notes.delete(gone.id, 1, reviewer="Cy")
+    gone = notes.add(
+        other_claim(wb, note.claim_id), "true", reviewer=act_as(wb, "Cy"), scope="cluster"
+    )
+    notes.delete(gone.id, 1, reviewer=act_as(wb, "Cy"))
     filters = NoteFilters(include_deleted=True)
     first = json.loads(export(wb, "json", filters))
     report = import_json(second, json.dumps(first))
@@ -279,14 +289,14 @@ def test_json_round_trip_between_workbenches(noted, second) -> None:
 def test_import_fast_forwards_and_reports_conflicts(noted, second) -> None:
     wb, notes, note = noted
     import_json(second, export(wb, "json"))
-    notes.update(note.id, 1, reviewer="Bob", rationale="newer")
+    notes.update(note.id, 1, reviewer=act_as(wb, "Bob"), rationale="newer")
     result = import_json(second, export(wb, "json"))
     assert [r.status for r in result.results] == ["updated"]
     target = Notes(second)
     moved = target.get_by_uid(note.uid)
     assert moved.rationale == "newer" and moved.version == 2 and len(target.history(moved.id)) == 2
-    target.update(moved.id, 2, reviewer="Dee", rationale="edited there")
-    notes.update(note.id, 2, reviewer="Bob", rationale="edited here")
+    target.update(moved.id, 2, reviewer=act_as(second, "Dee"), rationale="edited there")
+    notes.update(note.id, 2, reviewer=act_as(wb, "Bob"), rationale="edited here")
     (clash,) = import_json(second, export(wb, "json")).results
     assert clash.status == "conflict" and "merge by hand" in clash.reason
     assert target.get(moved.id).rationale == "edited there"
@@ -306,7 +316,7 @@ def test_import_skips_claims_that_are_absent(noted, tmp_path: Path) -> None:
 @two_stores
 def test_import_merges_by_hash_into_an_existing_claim_note(noted, second) -> None:
     wb, _, _note = noted
-    Notes(second).add(ndtv_claim(second), "true", reviewer="Local")
+    Notes(second).add(ndtv_claim(second), "true", reviewer=act_as(second, "Local"))
     (result,) = import_json(second, export(wb, "json")).results
     assert result.status == "conflict" and "already has note" in result.reason
 
@@ -329,7 +339,7 @@ def test_bad_import_files_name_record_and_field(noted) -> None:
 
 def test_export_filters_apply_to_every_format(noted) -> None:
     wb, notes, note = noted
-    notes.add(other_claim(wb, note.claim_id), "true", reviewer="Bob")
+    notes.add(other_claim(wb, note.claim_id), "true", reviewer=act_as(wb, "Bob"))
     assert len(reviews(wb, verdict="mostly_false")) == 1
     assert len(json.loads(export(wb, "json", NoteFilters(reviewer="Bob")))["notes"]) == 1
     assert export(wb, "csv", NoteFilters(date_to="2000-01-01")).count("\n") == 1  # header only

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import PG_URL, ROOT, SEEDS, act_as, user_env
 from workbench.errors import ConflictError, InputError, NotFound, WorkbenchError
 from workbench.notes.service import VERDICTS, Notes, normalize_verdict
 from workbench.records import ArticleDraft
@@ -50,7 +50,7 @@ def test_add_stores_claim_key_evidence_and_history(seeded, notes: Notes) -> None
     cid = ndtv_claim(seeded)
     other = other_claim(seeded, cid)
     note = notes.add(cid, "mostly false", rationale="No such agreement was admitted.",
-                     evidence=["https://example.com/a", str(other), f"claim:{other}"], reviewer="Ana",
+                     evidence=["https://example.com/a", str(other), f"claim:{other}"], reviewer=act_as(seeded, "Ana"),
                      source="NDTV", source_type="outlet")  # fmt: skip
     assert (
         note.version == 1
@@ -74,28 +74,40 @@ def test_add_stores_claim_key_evidence_and_history(seeded, notes: Notes) -> None
 
 
 def test_update_records_field_level_diff(seeded, notes: Notes) -> None:
-    note = notes.add(ndtv_claim(seeded), "mixed", rationale="first", reviewer="Ana")
+    note = notes.add(ndtv_claim(seeded), "mixed", rationale="first", reviewer=act_as(seeded, "Ana"))
     note = notes.update(
-        note.id, 1, reviewer="Bob", verdict="false", add_evidence=["https://example.com/x"]
+        note.id,
+        1,
+        reviewer=act_as(seeded, "Bob"),
+        verdict="false",
+        add_evidence=["https://example.com/x"],
     )
     assert note.version == 2 and note.reviewer == "Ana" and note.updated_by == "Bob"
     entry = notes.history(note.id)[-1]
     assert (entry.version, entry.action, entry.reviewer) == (2, "update", "Bob")
     assert set(entry.changes) == {"verdict", "evidence"}
     assert entry.changes["verdict"] == {"old": "mixed", "new": "false"}
-    same = notes.update(note.id, 2, reviewer="Bob", verdict="false", rationale="first")
+    same = notes.update(
+        note.id, 2, reviewer=act_as(seeded, "Bob"), verdict="false", rationale="first"
+    )
     assert same.version == 2 and len(notes.history(note.id)) == 2  # nothing changed: no new version
     note = notes.update(
-        note.id, 2, reviewer="Cy", remove_evidence=["https://example.com/x"], source=None
+        note.id,
+        2,
+        reviewer=act_as(seeded, "Cy"),
+        remove_evidence=["https://example.com/x"],
+        source=None,
     )
     assert note.evidence == [] and note.version == 3
 
 
 def test_stale_version_conflict_names_the_other_edit(seeded, notes: Notes) -> None:
-    note = notes.add(ndtv_claim(seeded), "mixed", reviewer="Ana")
-    notes.update(note.id, 1, reviewer="Bob", verdict="misleading", rationale="Bob's reading")
+    note = notes.add(ndtv_claim(seeded), "mixed", reviewer=act_as(seeded, "Ana"))
+    notes.update(
+        note.id, 1, reviewer=act_as(seeded, "Bob"), verdict="misleading", rationale="Bob's reading"
+    )
     with pytest.raises(ConflictError) as info:
-        notes.update(note.id, 1, reviewer="Ana", rationale="Ana's reading")
+        notes.update(note.id, 1, reviewer=act_as(seeded, "Ana"), rationale="Ana's reading")
     message = str(info.value)
     assert "Bob" in message and "since version 1" in message
     assert '"misleading"' in message and "Bob's reading" in message and "rationale" in message
@@ -105,24 +117,28 @@ def test_stale_version_conflict_names_the_other_edit(seeded, notes: Notes) -> No
 
 def test_second_add_on_same_claim_is_a_conflict(seeded, notes: Notes) -> None:
     cid = ndtv_claim(seeded)
-    first = notes.add(cid, "false", reviewer="Ana")
+    first = notes.add(cid, "false", reviewer=act_as(seeded, "Ana"))
     with pytest.raises(ConflictError, match="already has note") as info:
-        notes.add(cid, "true", reviewer="Bob")
+        notes.add(cid, "true", reviewer=act_as(seeded, "Bob"))
     assert info.value.current.id == first.id
-    cluster_note = notes.add(cid, "false", reviewer="Bob", scope="cluster")  # another scope is fine
+    cluster_note = notes.add(
+        cid, "false", reviewer=act_as(seeded, "Bob"), scope="cluster"
+    )  # another scope is fine
     assert cluster_note.id != first.id
 
 
 def test_soft_delete_is_recorded(seeded, notes: Notes) -> None:
     cid = ndtv_claim(seeded)
-    note = notes.add(cid, "false", reviewer="Ana")
-    gone = notes.delete(note.id, 1, reviewer="Bob")
+    note = notes.add(cid, "false", reviewer=act_as(seeded, "Ana"))
+    gone = notes.delete(note.id, 1, reviewer=act_as(seeded, "Bob"))
     assert gone.deleted and gone.deleted_by == "Bob" and gone.version == 2
     assert notes.list() == [] and [n.id for n in notes.list(include_deleted=True)] == [note.id]
     assert [h.action for h in notes.history(note.id)] == ["create", "delete"]
     with pytest.raises(ConflictError, match="deleted by Bob"):
-        notes.update(note.id, 2, reviewer="Ana", verdict="true")
-    assert notes.add(cid, "true", reviewer="Ana").id != note.id  # the claim is free again
+        notes.update(note.id, 2, reviewer=act_as(seeded, "Ana"), verdict="true")
+    assert (
+        notes.add(cid, "true", reviewer=act_as(seeded, "Ana")).id != note.id
+    )  # the claim is free again
     with pytest.raises(NotFound):
         notes.get(9999)
 
@@ -130,17 +146,18 @@ def test_soft_delete_is_recorded(seeded, notes: Notes) -> None:
 def test_inputs_are_validated(seeded, notes: Notes) -> None:
     cid = ndtv_claim(seeded)
     with pytest.raises(InputError, match="http"):
-        notes.add(cid, "false", evidence=["javascript:alert(1)"], reviewer="Ana")
+        notes.add(cid, "false", evidence=["javascript:alert(1)"], reviewer=act_as(seeded, "Ana"))
     with pytest.raises(InputError, match="not in this workbench"):
-        notes.add(cid, "false", evidence=["987654"], reviewer="Ana")
+        notes.add(cid, "false", evidence=["987654"], reviewer=act_as(seeded, "Ana"))
     with pytest.raises(InputError, match="kind of source"):
-        notes.add(cid, "false", source="NDTV", reviewer="Ana")
-    with pytest.raises(WorkbenchError, match="reviewer"):
-        notes.add(cid, "false")
+        notes.add(cid, "false", source="NDTV", reviewer=act_as(seeded, "Ana"))
+    if not PG_URL:  # in team mode the reviewer is whoever is signed in: never missing
+        with pytest.raises(WorkbenchError, match="reviewer"):
+            notes.add(cid, "false")
     with pytest.raises(NotFound):
-        notes.add(10**9, "false", reviewer="Ana")
+        notes.add(10**9, "false", reviewer=act_as(seeded, "Ana"))
     att = seeded.attributions([cid])[cid][0]
-    note = notes.add(cid, "false", attribution_id=att.id, reviewer="Ana")
+    note = notes.add(cid, "false", attribution_id=att.id, reviewer=act_as(seeded, "Ana"))
     assert (note.source, note.source_type, note.attribution_id) == (
         att.source,
         att.source_type,
@@ -156,8 +173,8 @@ def test_filters(seeded, notes: Notes) -> None:
     assert report.ingested == 1
     dawn_article = next(a for a in seeded.articles() if a.outlet == "Dawn")
     dawn_claim = seeded.claims(dawn_article.id)[0].id
-    a = notes.add(ndtv_claim(seeded), "false", reviewer="Ana")
-    b = notes.add(dawn_claim, "true", reviewer="Bob")
+    a = notes.add(ndtv_claim(seeded), "false", reviewer=act_as(seeded, "Ana"))
+    b = notes.add(dawn_claim, "true", reviewer=act_as(seeded, "Bob"))
     ids = lambda **kw: [n.id for n in notes.list(**kw)]  # noqa: E731
     assert ids() == [a.id, b.id]
     assert ids(verdict="false") == [a.id] and ids(verdict=["true", "false"]) == [a.id, b.id]
@@ -178,7 +195,7 @@ def test_cluster_note_reaches_members(
     monkeypatch.setattr(
         seeded, "cluster_members", lambda c: [cid, other] if c in (cid, other) else [c]
     )
-    note = notes.add(cid, "misleading", reviewer="Ana", scope="cluster")
+    note = notes.add(cid, "misleading", reviewer=act_as(seeded, "Ana"), scope="cluster")
     assert [n.id for n in notes.for_claim(other)] == [note.id]
     assert [n.id for n in notes.for_claim(cid)] == [note.id]
 
@@ -186,7 +203,8 @@ def test_cluster_note_reaches_members(
 def test_notes_survive_reingest(seeded) -> None:
     notes = Notes(seeded)
     cid = ndtv_claim(seeded)
-    note = notes.add(cid, "false", reviewer="Ana")
+    note = notes.add(cid, "false", reviewer=act_as(seeded, "Ana"))
+    act_as(seeded, "Eve", "editor")  # in team mode deleting an article is an editor's job
     seeded.delete_article(seeded.claim(cid).article_id)
     assert Notes(seeded).get(note.id).claim_id is None  # claim gone, note kept
     assert seeded.ingest([SEEDS]).ingested == 1
@@ -246,8 +264,9 @@ def test_two_processes_lose_no_update(seeded) -> None:
 
 def test_stale_version_from_another_process(seeded) -> None:
     notes = Notes(seeded)
-    note = notes.add(ndtv_claim(seeded), "mixed", reviewer="Ana")
-    env = {**os.environ, "WORKBENCH_DATA": str(seeded.data_dir), "HF_HUB_OFFLINE": "1"}
+    note = notes.add(ndtv_claim(seeded), "mixed", reviewer=act_as(seeded, "Ana"))
+    env = {**os.environ, "WORKBENCH_DATA": str(seeded.data_dir), "HF_HUB_OFFLINE": "1",
+           **user_env(seeded, "Bob")}  # fmt: skip
     out = subprocess.run(
         [sys.executable, "-m", "workbench", "note", "update", str(note.id), "--verdict", "false",
          "--rationale", "from the CLI", "--reviewer", "Bob", "--expected-version", "1"],
@@ -255,7 +274,7 @@ def test_stale_version_from_another_process(seeded) -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     with pytest.raises(ConflictError, match="by Bob") as info:
-        notes.update(note.id, note.version, reviewer="Ana", verdict="true")
+        notes.update(note.id, note.version, reviewer=act_as(seeded, "Ana"), verdict="true")
     assert "from the CLI" in str(info.value) and info.value.current.version == 2
 
 
@@ -273,7 +292,11 @@ def test_cli_note_commands(seeded, tmp_path: Path) -> None:
 
     cid = ndtv_claim(seeded)
     env = {"WORKBENCH_DATA": str(seeded.data_dir), "WORKBENCH_REVIEWER": "Ana"}
-    run = lambda *a: CliRunner().invoke(app, list(a), env=env, catch_exceptions=False)  # noqa: E731
+    as_ana, as_bob = user_env(seeded, "Ana"), user_env(seeded, "Bob")  # PostgreSQL: sign-in
+
+    def run(*a: str, who: dict[str, str] = as_ana):
+        return CliRunner().invoke(app, list(a), env={**env, **who}, catch_exceptions=False)
+
     added = run("note", "add", "--claim", str(cid), "--verdict", "mostly-false", "--rationale", "r",
                 "--evidence", "https://example.com/e", "--evidence", str(other_claim(seeded, cid)),
                 "--source", "NDTV", "--source-type", "outlet", "--json")  # fmt: skip
@@ -285,7 +308,10 @@ def test_cli_note_commands(seeded, tmp_path: Path) -> None:
         and len(note["evidence"]) == 2
     )
     nid = str(note["id"])
-    assert run("note", "update", nid, "--verdict", "false", "--reviewer", "Bob").exit_code == 0
+    assert (
+        run("note", "update", nid, "--verdict", "false", "--reviewer", "Bob", who=as_bob).exit_code
+        == 0
+    )
     stale = run("note", "update", nid, "--rationale", "x", "--expected-version", "1")
     assert stale.exit_code == 2 and "Bob" in stale.output
     listed = json.loads(run("note", "list", "--reviewer", "bob", "--json").stdout)

@@ -27,6 +27,8 @@ ROLES = {"root": "admin", "ana": "checker", "ben": "checker", "vic": "viewer", "
 
 
 def _open(data: Path, **kw) -> Workbench:
+    """Signed in as nobody (the PostgreSQL pass's own admin token is not used here)."""
+    kw.setdefault("token", "")
     return Workbench.open(data, model=FAKE_MODEL, attribution=False, auth="on", **kw)
 
 
@@ -275,11 +277,15 @@ def test_cli_users_review_and_audit(team: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_team_mode_is_on_with_postgresql_or_auth_on_and_off_by_default() -> None:
     from workbench.auth.acting import team_mode
+    from workbench.errors import InvalidOption
     from workbench.settings import Settings
 
     assert not team_mode(Settings.from_env({}))  # the embedded default: no sign-in
     assert team_mode(Settings.from_env({"WORKBENCH_DATABASE_URL": "postgresql://x@/db"}))
     assert team_mode(Settings.from_env({"WORKBENCH_AUTH": "on"}))
+    with pytest.raises(InvalidOption, match="sign-in is always on") as exc:  # never without it
+        Settings.from_env({"WORKBENCH_DATABASE_URL": "postgresql://x@/db", "WORKBENCH_AUTH": "off"})
+    assert "WORKBENCH_AUTH" in str(exc.value) and "WORKBENCH_DATABASE_URL" in str(exc.value)
     settings = Settings.from_env({"WORKBENCH_TOKEN": "secret-token"})
     assert settings.to_dict()["token"] == "***"  # a secret is never printed
 
@@ -350,3 +356,49 @@ def test_single_sign_on_session_needs_an_enabled_workbench_user(team: Path) -> N
         with pytest.raises(WorkbenchError, match="not an enabled workbench user"):
             wb.users.sso_session("ben")
         assert wb.users.session_user(session.token) is None
+
+
+def _connection_id(store) -> object:
+    """The server backend of a PostgreSQL store, or the sqlite3 connection object."""
+    if getattr(store, "backend", "sqlite") == "postgresql":
+        return store.conn.raw.execute("SELECT pg_backend_pid()").fetchone()[0]
+    return store.conn
+
+
+def test_sessions_have_own_connections_and_users_but_share_model_and_index(team: Path) -> None:
+    """What the app gives each browser session in team mode (``Workbench.session``)."""
+    with _open(team) as wb:
+        ana, ben = wb.session(), wb.session()
+        try:
+            assert ana.store is not ben.store and ana.store is not wb.store
+            ids = {_connection_id(s) for s in (wb.store, ana.store, ben.store)}
+            assert len(ids) == 3  # three database connections (server backends on PostgreSQL)
+            assert ana.embedder is ben.embedder is wb.embedder  # one model
+            assert ana.index is ben.index is wb.index  # one index
+            assert ana.actor is None and ben.actor is None  # each signs in on its own
+            ana.sign_in("ana", PASSWORDS["ana"])
+            ben.act_for(ben.users.sign_in("ben", PASSWORDS["ben"]).token)
+            assert (ana.actor.name, ben.actor.name, wb.actor) == ("ana", "ben", None)
+            claim = _claim(ana)
+            note = ana.notes.add(claim, "mixed", rationale="ana's")
+            seen_by_ben = ben.notes.get(note.id)
+            note = ana.notes.update(note.id, note.version, rationale="ana's, with a source")
+            with pytest.raises(ConflictError):  # ben's stale save, on his own connection
+                ben.notes.update(note.id, seen_by_ben.version, verdict="false")
+            note = ben.notes.update(note.id, note.version, verdict="false")
+            assert (note.reviewer, note.updated_by) == ("ana", "ben")
+            # an ingest through one view lands in the shared index: searchable through another
+            from workbench.records import ArticleDraft
+
+            text = ("Officials in Quetta said on Friday that the Chaman crossing would reopen to"
+                    " trucks carrying fresh fruit after a week of talks.")  # fmt: skip
+            ana.ingest_drafts([ArticleDraft(text=text, outlet="Dawn", date="2025-11-01")])
+            hits = ben.search("Chaman crossing would reopen to trucks", k=1)
+            assert hits and "Chaman" in hits[0].claim.text
+            assert ben.index is wb.index and len(ana.index) == len(wb.index)
+            ben.close()
+            assert wb.search("Chaman crossing", k=1)  # closing a view leaves the others open
+            assert ana.notes.get(note.id).verdict == "false"
+        finally:
+            ana.close()
+            ben.close()

@@ -16,7 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PG_URL, module_store
+from tests.conftest import PG_URL, module_store, signed_in
 from tests.ui_helpers import ok, page
 from workbench.records import ArticleDraft
 from workbench.ui import app_path, common
@@ -74,7 +74,7 @@ def app(ui_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     monkeypatch.setenv("WORKBENCH_REVIEWER", "Ana")
     if PG_URL:
         monkeypatch.setenv("WORKBENCH_DATABASE_SCHEMA", UI_SCHEMA)
-    at = AppTest.from_file(str(app_path()), default_timeout=300)
+    at = signed_in(AppTest.from_file(str(app_path()), default_timeout=300))
     yield at
 
 
@@ -197,7 +197,7 @@ def test_lookup_query_and_filters_go_into_the_url(app: AppTest) -> None:
 
 def test_empty_index_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path / "empty"))
-    at = ok(AppTest.from_file(str(app_path()), default_timeout=300).run())
+    at = ok(signed_in(AppTest.from_file(str(app_path()), default_timeout=300)).run())
     assert any("index is empty" in i.value for i in at.info)
 
 

@@ -27,7 +27,9 @@ def team_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data = tmp_path_factory.mktemp("team-ui") / "data"
     # module-scoped: set up before the per-test fixture puts PostgreSQL in the environment
     extra = {"database_url": PG_URL, "database_schema": f"ui_team_{os.getpid()}"} if PG_URL else {}
-    with Workbench.open(data, model=FAKE_MODEL, attribution=False, auth="on", **extra) as wb:
+    with Workbench.open(
+        data, model=FAKE_MODEL, attribution=False, auth="on", token="", **extra
+    ) as wb:
         for name, role in ROLES.items():
             if wb.store.user_by_name(name) is None:
                 wb.users.add(name, role, PASSWORDS[name], actor="bootstrap")
@@ -48,6 +50,7 @@ def env(team_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WORKBENCH_MODEL", FAKE_MODEL)
     monkeypatch.setenv("WORKBENCH_ATTRIBUTION", "0")
     monkeypatch.delenv("WORKBENCH_REVIEWER", raising=False)
+    monkeypatch.delenv("WORKBENCH_TOKEN", raising=False)  # this module's users sign in
     common.reload_workbench()
     return team_data
 
@@ -110,6 +113,21 @@ def test_admin_page_only_for_admins_shows_users_and_audit(env: Path) -> None:
     viewer = _sign_in(_app(), "vic")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         viewer.switch_page(common.ADMIN)  # not even in a non-admin's navigation
+
+
+def test_each_browser_session_has_its_own_connection_and_shares_the_model(env: Path) -> None:
+    """Team mode: every session's view has its own store connection and signed-in user; the
+    model and index are the process's one copy; a signed-out session's view acts as nobody."""
+    ana, ben = _sign_in(_app(), "ana"), _sign_in(_app(), "ben")
+    a, b = ana.session_state[common.VIEW_KEY], ben.session_state[common.VIEW_KEY]
+    assert a is not b and a.store is not b.store and a.store.conn is not b.store.conn
+    assert a.base is b.base and a.embedder is b.embedder and a.index is b.index
+    assert (a.actor.name, b.actor.name) == ("ana", "ben")
+    ana.run()
+    assert ana.session_state[common.VIEW_KEY] is a  # kept across reruns
+    ben.button(key="sign_out").click()
+    ben.run()
+    assert _is_gate(ben) and b.actor is None and a.actor.name == "ana"
 
 
 def test_two_sessions_two_users_conflicting_saves_lose_nothing(env: Path) -> None:
@@ -185,3 +203,28 @@ def test_single_sign_on_button_only_when_configured(env: Path) -> None:
                            "server_metadata_url": "https://idp.invalid/.well-known/openid-configuration"}  # fmt: skip
     sso.run()
     assert _is_gate(sso) and label in [b.label for b in sso.button]
+
+
+def test_session_views_are_bounded_and_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most MAX_VIEWS views stay open (least recently used close first), and a closed one
+    is dropped when the next opens."""
+
+    class View:
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    monkeypatch.setattr(common, "MAX_VIEWS", 2)
+    views = common.SessionViews()
+    first, second, third = View(), View(), View()
+    views.add("s1", first)
+    views.add("s2", second)
+    views.touch(first)  # used since: second is now the least recently used
+    views.add("s3", third)
+    assert (first.closed, second.closed, third.closed) == (False, True, False)
+    third.close()
+    views.add("s4", View())
+    assert len(views) == 2
+    views.discard(first)
+    assert first.closed and len(views) == 1

@@ -108,6 +108,14 @@ class Workbench(Acting, IndexUpkeep, OutletService):
         wb.check_and_repair()
         return wb
 
+    def session(self) -> Workbench:
+        """A view with its own store connection, writer lock and acting user (nobody until
+        signed in), sharing this workbench's model, index and caches: one per browser session
+        of a team-mode app (``workbench.sessions``)."""
+        from workbench.sessions import WorkbenchSession
+
+        return WorkbenchSession(self)
+
     def close(self) -> None:
         self.store.close()
         if hasattr(self.lock, "close"):

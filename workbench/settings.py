@@ -88,6 +88,13 @@ class Settings:
                     f"setting {name} (env {ENV_PREFIX}{name.upper()}) must be one of "
                     f"{', '.join(allowed)}; not {value!r}"
                 )
+        if self.auth == "off" and self.database_url.strip():
+            raise InvalidOption(
+                f"setting auth=off (env {ENV_PREFIX}AUTH) cannot be used with database_url (env "
+                f"{ENV_PREFIX}DATABASE_URL): a PostgreSQL store is a team's shared workbench, so "
+                "sign-in is always on with it; leave auth at auto or on, or unset database_url "
+                "for the embedded single-user store"
+            )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -24,10 +24,9 @@ if TYPE_CHECKING:
 
 
 def team_mode(settings: Settings) -> bool:
-    """``auth=on``, or ``auth=auto`` (the default) with a PostgreSQL store."""
-    if settings.auth == "auto":
-        return bool(settings.database_url.strip())
-    return settings.auth == "on"
+    """``auth=on``, or any PostgreSQL store (``Settings`` refuses ``auth=off`` with one; a
+    ``database_url`` set on the object afterwards still turns sign-in on)."""
+    return settings.auth == "on" or bool(settings.database_url.strip())
 
 
 class Acting:
@@ -40,7 +39,7 @@ class Acting:
 
     @property
     def team_mode(self) -> bool:
-        """Sign-in and roles are on: ``auth=on``, or ``auto`` with a PostgreSQL store."""
+        """Sign-in and roles are on: ``auth=on``, or a PostgreSQL store (always)."""
         return team_mode(self.settings)
 
     @property
@@ -87,11 +86,25 @@ class Acting:
         self._actor, self._session_token = user, token
         return user
 
+    def act_for(self, token: str | None) -> User | None:
+        """Act as the user of ``token``, or nobody (None, or a session that has ended); no
+        look-up when the token is the one already in use (every write re-checks it anyway).
+        The app calls it on each run with the browser session's token."""
+        if token == self._session_token:
+            return self._actor
+        self._actor, self._session_token = None, None
+        if token:
+            try:
+                self.act_with_token(token)
+            except NotSignedIn:
+                self._session_token = token  # ended: acts as nobody until the token changes
+        return self._actor
+
     @contextmanager
     def acting(self, token: str | None) -> Iterator[User | None]:
-        """Act as the user of ``token`` (None: nobody) for the block, then as before. The app
-        shares one Workbench between browser sessions and runs each session's writes in this
-        block, under its write lock."""
+        """Act as the user of ``token`` (None: nobody) for the block, then as before (a script
+        that serves several users from one workbench; the app gives each session a view of its
+        own instead, :meth:`Workbench.session`)."""
         saved = self._actor, self._session_token
         try:
             if token:

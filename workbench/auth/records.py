@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "outlets": "editor",
     "users": "admin",
     "audit": "admin",
+    "migrate": "admin",
 }
 LOCAL_USER = "local"
 

@@ -10,6 +10,7 @@ password ends all of that user's sessions. Passwords are never logged or audited
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from workbench.auth.records import ROLES, Session, User
 from workbench.errors import InputError, NotFound, TooManyAttempts, WorkbenchError
 
 if TYPE_CHECKING:
+    from workbench.settings import Settings
     from workbench.store.sqlite import Store
 
 FREE_FAILURES = 5
@@ -210,3 +212,37 @@ class Users:
                     at, user.name, "session.sign-out", f"user:{user.name}", None, None
                 )
         return ended
+
+
+def store_actor(
+    store: Store, settings: Settings, action: str, password: Callable[[str], str]
+) -> tuple[str, Session | None]:
+    """Who does ``action`` on a team ``store`` opened without a :class:`Workbench` (``workbench
+    migrate``): ``"bootstrap"`` while it has no users (a fresh team database, like the first
+    ``users add``), else the user of ``settings.token``, or ``settings.user`` signed in with
+    ``password(prompt)``, whose role must allow ``action``. Returns the name to audit and the
+    session opened here (the caller signs it out), if any."""
+    from workbench.auth.records import role_allows
+    from workbench.errors import NotSignedIn, PermissionDenied
+
+    if store.count_users() == 0:
+        return "bootstrap", None
+    users = Users(store, settings.session_hours)
+    session = None
+    if settings.token:
+        user = users.session_user(settings.token)
+        if user is None or (settings.user and user.name.lower() != settings.user.lower()):
+            raise NotSignedIn(f"{action}: the token is expired, revoked or not this database's")
+    elif settings.user:
+        session = users.sign_in(settings.user, password(f"password for {settings.user}"), "cli")
+        user = session.user
+    else:
+        raise NotSignedIn(
+            f"{action}: the team database already has users, so this is an admin's job; sign in"
+            " with --user NAME (or WORKBENCH_USER + WORKBENCH_TOKEN)"
+        )
+    if not role_allows(user.role, action):
+        if session is not None:
+            users.sign_out(session.token)
+        raise PermissionDenied(f"{action}: a {user.role} may not do this ({user.name})")
+    return user.name, session

@@ -7,12 +7,13 @@ admin); after that, managing users needs an admin (``--user`` or ``WORKBENCH_TOK
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from workbench.cli import JsonOpt, app, emit, fail, open_workbench, read_password
+from workbench.cli import JsonOpt, app, emit, fail, open_workbench, read_password, state
 
 users_app = typer.Typer(help="Team mode: users and roles.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -121,41 +122,57 @@ def audit_cmd(
         emit([e.to_dict() for e in rows], as_json, "\n".join(lines) or "no audit rows")
 
 
+def _is_url(spec: str) -> bool:
+    return spec.startswith(("postgresql://", "postgres://"))
+
+
 @app.command("migrate")
 def migrate_cmd(
-    source: Annotated[Path, typer.Option("--from", help="Single-user data directory (SQLite).")],
+    source: Annotated[str, typer.Option("--from", help="Data directory (SQLite), or a postgresql://… team database.")],
     target: Annotated[str, typer.Option("--to", help="postgresql://… team database, or a data directory.")],
     schema: Annotated[str | None, typer.Option("--schema", help="PostgreSQL schema (default: WORKBENCH_DATABASE_SCHEMA or public).")] = None,
     as_json: JsonOpt = False,
 ) -> None:  # fmt: skip
     """Copy a data directory's store into an empty team database (or back), losslessly.
 
+    Into a team database: it must be empty (no articles, notes, users or audit rows), so nobody
+    can sign in to it yet and the copy runs as ``bootstrap``, like the first ``users add``; the
+    source's users, if any, come along. Out of a team database (``--from postgresql://…``): an
+    admin's job once it has users (``--user`` with a password, or WORKBENCH_USER +
+    WORKBENCH_TOKEN), as the copy holds every note, user and audit row. The target's audit
+    trail records the copy (``store.migrate``).
     The vector index is not copied: the target's data directory rebuilds it from the store's
     embedding cache on first open (no re-embedding)."""
+    from workbench.auth.service import Users, store_actor
     from workbench.errors import WorkbenchError
     from workbench.settings import Settings
     from workbench.store.backend import open_store
     from workbench.store.sqlite import STORE_FILE
     from workbench.store.transfer import copy_store
 
-    if not (source / STORE_FILE).exists():
+    base = Settings.from_env(user=state.user)
+    if _is_url(source) and _is_url(target):
+        fail("--from and --to are both team databases; one of them must be a data directory")
+    if not _is_url(source) and not (Path(source) / STORE_FILE).exists():
         fail(f"--from {source}: no {STORE_FILE} there")
-    base = Settings.from_env()
-    if target.startswith(("postgresql://", "postgres://")):
-        dst_settings = base.replace(database_url=target, database_schema=schema)
-        dst_dir = Path(".")
-    else:
-        dst_settings = base.replace(database_url="", data=Path(target))
-        dst_settings.database_url = ""
-        dst_dir = Path(target)
-    src_settings = base.replace(data=source)
-    src_settings.database_url = ""
+
+    def side(spec: str) -> tuple[Settings, Path]:
+        if _is_url(spec):
+            return base.replace(database_url=spec, database_schema=schema), Path(".")
+        return dataclasses.replace(base, data=Path(spec), database_url="", auth="auto"), Path(spec)
+
     try:
-        src = open_store(src_settings, source, readonly=False)
-        dst = open_store(dst_settings, dst_dir)
+        src, dst = open_store(*side(source)), open_store(*side(target))
+        session = None
         try:
-            report = copy_store(src, dst)
+            actor, origin = ("bootstrap" if _is_url(target) else "local"), source
+            if _is_url(source):
+                actor, session = store_actor(src, base, "migrate", read_password)
+                origin = "team database"  # its URL may carry a password
+            report = copy_store(src, dst, audit=(actor, origin))
         finally:
+            if session is not None:
+                Users(src).sign_out(session.token)
             src.close()
             dst.close()
     except WorkbenchError as exc:

@@ -56,10 +56,14 @@ def _has_table(store: Store, table: str) -> bool:
     return row is not None
 
 
-def copy_store(src: Store, dst: Store, replace: bool = False) -> TransferReport:
+def copy_store(
+    src: Store, dst: Store, replace: bool = False, audit: tuple[str, str] | None = None
+) -> TransferReport:
     """Copy every row of ``src`` into ``dst`` in one transaction (all or nothing).
 
     ``dst`` must hold no articles or notes unless ``replace`` (then its rows are dropped first).
+    ``audit`` = (actor, where from): append a ``store.migrate`` row to ``dst``'s audit trail,
+    after the copied ones, in the same transaction (``workbench migrate``).
     """
     tables = [t for t in existing_tables(src) if _has_table(dst, t)]
     report = TransferReport()
@@ -67,13 +71,14 @@ def copy_store(src: Store, dst: Store, replace: bool = False) -> TransferReport:
         if not replace:
             busy = [
                 t
-                for t in ("articles", "notes")
-                if dst.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "notes", "users", "audit_log")
+                if t in tables and dst.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             ]
             if busy:
+                what = ", ".join(t.replace("audit_log", "an audit trail") for t in busy)
                 raise WorkbenchError(
-                    f"the destination store already holds {' and '.join(busy)}; migrate into"
-                    " an empty database (or schema)"
+                    f"the destination store already holds {what}; migrate into an empty"
+                    " database (or schema): a copy never merges into one in use"
                 )
         if replace:
             _disable_guards(dst)
@@ -98,6 +103,11 @@ def copy_store(src: Store, dst: Store, replace: bool = False) -> TransferReport:
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                         f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
                     )
+        if audit is not None and _has_table(dst, "audit_log"):
+            from workbench.auth.service import now_iso
+
+            dst.append_audit(now_iso(), audit[0], "store.migrate", "store", None,
+                             {"from": audit[1], **report.to_dict()})  # fmt: skip
     return report
 
 

@@ -54,7 +54,6 @@ def _freeze_heap(workbench_id: int) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Claim workbench", page_icon="🔎", layout="wide")
-    user = signin.gate()  # team mode: stops here with a sign-in form until signed in
     pages = [
         st.Page(HERE / common.LOOKUP, title="Lookup", icon=":material/search:", default=True),
         st.Page(
@@ -77,6 +76,9 @@ def main() -> None:
         ),
         st.Page(HERE / common.NOTES, title="Notes", icon=":material/edit_note:", url_path="notes"),
     ]
+    # team mode: stops here with a sign-in form until signed in (the pages are registered
+    # first, so a link to one, e.g. /article?claim=…, opens it once signed in)
+    user = signin.gate(pages)
     if user is not None and user.role == "admin":
         pages.append(
             st.Page(

@@ -1,14 +1,18 @@
 """What every page shares: the cached Workbench, feature detection, URL-bound widgets, links.
 
 The Workbench (model + index) is opened once per process and data directory with
-``st.cache_resource``; pure, cheap-to-key data (the article list, outlets, example queries)
-uses ``st.cache_data`` keyed by :func:`generation`, which changes with every ingest or delete,
-so the caches never serve a list from before an ingest.
+``st.cache_resource``. In the embedded default every browser session uses it as it is; in team
+mode each browser session gets its own view of it (:meth:`Workbench.session`: its own store
+connection and signed-in user, the same model and index), closed when the session has ended.
+Pure, cheap-to-key data (the article list, outlets, example queries) uses ``st.cache_data``
+keyed by :func:`generation`, which changes with every ingest or delete, so the caches never
+serve a list from before an ingest.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,9 +37,15 @@ def data_dir() -> str:
     return str(Settings.from_env().data)
 
 
+TOKEN_KEY = "wb_session_token"  # this browser session's sign-in token (team mode)
+VIEW_KEY = "_wb_session_view"  # this browser session's Workbench view (team mode)
+MAX_VIEWS = 64  # open session views per process; the least recently used beyond it close
+
+
 @st.cache_resource(show_spinner="Loading the model and index…")
 def _open(data: str) -> Workbench:
-    wb = Workbench.open(data)
+    # token="": the process acts as nobody; each browser session signs in on its own view
+    wb = Workbench.open(data, token="")
     wb.embedder.encode_query("warm up")  # load the model now, not on the first lookup
     _ = wb.index  # and the index
     return wb
@@ -46,35 +56,98 @@ def _lock(data: str) -> threading.Lock:
     return threading.Lock()
 
 
+class SessionViews:
+    """The open session views of one process: a view whose browser session has ended is
+    closed (with its database connection) when the next one opens, and at most
+    :data:`MAX_VIEWS` stay open (the least recently used close first; its session reopens one
+    on its next run)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[int, tuple[str, float, Workbench]] = {}
+
+    def add(self, session_id: str, view: Workbench) -> None:
+        with self._lock:
+            self._prune()
+            self._open[id(view)] = (session_id, time.monotonic(), view)
+            while len(self._open) > MAX_VIEWS:
+                oldest = min(self._open, key=lambda k: self._open[k][1])
+                self._open.pop(oldest)[2].close()
+
+    def touch(self, view: Workbench) -> None:
+        entry = self._open.get(id(view))
+        if entry is not None:
+            self._open[id(view)] = (entry[0], time.monotonic(), view)
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def discard(self, view: Workbench) -> None:
+        """Close ``view`` (its session is replacing it)."""
+        with self._lock:
+            self._open.pop(id(view), None)
+        view.close()
+
+    def _prune(self) -> None:
+        from streamlit.runtime import Runtime
+
+        alive = Runtime.instance().is_active_session if Runtime.exists() else None
+        for key, (session_id, _, view) in list(self._open.items()):
+            if getattr(view, "closed", False) or (alive is not None and not alive(session_id)):
+                self._open.pop(key)[2].close()
+
+
+@st.cache_resource
+def _views(data: str) -> SessionViews:
+    return SessionViews()
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
 def workbench() -> Workbench:
-    """The process-wide open Workbench for :func:`data_dir`."""
-    return _open(data_dir())
+    """The Workbench of this browser session: the process's own in the embedded default; in
+    team mode this session's view of it, acting as the session's signed-in user (or nobody)."""
+    base = _open(data_dir())
+    if not base.team_mode:
+        return base
+    ss = st.session_state
+    view = ss.get(VIEW_KEY)
+    views = _views(data_dir())
+    if view is None or view.closed or view.base is not base:
+        if view is not None:  # a reload replaced the process's workbench: this one is stale
+            views.discard(view)
+        view = base.session()
+        ss[VIEW_KEY] = view
+        views.add(_session_id(), view)
+    else:
+        views.touch(view)
+    view.act_for(ss.get(TOKEN_KEY))
+    return view
 
 
 def store_lock() -> threading.Lock:
-    """The process's write lock alone: for writes that act as nobody (sign-in, sign-out),
-    which must still not interleave with another session's transaction on the shared
-    connection."""
+    """The process's write lock alone (see :func:`write_lock`)."""
     return _lock(data_dir())
 
 
 @contextmanager
 def write_lock() -> Iterator[None]:
-    """Serialises writes (ingest, notes, outlet edits) from concurrent sessions; in team mode
-    the writes inside act as this browser session's signed-in user (nobody when signed out)."""
+    """Serialises writes (ingest, notes, outlet edits) from this process's sessions: they change
+    the process's shared index and caches. In team mode the writes run on this session's own
+    view, as its signed-in user (nobody when signed out)."""
     with _lock(data_dir()):
-        wb = workbench()
-        if not wb.team_mode:
-            yield
-            return
-        from workbench.ui.components.signin import session_token
-
-        with wb.acting(session_token()):
-            yield
+        workbench()  # brings this session's view up to its current sign-in
+        yield
 
 
 def reload_workbench() -> None:
-    """Drop the cached Workbench so the next run reopens (and repairs) the data directory."""
+    """Drop the cached Workbench so the next run reopens (and repairs) the data directory; each
+    session replaces its view of the old one on its next run."""
     _open.clear()
     st.cache_data.clear()
 

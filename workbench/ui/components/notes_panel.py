@@ -13,6 +13,7 @@ import streamlit as st
 
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.ui import common
+from workbench.ui.components.safe_md import escape_md
 from workbench.ui.components.session_user import current_reviewer, remember_reviewer
 
 
@@ -127,8 +128,8 @@ def note_editor(claim_id: int, key: str) -> None:
             st.button(
                 "Load their version", key=f"{key}_reload", on_click=_reload, args=(key, claim_id)
             )
-        else:
-            st.error(text)
+        else:  # can name a user or quote input: escaped, never live Markdown
+            st.error(escape_md(text))
     if seen is not None:
         with st.expander(f"History of note {seen[0]} (version {seen[1]})"):
             for entry in _notes().history(seen[0]):

@@ -16,12 +16,12 @@ import streamlit as st
 from workbench.errors import TooManyAttempts, WorkbenchError
 from workbench.ui import common
 
-TOKEN_KEY = "wb_session_token"
+TOKEN_KEY = common.TOKEN_KEY
 
 
 def _users() -> Any:
-    """User service whose writes take the process's write lock: they run on the connection
-    the sessions share and must not interleave with another session's transaction."""
+    """User service on this browser session's own store connection (its view); its writes
+    take the process's write lock like every other write from the app."""
     from workbench.auth.service import Users
 
     wb = common.workbench()
@@ -79,9 +79,11 @@ def sign_out() -> None:
         _users().sign_out(token)
 
 
-def gate() -> Any:
+def gate(pages: list[Any] | None = None) -> Any:
     """The signed-in user in team mode (stopping the page with a sign-in form when there is
-    none); None in the embedded default, which has no sign-in."""
+    none); None in the embedded default, which has no sign-in. ``pages`` (the app's pages) are
+    registered, hidden and not run, under the form, so the page the URL names is the one that
+    opens after signing in."""
     wb = common.workbench()
     if not wb.team_mode:
         return None
@@ -97,6 +99,8 @@ def gate() -> Any:
             st.error("This account is not an enabled workbench user; ask an admin to add it.")
             st.text(name)  # the provider's name for it, as plain text
             st.stop()
+    if pages:
+        st.navigation(pages, position="hidden")  # remembers the URL's page; runs none of them
     st.title("Sign in")
     st.caption("This workbench is shared by a team: sign in to continue.")
     with st.form("signin_form"):
