@@ -19,6 +19,7 @@ only about phrases that carry a medium word ("newspaper", "network", "agency" ..
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -28,6 +29,17 @@ MARGIN_MIN = 0.5  # ... and above the second-best outlet's, in the same units
 MIN_OUTLETS = 50  # fewer names give no stable mean and spread: never match
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
+_NAMES: dict[tuple[tuple[str, ...], int], np.ndarray] = {}
+_LOCK = threading.Lock()
+
+
+def name_vectors(texts: tuple[str, ...], encode: Encoder) -> np.ndarray:
+    """The outlet names' vectors, encoded once per process per (names, encoder)."""
+    key = (texts, id(encode))
+    with _LOCK:
+        if key not in _NAMES:
+            _NAMES[key] = np.asarray(encode(list(texts)), dtype=np.float32)
+        return _NAMES[key]
 
 
 class SemanticOutlets:
@@ -43,7 +55,7 @@ class SemanticOutlets:
 
     def _matrix(self) -> np.ndarray:
         if self._vectors is None:
-            self._vectors = np.asarray(self._encode(self._texts), dtype=np.float32)
+            self._vectors = name_vectors(tuple(self._texts), self._encode)
         return self._vectors
 
     def scores(self, phrases: Sequence[str]) -> list[tuple[str, float, float]]:

@@ -25,7 +25,6 @@ class OutletService:
     _attributor: Attributor | None
     _registry: OutletRegistry | None
     _semantic: SemanticOutlets | None
-    store: Any
 
     def attributor(self) -> Attributor:
         """The attribution engine, matching source names against this directory's outlets."""
@@ -47,14 +46,15 @@ class OutletService:
         )
 
     def semantic_outlets(self) -> SemanticOutlets:
-        """Outlet names matched by meaning across languages (multilingual e5; the names are
-        embedded on first use, through the store's embedding cache)."""
+        """Outlet names matched by meaning across languages (multilingual e5). The names are
+        embedded on first use, once per process (``semantic.name_vectors``), not through the
+        store: attribution runs in an ingest worker thread, which must not write to it."""
         if getattr(self, "_semantic", None) is None:
             from workbench.outlets.semantic import SemanticOutlets
-            from workbench.retrieval.multilingual import cached_vectors
+            from workbench.retrieval.multilingual import encode
 
             names = [(o.name, o.name) for o in self.outlets()]
-            self._semantic = SemanticOutlets(names, lambda t: cached_vectors(self.store, t))
+            self._semantic = SemanticOutlets(names, encode)
         return self._semantic
 
     def outlets(self) -> OutletRegistry:

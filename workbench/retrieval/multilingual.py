@@ -50,6 +50,7 @@ DESIGN = (
 
 _MODEL: list[Any] = []
 _LOCK = threading.Lock()
+_ENCODE_LOCK = threading.Lock()
 
 
 def e5_model() -> Any:
@@ -75,7 +76,9 @@ def encode(texts: Sequence[str], prefix: str = CLAIM_PREFIX) -> np.ndarray:
     """e5 vectors (L2-normalised float32) of ``texts`` with the ``query:``/``passage:`` prefix."""
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
-    vecs = e5_model().encode(list(texts), prefix == "query")
+    model = e5_model()
+    with _ENCODE_LOCK:  # one encode at a time: attribution (a worker) may call it mid-ingest
+        vecs = model.encode(list(texts), prefix == "query")
     return np.asarray(vecs, dtype=np.float32).reshape(len(texts), DIMENSION)
 
 
