@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import FAKE_MODEL
 from workbench.retrieval import index as index_mod
+from workbench.retrieval import index_reads
 from workbench.retrieval.index import TOMBSTONE_FILE, FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
 
@@ -196,7 +197,7 @@ def test_hnsw_large_allowed_uses_graph(
     data: tuple[np.ndarray, np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids, vecs, _ = data
-    monkeypatch.setattr(index_mod, "EXACT_ALLOWED_MAX", 0)  # force the selector path
+    monkeypatch.setattr(index_reads, "EXACT_ALLOWED_MAX", 0)  # force the selector path
     index = FaissIndex(DIM, kind="hnsw")
     index.build(ids[:4000], vecs[:4000])
     allowed = ids[:4000:2]

@@ -229,6 +229,8 @@ OUTLET_DESCRIPTORS: tuple[str, ...] = (
     "website",
     "wire service",
     "paper",
+    "affiliate",
+    "station",
 )
 
 ORG_DESCRIPTORS: frozenset[str] = word_set(

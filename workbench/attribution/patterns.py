@@ -29,9 +29,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from workbench.outlets.transliterate import is_letter_name, spelled_acronym
 from workbench.records import Attribution
 
 OutletMatcher = Callable[[str], "str | None"]
+# outlets by meaning: several wordings of one mention -> canonical name or None
+SimilarOutlet = Callable[[Sequence[str]], "str | None"]
+_OPEN_QUOTES = '«“"„'
 _SENTENCE = re.compile(r"[^.!?۔؟।\n]+(?:[.!?۔؟।]+[\"'”’»)]*|\n|$)")
 _QUOTES = "\"“«‘'„"  # a sentence opening with one of these is a quotation
 _STRONG = '،,:;؛"“”«»()'
@@ -63,6 +67,7 @@ class LanguagePatterns:
     max_source_words: int
     factual_words: frozenset[str] = frozenset()  # for check-worthiness: killed, agreed ...
     pronouns: frozenset[str] = frozenset()  # "he", "they": the last named person says it
+    outlet_words: tuple[str, ...] = ()  # "newspaper", "network", "agency": a medium is named
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LanguagePatterns:
@@ -84,6 +89,7 @@ class LanguagePatterns:
             max_source_words=int(data.get("max_source_words", 5)),
             factual_words=frozenset(data.get("factual_words", ())),
             pronouns=frozenset(data.get("pronouns", ())),
+            outlet_words=tuple(data.get("outlet_words", ())),
         )
 
     def has_cue(self, text: str) -> bool:
@@ -92,6 +98,17 @@ class LanguagePatterns:
 
     def has_factual_word(self, text: str) -> bool:
         return any(w in self.factual_words for w in _WORD.findall(text))
+
+    def outlet_word_spans(self, phrase: str) -> list[tuple[int, int]]:
+        """Where the phrase's words name a medium ("روزنامه", "شبكة"), also with an attached
+        prefix letter ("للشبكة"): (start, end) offsets of each such word."""
+        out = []
+        for m in _WORD.finditer(phrase):
+            word = m.group()
+            forms = [word] + [word[len(p) :] for p in self.strip_prefixes if word.startswith(p)]
+            if any(f in self.outlet_words for f in forms):
+                out.append(m.span())
+        return out
 
 
 @cache
@@ -118,9 +135,15 @@ def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 class PatternAttributor:
     """Cue-pattern attribution for one language; same output records as the English engine."""
 
-    def __init__(self, patterns: LanguagePatterns, outlet_matcher: OutletMatcher | None = None):
+    def __init__(
+        self,
+        patterns: LanguagePatterns,
+        outlet_matcher: OutletMatcher | None = None,
+        outlet_similar: SimilarOutlet | None = None,
+    ):
         self.p = patterns
         self.match_outlet = outlet_matcher
+        self.similar_outlet = outlet_similar
 
     def extract(self, text: str, publisher: str | None = None) -> list[Attribution]:
         """Attributions of one article, offsets into ``text``, in text order."""
@@ -184,7 +207,10 @@ class PatternAttributor:
                     found.append(att)
                     taken.append((m.start(), m.end()))
         found.sort(key=lambda a: a.cue_start or 0)
-        return found[:1] if found else []  # one reporting frame per sentence
+        # one reporting frame per sentence; an outlet's report ("..., said X, according to
+        # NBC") is the outer frame of the speech it carries, as the English engine nests it
+        outer = [a for a in found if a.kind == "according_to" and a.source_type == "outlet"]
+        return outer[:1] or found[:1]
 
     def _one(self, text: str, s: int, e: int, cue: Cue, m: re.Match[str]) -> Attribution | None:
         groups = m.groupdict()
@@ -233,7 +259,7 @@ class PatternAttributor:
             between = text[b:at] if i == len(words) - 1 else text[b : words[i + 1][0]]
             if any(ch in _STRONG for ch in between):
                 break
-            if text[a:b] in self.p.boundary_words:
+            if text[a:b] in self.p.boundary_words and not _in_letter_run(text, words, i):
                 break
             cut = a
             if len(words) - i >= self.p.max_source_words:
@@ -247,8 +273,11 @@ class PatternAttributor:
         for i, (a, b) in enumerate(words):
             between = text[at:a] if i == 0 else text[words[i - 1][1] : a]
             if i and any(ch in _STRONG for ch in between):
-                break
-            if text[a:b] in self.p.boundary_words:
+                # 'newspaper «Morning Post»': a medium word may take the quoted name after it
+                medium = all(text[x:y] in self.p.outlet_words for x, y in words[:i])
+                if not (medium and between.strip() and between.strip()[-1] in _OPEN_QUOTES):
+                    break
+            if text[a:b] in self.p.boundary_words and not _in_letter_run(text, words, i):
                 break
             end = b
             if i + 1 >= self.p.max_source_words:
@@ -304,15 +333,60 @@ class PatternAttributor:
                 for i in range(0, n - size + 1):
                     a, b = words[i][0], words[i + size - 1][1]
                     for cand, shift in self._variants(text[a:b]):
-                        name = self.match_outlet(cand)
+                        # "إن بي سي" (NBC spelled out by letter names) is looked up as NBC
+                        acronym = spelled_acronym(cand.split())
+                        name = self.match_outlet(acronym or cand)
                         if name:
                             return name, "outlet", (a + shift, b)
+        named = self._spelled(text, words) or self._medium(text, words)
+        if named is not None:
+            return named
         tokens = [text[a:b] for a, b in words]
         vague = [any(v in self.p.unnamed for v, _ in self._variants(t)) for t in tokens]
         if vague[0]:
             return "", "unnamed", (words[0][0], words[-1][1])
         name = " ".join(tokens)
         return name, "person", (words[0][0], words[-1][1])
+
+    def _spelled(
+        self, text: str, words: list[tuple[int, int]]
+    ) -> tuple[str, str, tuple[int, int]] | None:
+        """A Latin acronym spelled out by letter names ("محطة دبليو إيه أف بي", station
+        WAFB) that the registry does not know: the acronym, an outlet when a medium word
+        names it so, else an organisation (a person's name is never spelled by letters)."""
+        tokens = [text[a:b] for a, b in words]
+        for size in range(len(words), 1, -1):
+            for i in range(0, len(words) - size + 1):
+                acronym = spelled_acronym(tokens[i : i + size])
+                if acronym:
+                    medium = bool(self.p.outlet_word_spans(" ".join(tokens)))
+                    kind = "outlet" if medium else "organization"
+                    return acronym, kind, (words[i][0], words[i + size - 1][1])
+        return None
+
+    def _medium(
+        self, text: str, words: list[tuple[int, int]]
+    ) -> tuple[str, str, tuple[int, int]] | None:
+        """A source phrase with a medium word ("روزنامه «صبح جنوب چین»", "شبكة سلامة
+        الطيران"): the registry outlet it names by meaning (``similar_outlet``, asked with and
+        without the medium word), else a named organisation. None without a medium word or
+        when the medium word is all there is ("the newspaper" is not a name)."""
+        span = (words[0][0], words[-1][1])
+        phrase = text[span[0] : span[1]]
+        media = self.p.outlet_word_spans(phrase)
+        if not media:
+            return None
+        rest = phrase
+        for a, b in reversed(media):
+            rest = rest[:a] + " " + rest[b:]
+        rest = " ".join(_WORD.findall(rest))
+        if not rest:
+            return None
+        if self.similar_outlet is not None:
+            hit = self.similar_outlet([rest, " ".join(_WORD.findall(phrase))])
+            if hit:
+                return hit, "outlet", span
+        return " ".join(_WORD.findall(phrase)), "organization", span
 
     def _variants(self, phrase: str) -> list[tuple[str, int]]:
         """The phrase, and without an attached prefix letter (Arabic "لرويترز" → "رويترز")."""
@@ -321,6 +395,15 @@ class PatternAttributor:
             if phrase.startswith(p) and len(phrase) > len(p) + 2:
                 out.append((phrase[len(p) :], len(p)))
         return out
+
+
+def _in_letter_run(text: str, words: list[tuple[int, int]], i: int) -> bool:
+    """Whether word ``i`` is a Latin letter's name next to another ("إن" in "إن بي سي"): then
+    it spells a name, and is no boundary word ("إن", that) however it reads alone."""
+    if not is_letter_name(text[slice(*words[i])]):
+        return False
+    near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
+    return any(is_letter_name(text[slice(*words[j])]) for j in near)
 
 
 def _size(text: str, a: int, b: int) -> int:
@@ -336,7 +419,13 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def attributor_for(language: str | None, outlet_matcher: OutletMatcher | None) -> Any:
+def attributor_for(
+    language: str | None,
+    outlet_matcher: OutletMatcher | None,
+    outlet_similar: SimilarOutlet | None = None,
+) -> Any:
     """A :class:`PatternAttributor` for ``language``, or None when it has no pattern file."""
     patterns = patterns_for(language)
-    return PatternAttributor(patterns, outlet_matcher) if patterns is not None else None
+    if patterns is None:
+        return None
+    return PatternAttributor(patterns, outlet_matcher, outlet_similar)

@@ -175,7 +175,15 @@ class SourceTracker:
     def _outlet(self, span: Any) -> str | None:
         text = _strip_det(span.text.strip())
         candidates = [text]
-        candidates += [e.text for e in span.ents if e.label_ not in ("NORP", "GPE", "DATE")]
+        head = span.root
+        candidates += [
+            e.text
+            for e in span.ents
+            if e.label_ not in ("NORP", "GPE", "DATE")
+            # "CBS affiliate WAFB": the name that heads the mention is the source, not a
+            # network named in its modifier (a "Reuters reporter", headed by a noun, keeps it)
+            and not (head.pos_ == "PROPN" and e.end <= head.i and _descriptor_between(e, head))
+        ]
         name = _trailing_proper(span)
         if name:
             candidates.append(name)
@@ -186,8 +194,19 @@ class SourceTracker:
                     return hit
         low = " " + span.text.lower() + " "
         if any(f" {d} " in low for d in OUTLET_DESCRIPTORS) and name:
+            if self._names_person(span, name):
+                return None
             return name
         return None
+
+    def _names_person(self, span: Any, name: str) -> bool:
+        """Whether a mention that merely *contains* an outlet word ("show", "network") names a
+        person: it holds a PERSON entity ("said Brent Montgomery, ... about the Trump show's
+        cast"), or its proper-noun run is a person already named in the article. Such a
+        mention is resolved as a person, never typed as an outlet called by a person's name."""
+        if any(e.label_ == "PERSON" for e in span.ents):
+            return True
+        return any(p.name == name or p.name.split()[-1] == name for p in self.people)
 
 
 ANONYMITY_WINDOW = 80  # characters after the mention searched for "…, speaking on condition …"
@@ -206,6 +225,13 @@ def _anonymous_role(span: Any) -> str | None:
         return None
     words = [t.text for t in doc[span.start : head.i + 1] if t.lower_ not in _DETERMINERS]
     return " ".join(words) or None
+
+
+def _descriptor_between(ent: Any, head: Any) -> bool:
+    """An outlet word ("affiliate", "station") between an entity and the name heading the
+    mention: the entity only describes the named outlet."""
+    words = " " + " ".join(t.lower_ for t in ent.doc[ent.end : head.i]) + " "
+    return any(f" {d} " in words for d in OUTLET_DESCRIPTORS)
 
 
 def _strip_det(text: str) -> str:

@@ -14,6 +14,7 @@ from workbench.errors import WorkbenchError
 if TYPE_CHECKING:
     from workbench.attribution import Attributor
     from workbench.outlets.registry import OutletRegistry
+    from workbench.outlets.semantic import SemanticOutlets
 
 
 class OutletService:
@@ -23,6 +24,7 @@ class OutletService:
     data_dir: Path
     _attributor: Attributor | None
     _registry: OutletRegistry | None
+    _semantic: SemanticOutlets | None
 
     def attributor(self) -> Attributor:
         """The attribution engine, matching source names against this directory's outlets."""
@@ -39,7 +41,21 @@ class OutletService:
         from workbench.attribution.patterns import attributor_for
 
         registry = self.outlets()
-        return attributor_for(language, lambda n: _name(registry.match(n)))
+        return attributor_for(
+            language, lambda n: _name(registry.match(n)), self.semantic_outlets().match
+        )
+
+    def semantic_outlets(self) -> SemanticOutlets:
+        """Outlet names matched by meaning across languages (multilingual e5). The names are
+        embedded on first use, once per process (``semantic.name_vectors``), not through the
+        store: attribution runs in an ingest worker thread, which must not write to it."""
+        if getattr(self, "_semantic", None) is None:
+            from workbench.outlets.semantic import SemanticOutlets
+            from workbench.retrieval.multilingual import encode
+
+            names = [(o.name, o.name) for o in self.outlets()]
+            self._semantic = SemanticOutlets(names, encode)
+        return self._semantic
 
     def outlets(self) -> OutletRegistry:
         """The outlet registry (packaged list plus this data directory's additions)."""
@@ -81,6 +97,7 @@ class OutletService:
             raise WorkbenchError(str(exc)) from exc
         registry.save_user(self.data_dir / "outlets.user.json")
         self._attributor = None  # its matcher must see the new names
+        self._semantic = None
         self.record("outlet.add", f"outlet:{name}", None,
                     {"aliases": list(aliases), "domains": list(domains)})  # fmt: skip
         return outlet

@@ -132,3 +132,39 @@ def _letters(words: tuple[str, ...]) -> int:
 def _min_exact(words: tuple[str, ...]) -> int:
     """Spelled acronyms ("n b s ns") are long in words but short in letters."""
     return {1: MIN_EXACT_ONE, 2: MIN_EXACT}.get(len(words), MIN_EXACT_SPELLED)
+
+
+# Latin letters as Arabic, Persian, Urdu and Hindi write their names ("إن بي سي" = NBC,
+# "دبلیو ای اف بی" = WAFB). A name two letters share (Arabic "بي": B or P) reads as the first.
+NATIVE_LETTERS: dict[str, str] = {}
+for _letter, _names in (
+    ("A", "إيه ايه أيه ای اے ए"), ("B", "بي بی बी"), ("C", "سي سی सी"), ("D", "دي دی ڈی डी"),
+    ("E", "إي اي ई"), ("F", "إف أف اف ایف एफ"), ("G", "جي جی जी"), ("H", "إتش اتش اچ ایچ एच"),
+    ("I", "آي آی آئی आई"), ("J", "جيه جے जे"), ("K", "كيه كي کی کے के"), ("L", "إل ایل एल"),
+    ("M", "إم ام ایم एम"), ("N", "إن ان این एन"), ("O", "أو او ओ"), ("P", "پی पी"),
+    ("Q", "كيو کیو क्यू"), ("R", "آر ار आर"), ("S", "إس أس اس ایس एस"), ("T", "تي تی ٹی टी"),
+    ("U", "يو یو यू"), ("V", "في وی وي वी"), ("W", "دبليو دبلیو ڈبلیو डब्ल्यू"),
+    ("X", "إكس اکس ایکس एक्स"), ("Y", "واي وای وائی वाई"), ("Z", "زد زیڈ ज़ेड जेड"),
+):  # fmt: skip
+    for _name in _names.split():
+        NATIVE_LETTERS.setdefault(_name, _letter)
+# letter names that are also common words ("ان" them, "في" in, "او" he, "کی" of): a run
+# needs at least two letter names that are not among these
+_COMMON = frozenset(
+    ["ان", "این", "ای", "اي", "او", "أو", "کی", "کے", "في", "ام", "ار", "اس", "اے", "آی", "ال"]
+)
+
+
+def is_letter_name(word: str) -> bool:
+    return word in NATIVE_LETTERS
+
+
+def spelled_acronym(words: Iterable[str]) -> str | None:
+    """ "إن بي سي" → "NBC": a run of two or more Latin letter names written in another script,
+    at least two of them unambiguous, as the Latin acronym; else None."""
+    words = list(words)
+    if len(words) < 2 or not all(w in NATIVE_LETTERS for w in words):
+        return None
+    if sum(w not in _COMMON for w in words) < 2:
+        return None
+    return "".join(NATIVE_LETTERS[w] for w in words)

@@ -50,6 +50,7 @@ DESIGN = (
 
 _MODEL: list[Any] = []
 _LOCK = threading.Lock()
+_ENCODE_LOCK = threading.Lock()
 
 
 def e5_model() -> Any:
@@ -75,8 +76,32 @@ def encode(texts: Sequence[str], prefix: str = CLAIM_PREFIX) -> np.ndarray:
     """e5 vectors (L2-normalised float32) of ``texts`` with the ``query:``/``passage:`` prefix."""
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
-    vecs = e5_model().encode(list(texts), prefix == "query")
+    model = e5_model()
+    with _ENCODE_LOCK:  # one encode at a time: attribution (a worker) may call it mid-ingest
+        vecs = model.encode(list(texts), prefix == "query")
     return np.asarray(vecs, dtype=np.float32).reshape(len(texts), DIMENSION)
+
+
+def cached_vectors(store: Any, texts: Sequence[str]) -> np.ndarray:
+    """e5 vectors of ``texts`` through a store's embedding cache: only new texts are encoded."""
+    keys = [e5_key(t) for t in texts]
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    cached = store.get_embeddings(MODEL_NAME, keys)
+    todo: dict[str, str] = {}
+    for k, t in zip(keys, texts, strict=True):
+        if k not in cached:
+            todo.setdefault(k, t)
+    if todo:
+        fresh = encode(list(todo.values()))
+        items = list(zip(todo, fresh, strict=True))
+        cached.update(items)
+        if store.in_transaction:
+            store.put_embeddings(MODEL_NAME, items)
+        else:
+            with store.transaction():
+                store.put_embeddings(MODEL_NAME, items)
+    return np.stack([cached[k] for k in keys]).astype(np.float32)
 
 
 def wanted(wb: Workbench) -> bool:
@@ -181,24 +206,7 @@ class MultilingualIndex:
 
     def vectors_for(self, texts: Sequence[str]) -> np.ndarray:
         """e5 vectors of claim texts, through the store's embedding cache."""
-        keys = [e5_key(t) for t in texts]
-        if not texts:
-            return np.zeros((0, DIMENSION), dtype=np.float32)
-        cached = self.wb.store.get_embeddings(MODEL_NAME, keys)
-        todo: dict[str, str] = {}
-        for k, t in zip(keys, texts, strict=True):
-            if k not in cached:
-                todo.setdefault(k, t)
-        if todo:
-            fresh = encode(list(todo.values()))
-            items = list(zip(todo, fresh, strict=True))
-            cached.update(items)
-            if self.wb.store.in_transaction:
-                self.wb.store.put_embeddings(MODEL_NAME, items)
-            else:
-                with self.wb.store.transaction():
-                    self.wb.store.put_embeddings(MODEL_NAME, items)
-        return np.stack([cached[k] for k in keys]).astype(np.float32)
+        return cached_vectors(self.wb.store, texts)
 
     def add_claims(self, ids: Sequence[int]) -> int:
         """Embed and add stored claims by id; returns how many were added."""

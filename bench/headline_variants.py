@@ -1,0 +1,173 @@
+"""How a claim's headline enters its search vector, one encode per claim: variants on the
+CheckThat! splits (quality, not speed; run alone; issues 14 and 15).
+
+``python -m bench.headline_variants [--splits ...] [--variants sum:1,text,none,...]``
+
+Every variant ranks with the live hybrid scoring (BM25 over claim + headline, fused with the
+dense cosine by ``score_candidates``, candidates the union of both sides' top 100); only the
+dense cosine of a query with a titled claim differs. ``b``: bare claim vector, ``h``: its
+headline's vector, ``w``: the headline's word share (``headline_weight``):
+
+* ``text``: the claim and headline encoded as one text (two encodes per claim; the way before
+  issue 14, the "before" of the dev numbers);
+* ``none``: the bare claim alone;
+* ``sum:s``: normalise(b + s·w·h), the current index (``with_headline``);
+* ``convex:s``: (cos b + s·w·cos h) / (1 + s·w): score fusion of the two cosines at query time
+  (a different normalisation of the same sum; one vector per claim still holds it);
+* ``cconst:c``: the same with a constant headline weight c;
+* ``maxsum:s`` / ``maxconvex:s``: per query and claim, the better of bare and combined;
+* ``psum:p``: the sum divided by its norm to the power p (p=1: ``sum``; p=0: ``convex``);
+* ``sumbw:x``: ``sum:1`` with BM25 weight x instead of ``BM25_WEIGHT`` (how much BM25 over
+  claim + headline is worth next to the new vectors).
+
+Prints official MAP@5 and the duplicate-aware MAP@5 of ``bench/retrieval_eval.py``. Vectors
+come from ``workbench.evaluation.retrieval.cached_embed`` (``$WORKBENCH_DATA/cache``, default
+/tmp/wb-eval/cache), so after the first run a variant costs only its scoring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.retrieval_eval import SHARED, SPLITS, dedup_map5  # noqa: E402
+
+DEFAULT = "text,none,sum:1,convex:1,convex:2,cconst:0.3,maxsum:1,psum:0.5,sumbw:0.3"
+
+
+def dense_scores(name: str, arg: float, parts: dict[str, np.ndarray]) -> np.ndarray:
+    """(queries × claims) dense cosines of one variant (see the module docstring)."""
+    cb, ch, cbh, share, has = (parts[k] for k in ("cb", "ch", "cbh", "share", "has"))
+
+    def summed(scale: float, power: float = 1.0) -> np.ndarray:
+        w = share * scale
+        norm = np.sqrt(1 + w * w + 2 * w * cbh)
+        return np.where(has, (cb + w * ch) / (norm**power * (1 + w) ** (1 - power)), cb)
+
+    def convex(w: np.ndarray) -> np.ndarray:
+        w = w * has
+        return (cb + w * ch) / (1 + w)
+
+    table = {
+        "text": lambda: parts["ct"],
+        "none": lambda: cb,
+        "sum": lambda: summed(arg),
+        "sumbw": lambda: summed(1.0),
+        "convex": lambda: convex(share * arg),
+        "cconst": lambda: convex(np.full_like(share, arg)),
+        "maxsum": lambda: np.maximum(cb, summed(arg)),
+        "maxconvex": lambda: np.maximum(cb, convex(share * arg)),
+        "psum": lambda: summed(1.0, arg),
+    }
+    if name not in table:
+        raise SystemExit(f"unknown variant {name!r} (known: {', '.join(table)})")
+    return table[name]()
+
+
+def run_split(split: str, variants: list[str], embed, cache: Path) -> dict[str, dict]:
+    from workbench.evaluation.retrieval import (
+        Collection,
+        _raw_field,
+        _top,
+        cached_embed,
+        read_corpus,
+        read_qrels,
+        read_tsv,
+        score_rankings,
+    )
+    from workbench.retrieval.embed import embedding_text, headline_weight
+    from workbench.retrieval.fusion import BM25_WEIGHT, score_candidates
+    from workbench.retrieval.lexical import BM25Index, clean_query
+    from workbench.retrieval.search import MIN_CANDIDATES
+
+    corpus_path, queries_path, qrels_path = SPLITS[split]
+    qrels = read_qrels(qrels_path)
+    corpus = read_corpus(corpus_path)
+    queries = read_tsv(queries_path, known_ids=set(qrels))
+    keep = [i for i, q in enumerate(queries.ids) if q in qrels]
+    queries = Collection([queries.ids[i] for i in keep], [queries.texts[i] for i in keep])
+    claims = _raw_field(corpus, "vclaim") or corpus.texts
+    heads = _raw_field(corpus, "title") or [""] * len(corpus.ids)
+    claim_of = dict(zip(corpus.ids, [c.strip() for c in claims], strict=True))
+    docs = [
+        embedding_text(c.strip(), h.strip(), "title") for c, h in zip(claims, heads, strict=True)
+    ]
+    bare = cached_embed(embed, [c.strip() for c in claims], cache)
+    titles = sorted({h.strip() for h in heads if h.strip()}) or [""]
+    tvecs = cached_embed(embed, titles, cache)
+    where = {t: i for i, t in enumerate(titles)}
+    head = np.stack([tvecs[where.get(h.strip(), 0)] for h in heads])
+    share = np.array(
+        [headline_weight(c.strip(), h, "title") for c, h in zip(claims, heads, strict=True)]
+    )
+    cleaned = [clean_query(q) for q in queries.texts]
+    qv = cached_embed(embed, cleaned, cache)
+    parts = {"cb": qv @ bare.T, "ch": qv @ head.T, "cbh": np.sum(bare * head, axis=1),
+             "share": share, "has": share > 0}  # fmt: skip
+    if any(v.split(":")[0] == "text" for v in variants):
+        parts["ct"] = qv @ cached_embed(embed, docs, cache).T
+    bm25 = BM25Index.build(np.arange(len(corpus.ids)), docs)
+    lexical = [bm25.scores(q) for q in cleaned]
+    depth = max(MIN_CANDIDATES, 100)
+    tie = np.random.default_rng(0).permutation(len(corpus.ids))
+    out: dict[str, dict] = {}
+    for variant in variants:
+        name, _, arg = variant.partition(":")
+        cos = dense_scores(name, float(arg) if arg else 1.0, parts)
+        weight = float(arg) if name == "sumbw" else BM25_WEIGHT
+        row = {}
+        for fair in (False, True):
+            rankings = {}
+            for qi, (qid, query) in enumerate(zip(queries.ids, cleaned, strict=True)):
+                c, b = cos[qi], lexical[qi]
+                cand = np.union1d(_top(c, depth), _top(b, depth))
+                if fair:
+                    cand = cand[np.argsort(tie[cand])]
+                texts = [claims[j].strip() for j in cand]
+                final, _ = score_candidates(query, texts, c[cand], b[cand], "score", weight)
+                order = cand[np.argsort(-final, kind="stable")][:100]
+                rankings[qid] = [corpus.ids[j] for j in order]
+            if fair:
+                row["dedup"] = round(dedup_map5(rankings, qrels, claim_of), 4)
+            else:
+                row["official"] = round(score_rankings(rankings, qrels)["map@5"], 4)
+        out[variant] = row
+        print(f"{split:11} {variant:13} {row['official']:9.4f} {row['dedup']:7.4f}", flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--splits", default=",".join(SPLITS))
+    ap.add_argument("--variants", default=DEFAULT)
+    ap.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results" / "headline_variants.json"
+    )
+    args = ap.parse_args(argv)
+    if not SHARED.exists():
+        print(f"skipped: {SHARED} not found")
+        return 0
+    from workbench.evaluation.retrieval import _model_embed
+    from workbench.retrieval.embed import Embedder
+
+    cache = Path(os.environ.get("WORKBENCH_DATA", "/tmp/wb-eval")) / "cache"
+    embed = _model_embed(Embedder())
+    print(f"{'split':11} {'variant':13} {'official':>9} {'dedup':>7}")
+    results = {
+        s: run_split(s, args.variants.split(","), embed, cache) for s in args.splits.split(",")
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
