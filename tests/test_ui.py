@@ -239,6 +239,10 @@ def test_untrusted_article_text_never_renders_live(app: AppTest, ui_data: Path) 
     for v in markdown_values(at):
         assert not live(v), v
     assert PAYLOADS[0] in " ".join(unescape_md(v) for v in markdown_values(at))
+    at = ok(page(app, common.COMPARE, claim=str(claim.id)))  # the carriers' Markdown table too
+    for v in markdown_values(at):
+        assert not live(v), v
+    assert "Evil Times" in " ".join(unescape_md(v) for v in markdown_values(at))
 
 
 def test_note_save_then_conflict_is_reported(app: AppTest, ui_data: Path) -> None:
