@@ -338,3 +338,25 @@ def test_upload_tab_takes_outlet_and_date(app: AppTest, tmp_path: Path) -> None:
     by_name = {d.origin.rsplit("/", 1)[-1]: d for d in drafts}
     assert (by_name["a.txt"].outlet, by_name["a.txt"].date) == ("Pajhwok", "2025-11-14")
     assert (by_name["b.md"].outlet, by_name["b.md"].date) == ("Dawn", "2025-01-02")
+
+
+def test_served_app_skips_the_full_collection_after_each_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Streamlit's gc.collect(2) after every script run held the GIL 0.3-0.7 s with the model
+    loaded, so the browser waited for it after every page: the project's config and
+    ``workbench serve`` both turn it off."""
+    import subprocess
+    import tomllib
+
+    from typer.testing import CliRunner
+
+    from tests.conftest import ROOT
+    from workbench.cli import app as cli
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    calls: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
+    CliRunner().invoke(cli, ["serve"], env={"WORKBENCH_DATA": str(tmp_path)})
+    assert calls[-1][calls[-1].index("--runner.postScriptGC") + 1] == "false"
