@@ -104,7 +104,7 @@ def test_serve_warns_off_loopback(monkeypatch: pytest.MonkeyPatch, tmp_path) -> 
     calls = []
     monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
     runner = CliRunner()
-    env = {"WORKBENCH_DATA": str(tmp_path)}
+    env = {"WORKBENCH_DATA": str(tmp_path), "WORKBENCH_DATABASE_URL": ""}  # embedded default
     quiet = runner.invoke(app, ["serve"], env=env)
     assert (
         "warning" not in quiet.stderr

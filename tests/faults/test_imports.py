@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import act_as
 from tests.faults.conftest import Data
 from workbench.errors import InputError
 
@@ -24,8 +25,8 @@ def noted(data: Data):
 
     wb = Workbench.open(data.path)
     notes = Notes(wb)
-    note = notes.add(_claim(wb), "mostly false", rationale="checked", reviewer="ana")
-    note = notes.update(note.id, 1, reviewer="ana", rationale="checked twice")
+    note = notes.add(_claim(wb), "mostly false", rationale="checked", reviewer=act_as(wb, "ana"))
+    note = notes.update(note.id, 1, reviewer=act_as(wb, "ana"), rationale="checked twice")
     doc = json.loads(export(wb, "json"))
     yield wb, notes, note, doc
     wb.close()
@@ -98,7 +99,7 @@ def test_imported_versions_are_appended_with_their_origin(noted, tmp_path: Path)
     moved = notes.get(note.id)
     assert (moved.verdict, moved.version, moved.updated_by) == ("false", 3, "cy")
     # A local edit since, then a file that edits the same version: reported, local wins nothing lost.
-    notes.update(note.id, 3, reviewer="ana", rationale="local edit")
+    notes.update(note.id, 3, reviewer=act_as(wb, "ana"), rationale="local edit")
     rec["history"].append({"version": 4, "action": "update", "reviewer": "cy", "at": "2030-01-03T00:00:00Z",
                            "changes": {"rationale": {"old": "checked twice", "new": "theirs"}}})  # fmt: skip
     rec.update(rationale="theirs", version=4)
