@@ -149,6 +149,7 @@ class _Updater:
         self.report = ClusterUpdate()
         self.texts: dict[int, str] = {}
         self.dates: dict[int, int | None] = {}
+        self._pairs: dict[tuple[int, int], bool] = {}  # compatible(), asked once per pair
 
     def _members(self, key: tuple[str, int]) -> list[int]:
         """The members a claim is compared with: all of a small cluster, an evenly spread
@@ -175,7 +176,15 @@ class _Updater:
     def compatible(self, a: int, b: int) -> bool:
         """Not one statement: dated more than MAX_DAYS_APART apart, or naming a different
         place/party or a different date in otherwise similar wording."""
-        self._info([a, b])
+        pair = (a, b) if a <= b else (b, a)
+        known = self._pairs.get(pair)
+        if known is None:
+            known = self._pairs[pair] = self._compatible(a, b)
+        return known
+
+    def _compatible(self, a: int, b: int) -> bool:
+        if a not in self.texts or b not in self.texts:
+            self._info([a, b])
         da, db = self.dates.get(a), self.dates.get(b)
         if da is not None and db is not None and abs(da - db) > MAX_DAYS_APART:
             return False
