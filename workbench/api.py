@@ -79,6 +79,7 @@ class Workbench(Acting, IndexUpkeep, OutletService):
         self._attributor: Attributor | None = None
         self._registry: OutletRegistry | None = None
         self._multilingual: Any = None
+        self._neighbours: Any = None  # the cluster update's neighbour cache (compare.neighbours)
         self.last_repair: dict[str, int] | None = None
         # (store fingerprint, BM25 index) of this workbench, see ``lexical``
         self._lexical: tuple[tuple[int, int], BM25Index] | None = None

@@ -37,6 +37,7 @@ from workbench.text.keyterms import extract_key_terms, key_term_conflict, stem
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
+    from workbench.compare.neighbours import Neighbours
 
 NEIGHBOURS = 20  # nearest neighbours looked at per new claim
 REBUILD_CHUNK = 512
@@ -120,10 +121,14 @@ class _Vectors:
     def __init__(self, wb: Workbench) -> None:
         self.wb = wb
         self.cache: dict[int, np.ndarray] = {}
+        self.held: Neighbours | None = None  # in-memory bare vectors, read before the store
 
     def get(self, ids: Sequence[int], texts: dict[int, str] | None = None) -> np.ndarray:
         """Vectors of ``ids``; ``texts`` (claim id -> text) saves a store read when known."""
         todo = [int(i) for i in ids if int(i) not in self.cache]
+        if todo and self.held is not None:
+            self.cache.update(self.held.vectors(todo))
+            todo = [i for i in todo if i not in self.cache]
         if todo:
             if texts is None or any(i not in texts for i in todo):
                 texts = {i: row.claim.text for i, row in self.wb.store.claims_by_ids(todo).items()}
@@ -144,6 +149,7 @@ class _Updater:
         self.report = ClusterUpdate()
         self.texts: dict[int, str] = {}
         self.dates: dict[int, int | None] = {}
+        self._pairs: dict[tuple[int, int], bool] = {}  # compatible(), asked once per pair
 
     def _members(self, key: tuple[str, int]) -> list[int]:
         """The members a claim is compared with: all of a small cluster, an evenly spread
@@ -170,7 +176,15 @@ class _Updater:
     def compatible(self, a: int, b: int) -> bool:
         """Not one statement: dated more than MAX_DAYS_APART apart, or naming a different
         place/party or a different date in otherwise similar wording."""
-        self._info([a, b])
+        pair = (a, b) if a <= b else (b, a)
+        known = self._pairs.get(pair)
+        if known is None:
+            known = self._pairs[pair] = self._compatible(a, b)
+        return known
+
+    def _compatible(self, a: int, b: int) -> bool:
+        if a not in self.texts or b not in self.texts:
+            self._info([a, b])
         da, db = self.dates.get(a), self.dates.get(b)
         if da is not None and db is not None and abs(da - db) > MAX_DAYS_APART:
             return False
@@ -273,19 +287,16 @@ def add_claims(
     if not ids or not len(wb.index):
         return updater.report
     vecs = updater.vectors.get(ids)
-    _, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
-    wanted = {int(n) for n in nbrs.ravel() if n >= 0} | set(ids)
-    rows = wb.store.claims_by_ids(sorted(wanted))
-    # The index only proposes neighbours; similarity is that of the bare claims (_Vectors).
-    known = sorted(rows)
-    texts = {cid: row.claim.text for cid, row in rows.items()}
-    own = dict(zip(known, updater.vectors.get(known, texts), strict=True)) if known else {}
-    scores = np.array(
-        [[float(v @ own[int(n)]) if int(n) in own else -1.0 for n in row]
-         for v, row in zip(vecs, nbrs, strict=True)]
-    )  # fmt: skip
+    scores, nbrs = _neighbours(wb, updater, ids, vecs)
+    # Only neighbours above the threshold are read from the store: their article and date.
+    wanted = {
+        int(n)
+        for n, s in zip(nbrs.ravel(), scores.ravel(), strict=True)
+        if n >= 0 and s >= threshold
+    }
+    rows = wb.store.claims_by_ids(sorted(wanted | set(ids)))
     article = {cid: row.claim.article_id for cid, row in rows.items()}
-    updater.texts.update(texts)
+    updater.texts.update({cid: row.claim.text for cid, row in rows.items()})
     updater.dates.update({cid: _day(row.date) for cid, row in rows.items()})
     with wb.store.transaction():
         for row, cid in enumerate(ids):
@@ -303,6 +314,37 @@ def add_claims(
             if cands:
                 updater.add(cid, vecs[row], cands)
     return updater.report
+
+
+def _neighbours(
+    wb: Workbench, updater: _Updater, ids: list[int], vecs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(bare cosines, claim ids) of each new claim's ``NEIGHBOURS + 1`` nearest claims.
+
+    From the in-memory bare vectors (``compare.neighbours``: no scan of the store), or, above
+    ``flat_max`` or while that cache is not worth rebuilding, from the search index, whose
+    proposals are then re-scored with the bare vectors (the search index may hold headline
+    vectors)."""
+    from workbench.compare.neighbours import neighbour_index
+
+    held = neighbour_index(wb, ids, vecs)
+    if held is not None:
+        updater.vectors.held = held
+        return held.search(vecs, NEIGHBOURS + 1)
+    _, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
+    known = sorted({int(n) for n in nbrs.ravel() if n >= 0})
+    rows = wb.store.claims_by_ids(known)
+    texts = {cid: row.claim.text for cid, row in rows.items()}
+    found = sorted(rows)
+    own = updater.vectors.get(found, texts) if found else np.zeros((0, wb.dimension), np.float32)
+    pos = {cid: n for n, cid in enumerate(found)}
+    scores = np.full(nbrs.shape, -1.0, dtype=np.float32)
+    for r, row in enumerate(nbrs):
+        at = [(c, pos[int(n)]) for c, n in enumerate(row) if int(n) in pos]
+        if at:
+            cols, where = zip(*at, strict=True)
+            scores[r, list(cols)] = own[list(where)] @ vecs[r]
+    return scores, nbrs
 
 
 _REVISION = {

@@ -29,6 +29,7 @@ from workbench.retrieval.index import FaissIndex
 from workbench.retrieval.index_policy import choose_kind, read_manifest
 
 if TYPE_CHECKING:
+    from workbench.compare.neighbours import NeighbourState
     from workbench.retrieval.embed import TextEmbedder
     from workbench.retrieval.lexical import BM25Index
     from workbench.settings import Settings
@@ -51,6 +52,7 @@ class IndexUpkeep:
     _multilingual: Any
     _generation: int | None
     _lexical: tuple[tuple[int, int], BM25Index] | None
+    _neighbours: NeighbourState | None
 
     @property
     def index(self) -> FaissIndex:
@@ -78,6 +80,15 @@ class IndexUpkeep:
                 kind = choose_kind(self.settings.index_kind, count, self.settings.flat_max)
                 self._index = FaissIndex(self.dimension, self.embedder.model_name, kind=kind)
         return self._index
+
+    @property
+    def neighbour_state(self) -> NeighbourState:
+        """The cluster update's in-memory neighbour cache (``compare.neighbours``)."""
+        if self._neighbours is None:
+            from workbench.compare.neighbours import NeighbourState
+
+            self._neighbours = NeighbourState()
+        return self._neighbours
 
     def save_index(self) -> None:
         """Save the index, first switching its kind when the setting or its size asks for it.
@@ -217,6 +228,7 @@ class IndexUpkeep:
         stale = np.setdiff1d(index_ids, store_ids)
         missing = np.setdiff1d(store_ids, index_ids)
         removed = self.index.remove(stale.tolist()) if len(stale) else 0
+        self.neighbour_state.drop()  # changed outside an ingest: its size check cannot tell
         if len(missing):
             self.index.add(*self.search_vectors(missing.tolist()))
         self.save_index()

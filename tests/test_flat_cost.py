@@ -1,0 +1,163 @@
+"""Issue 14, flat cost per record: the per-chunk work of the cluster update does not depend on
+the size of the store (counted in vectors scored and rows read, never timed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.compare import clusters, neighbours
+from workbench.compare.neighbours import Neighbours
+from workbench.records import ArticleDraft
+from workbench.retrieval.index import FaissIndex
+
+DIM = 64
+
+
+def _clustered(n: int, seed: int = 0) -> np.ndarray:
+    """Unit vectors around n // 8 centres: each has close neighbours, as restatements do."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((max(1, n // 8), DIM)).astype(np.float32)
+    vecs = centres[rng.integers(0, len(centres), n)]
+    vecs = vecs + 0.35 * rng.standard_normal((n, DIM)).astype(np.float32)
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+EXACT_MAX, SCAN = 1_000, 400  # the module's limits, scaled down so the tests stay quick
+
+
+@pytest.fixture(autouse=True)
+def _small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neighbours, "EXACT_MAX", EXACT_MAX)
+    monkeypatch.setattr(neighbours, "SCAN", SCAN)
+    monkeypatch.setattr(neighbours, "MIN_PROBE", 2)
+
+
+def test_neighbour_search_scans_a_bounded_number_of_vectors_per_query() -> None:
+    vecs = _clustered(20 * EXACT_MAX)
+    held = Neighbours(DIM)
+    per_query = {}
+    step = 250
+    for start in range(0, len(vecs), step):
+        held.add(np.arange(start, start + step) + 1, vecs[start : start + step])
+        before = held.scanned
+        held.search(vecs[start : start + step], 21)
+        per_query[held.count] = (held.scanned - before) / step
+    assert held.ivf is not None  # past EXACT_MAX it is an inverted file, retrained as it grew
+    assert held.trained_on > EXACT_MAX
+    # exact while small (at most EXACT_MAX), then about SCAN per query however big it grows
+    assert max(per_query.values()) <= EXACT_MAX
+    late = [v for n, v in per_query.items() if n > EXACT_MAX + step]
+    # (a probe takes whole lists: up to one list more than SCAN)
+    assert late and max(late) <= 1.5 * SCAN
+    assert per_query[max(per_query)] <= 1.5 * SCAN
+
+
+def test_inverted_file_finds_the_close_neighbours_an_exact_search_finds() -> None:
+    vecs = _clustered(8 * EXACT_MAX, seed=1)
+    held = Neighbours(DIM)
+    for start in range(0, len(vecs), 1000):
+        held.add(np.arange(start, start + 1000), vecs[start : start + 1000])
+    assert held.ivf is not None
+    queries = vecs[-300:]
+    scores, found = held.search(queries, 21)
+    exact = queries @ vecs.T
+    wanted = found_close = 0
+    for row, sims in enumerate(exact):
+        close = set(np.flatnonzero(sims >= 0.7).tolist())
+        top = set(np.argsort(-sims)[:21].tolist())
+        wanted_here = close & top
+        wanted += len(wanted_here)
+        found_close += len(wanted_here & set(found[row].tolist()))
+    assert wanted > 300
+    assert found_close / wanted >= 0.98
+    # the scores are the vectors' inner products
+    np.testing.assert_allclose(scores[:, 0], exact.max(axis=1), rtol=1e-5)
+
+
+def test_exact_search_matches_brute_force_and_pads() -> None:
+    vecs = _clustered(50, seed=2)
+    held = Neighbours(DIM)
+    held.add(np.arange(50) + 100, vecs)
+    scores, found = held.search(vecs[:3], 60)
+    assert (found[:, 50:] == -1).all() and np.isneginf(scores[:, 50:]).all()
+    brute = np.argsort(-(vecs[:3] @ vecs.T), axis=1) + 100
+    assert (found[:, :5] == brute[:, :5]).all()
+    assert held.add([100, 101], vecs[:2]) == 0  # ids already held are not added twice
+
+
+def _one_liners(start: int, n: int) -> list[ArticleDraft]:
+    places = ["Karach", "Balford", "Norabad", "Sulville", "Tamton", "Velpur"]
+    return [
+        ArticleDraft(
+            text=f"Officials said {i % 7 + 2} schools in {places[i % 6]} reopened after the storm number {i}.",
+            outlet=["Dawn", "Reuters", "AP"][i % 3],
+            date="2025-10-28",
+        )
+        for i in range(start, start + n)
+    ]
+
+
+def test_cluster_update_does_not_scan_the_store_per_chunk(
+    fake_wb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk's cluster update scores the same number of vectors per new claim and reads
+    only the rows of its above-threshold neighbours, never the search index, however many
+    claims are stored."""
+    searched = []
+    real_search = FaissIndex.search
+    monkeypatch.setattr(
+        FaissIndex, "search", lambda self, *a, **k: searched.append(1) or real_search(self, *a, **k)
+    )
+    monkeypatch.setattr(neighbours, "EXACT_MAX", 200)  # small, so the test reaches the IVF
+    monkeypatch.setattr(neighbours, "SCAN", 100)
+    monkeypatch.setattr(neighbours, "MIN_PROBE", 1)
+    read = []
+    real_rows = fake_wb.store.claims_by_ids
+    monkeypatch.setattr(
+        fake_wb.store, "claims_by_ids", lambda ids: read.append(len(ids)) or real_rows(ids)
+    )
+    per_claim = []
+    for batch in range(5):
+        held = fake_wb.neighbour_state.held
+        before = held.scanned if held is not None else 0
+        fake_wb.ingest_drafts(_one_liners(batch * 100, 100))
+        held = fake_wb.neighbour_state.held
+        per_claim.append((held.scanned - before) / 100)
+    assert not searched  # the cluster update never scanned the search index
+    assert fake_wb.neighbour_state.rebuilds == 1  # built once (empty), then kept up to date
+    assert len(held) == len(fake_wb.index) == 500
+    assert held.ivf is not None
+    assert max(per_claim) <= 200  # bounded by EXACT_MAX (then ~SCAN), not by the store
+    # rows read per chunk: the new claims plus their close neighbours (at most 21 each)
+    assert max(read) <= 100 * 22
+
+
+def test_neighbour_cache_follows_deletes_repairs_and_new_processes(fake_wb) -> None:
+    fake_wb.ingest_drafts(_one_liners(0, 120))
+    state = fake_wb.neighbour_state
+    assert state.held is not None and len(state.held) == 120
+    first = fake_wb.articles()[0].id
+    fake_wb.delete_article(first)  # the index shrank: the cache no longer matches
+    fake_wb.ingest_drafts(_one_liners(1000, 100))  # enough new claims to rebuild it
+    assert state.rebuilds == 2
+    assert len(state.held) == len(fake_wb.index) == 219
+    assert first not in {c for c in state.held._ids[: state.held.count].tolist()}
+    fake_wb.check_and_repair()
+    assert state.held is not None  # nothing to mend: kept
+    # re-clustering the whole store keeps it (every claim is held already)
+    clusters.rebuild(fake_wb)
+    assert state.rebuilds == 2 and len(state.held) == 219
+
+
+def test_small_ingests_into_a_big_store_do_not_rebuild_the_cache(
+    fake_wb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_wb.ingest_drafts(_one_liners(0, 150))
+    fake_wb.neighbour_state.drop()  # as after opening the directory in a new process
+    rebuilt = fake_wb.neighbour_state.rebuilds
+    fake_wb.ingest_drafts(_one_liners(500, 3))
+    assert fake_wb.neighbour_state.rebuilds == rebuilt  # three claims: the index's scan is cheaper
+    fake_wb.ingest_drafts(_one_liners(600, neighbours.REBUILD_AFTER))
+    assert fake_wb.neighbour_state.rebuilds == rebuilt + 1
+    assert len(fake_wb.neighbour_state.held) == len(fake_wb.index)

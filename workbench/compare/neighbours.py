@@ -1,0 +1,202 @@
+"""Nearest neighbours for the cluster update, at a cost per claim that does not grow with the store.
+
+Why (issue 14): the cluster update looked up each new claim's neighbours in the search index.
+While that index is flat (up to ``flat_max`` claims) every lookup scanned every stored vector,
+so a chunk of new claims cost O(store), and 50k one-line records slowed down as they went in.
+:class:`Neighbours` keeps the claims' *bare* vectors (what clusters compare) in memory beside
+the search index:
+
+- searched exactly while there are at most ``EXACT_MAX`` of them;
+- then through an inverted file (IVF, ``nlist`` ≈ 2·sqrt(N) as the search index's policy),
+  trained on a sample and retrained whenever the count has grown ``GROWTH``-fold, so training
+  is amortised. Each query probes as many lists as hold about ``SCAN`` vectors (at least
+  ``MIN_PROBE``), so it scores about the same number of vectors at any size.
+
+Its scores are bare-vector cosines, so the update no longer reads the neighbours' vectors
+back from the embedding cache. Above ``flat_max`` the search index is itself an IVF (no scan
+of the store) and is searched instead, as before; the vectors are not held twice then.
+
+It is a cache of the store, tied to one search-index object: it is dropped when that index is
+replaced (reloaded, converted, rebuilt), changed outside an ingest (a repair, a delete), or
+its size stops matching; and rebuilt from the embedding cache only once the ingests that need
+it add ``REBUILD_AFTER`` claims (so a one-article ingest into a big store does not pay for a
+rebuild that a few flat scans beat).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from workbench.api import Workbench
+
+EXACT_MAX = 8_192  # exact search up to this many vectors, IVF beyond
+GROWTH = 4  # retrain the IVF once the count has grown this many times since training
+SCAN = 4_096  # vectors a query scores in the IVF (the lists probed hold about this many)
+MIN_PROBE = 16  # lists probed at least
+TRAIN_PER_LIST = 50  # k-means sample: at most this many vectors per list
+REBUILD_AFTER = 64  # new claims that justify rebuilding a dropped cache (one read of the store)
+READ_CHUNK = 4_096  # claims read per step while rebuilding (bounded memory)
+
+
+class Neighbours:
+    """Bare claim vectors by claim id, with top-k inner-product search."""
+
+    def __init__(self, dimension: int, source: object = None) -> None:
+        self.dimension = dimension
+        self.source = source  # the search-index object this mirrors
+        self._vecs = np.zeros((0, dimension), dtype=np.float32)
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._row: dict[int, int] = {}
+        self.count = 0
+        self.mirrored = 0  # the search index's size this cache corresponds to
+        self.ivf: Any = None
+        self._quantizer: Any = None
+        self.trained_on = 0
+        self.scanned = 0  # vectors scored by searches so far (tests read it)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._row
+
+    def add(self, ids: Sequence[int] | np.ndarray, vectors: np.ndarray) -> int:
+        """Add the ids not held yet; returns how many were new."""
+        keep: list[int] = []
+        seen: set[int] = set()
+        for n, i in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
+            if i not in self._row and i not in seen:
+                seen.add(i)
+                keep.append(n)
+        if not keep:
+            return 0
+        new_ids = np.asarray(ids, dtype=np.int64)[keep]
+        new_vecs = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32)[keep])
+        end = self.count + len(keep)
+        if end > len(self._vecs):  # grow by doubling: amortised O(1) per vector
+            size = max(end, 2 * len(self._vecs), 1024)
+            vecs = np.zeros((size, self.dimension), dtype=np.float32)
+            vecs[: self.count] = self._vecs[: self.count]
+            ids_ = np.zeros(size, dtype=np.int64)
+            ids_[: self.count] = self._ids[: self.count]
+            self._vecs, self._ids = vecs, ids_
+        self._vecs[self.count : end] = new_vecs
+        self._ids[self.count : end] = new_ids
+        for n, i in enumerate(new_ids.tolist()):
+            self._row[i] = self.count + n
+        self.count = end
+        if self.ivf is not None and end < GROWTH * self.trained_on:
+            self.ivf.add_with_ids(new_vecs, new_ids)
+        elif end > EXACT_MAX:
+            self._train()
+        return len(keep)
+
+    def vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The held vectors of those ``ids`` that are held."""
+        return {int(i): self._vecs[self._row[int(i)]] for i in ids if int(i) in self._row}
+
+    def _train(self) -> None:
+        """(Re)build the IVF over every held vector; called at geometric intervals only."""
+        from workbench.retrieval.index_policy import (
+            faiss_module,
+            ivf_nlist,
+            omp_threads,
+        )
+
+        faiss = faiss_module()
+        omp_threads(small=True)
+        nlist = ivf_nlist(self.count)
+        quantizer = faiss.IndexFlatIP(self.dimension)
+        ivf = faiss.IndexIVFFlat(quantizer, self.dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(self.count)
+        take = min(self.count, TRAIN_PER_LIST * nlist)
+        sample = self._vecs[np.sort(rng.choice(self.count, take, replace=False))]
+        ivf.train(sample)
+        ivf.add_with_ids(self._vecs[: self.count], self._ids[: self.count])
+        self.ivf, self.trained_on = ivf, self.count
+        self._quantizer = quantizer  # kept alive with the IVF that points to it
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (inner products, claim ids) per query row, padded with id -1."""
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dimension)
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        found = np.full((len(queries), k), -1, dtype=np.int64)
+        if not self.count or not len(queries):
+            return scores, found
+        if self.ivf is not None:
+            from workbench.retrieval.index_policy import omp_threads
+
+            omp_threads(small=True)  # no spin-waiting threads on a busy machine
+            nlist = int(self.ivf.nlist)
+            self.ivf.nprobe = min(nlist, max(MIN_PROBE, int(np.ceil(SCAN * nlist / self.count))))
+            scores, found = self.ivf.search(queries, k)
+            self.scanned += len(queries) * int(np.ceil(self.count * self.ivf.nprobe / nlist))
+            return scores, found
+        sims = queries @ self._vecs[: self.count].T
+        self.scanned += sims.size
+        top = min(k, self.count)
+        part = np.argpartition(-sims, top - 1, axis=1)[:, :top]
+        order = np.argsort(-np.take_along_axis(sims, part, axis=1), axis=1, kind="stable")
+        part = np.take_along_axis(part, order, axis=1)
+        scores[:, :top] = np.take_along_axis(sims, part, axis=1)
+        found[:, :top] = self._ids[part]
+        return scores, found
+
+
+def neighbour_index(wb: Workbench, ids: Sequence[int], vectors: np.ndarray) -> Neighbours | None:
+    """The workbench's :class:`Neighbours`, holding every indexed claim (``ids``, the new
+    ones with their bare ``vectors``, included), or None when the search index should be
+    searched instead: above ``flat_max`` (an IVF already), or while a dropped cache is not
+    yet worth rebuilding."""
+    index = wb.index
+    state: NeighbourState = wb.neighbour_state
+    if index.kind != "flat":
+        state.drop()
+        return None
+    held = state.held
+    if held is not None and held.source is index:
+        held.mirrored += held.add(ids, vectors)
+        if held.mirrored == len(index):
+            return held
+    state.drop()
+    state.debt += len(ids)
+    if state.debt < REBUILD_AFTER and len(index) > len(ids):
+        return None
+    state.held = _rebuild(wb, ids, vectors)
+    state.debt = 0
+    state.rebuilds += 1
+    return state.held
+
+
+def _rebuild(wb: Workbench, ids: Sequence[int], vectors: np.ndarray) -> Neighbours:
+    """Every indexed claim's bare vector, from the embedding cache (nothing cached is encoded)."""
+    index = wb.index
+    held = Neighbours(wb.dimension, source=index)
+    held.add(ids, vectors)
+    older = [int(i) for i in index.ids().tolist() if int(i) not in held]
+    for start in range(0, len(older), READ_CHUNK):
+        part = older[start : start + READ_CHUNK]
+        rows = wb.store.claims_by_ids(part)
+        got = [i for i in part if i in rows]
+        if got:
+            held.add(got, wb.vectors_for([rows[i].claim.text for i in got]))
+    held.mirrored = len(index)  # ids the store no longer has (repair drops them) stay out
+    return held
+
+
+class NeighbourState:
+    """What a workbench keeps between cluster updates: the cache and the claims added while
+    it was dropped (see ``REBUILD_AFTER``)."""
+
+    def __init__(self) -> None:
+        self.held: Neighbours | None = None
+        self.debt = 0
+        self.rebuilds = 0  # tests read it
+
+    def drop(self) -> None:
+        """Forget the cache (the search index changed other than by an ingest)."""
+        self.held = None
