@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from workbench.compare.agreement import AgreementResult, judge_agreement
-from workbench.compare.pair_features import FEATURES, pair_features, view_texts
+from workbench.compare.pair_features import (
+    FEATURES,
+    LEXICAL_FEATURES,
+    lexical_features,
+    pair_features,
+    view_texts,
+)
 from workbench.compare.same_claim import (
     PairDecision,
     SameClaimJudge,
@@ -84,6 +90,26 @@ def test_features_are_documented_and_bounded(judge: SameClaimJudge) -> None:
     a, b = extract_slots(ARIANA), extract_slots(NDTV)
     vecs = judge.vectors([*view_texts(a), *view_texts(b)])
     assert pair_features(a, b, vecs, cosine=0.5)["cos_whole"] == 0.5
+
+
+def test_lexical_features_symmetric_and_bounded() -> None:
+    """Text-only features: documented, symmetric, 1 for identical texts, lower for a
+    reworded pair, and the unmatched-word counts name what one side adds."""
+    same = lexical_features(ARIANA, ARIANA)
+    assert set(same) == set(LEXICAL_FEATURES) <= set(FEATURES)
+    for name in ("fz_set", "fz_sort", "lcs_min", "lcs_max", "word_edit", "ng1_min", "ng3_max"):
+        assert same[name] == pytest.approx(1.0)
+    assert same["unm_max"] == same["len_absdiff"] == 0.0
+    ab, ba = lexical_features(ARIANA, NDTV), lexical_features(NDTV, ARIANA)
+    assert ab == pytest.approx(ba)
+    assert all(0.0 <= ab[n] <= 1.0 for n in ("fz_set", "fz_partial", "lcs_min", "ng2_min"))
+    assert ab["lcs_min"] < 1.0 and ab["unm_max"] >= 3
+    assert lexical_features("", "")["ng1_min"] == 0.0
+
+
+def test_shipped_model_uses_the_lexical_features() -> None:
+    """The shipped weights (refitted on MRPC train with them) read every lexical feature."""
+    assert set(LEXICAL_FEATURES) <= set(Weights.load().names)
 
 
 def test_judge_tiers(judge: SameClaimJudge) -> None:

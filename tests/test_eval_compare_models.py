@@ -169,7 +169,7 @@ def test_mrpc_dev_numbers() -> None:
     data = json.loads(out.output)
     assert data["decision"]["accuracy"] >= 0.74
     assert data["cluster_point"]["precision"] >= 0.90
-    assert data["cluster_point"]["recall"] >= 0.48
+    assert data["cluster_point"]["recall"] >= 0.53  # 0.560 with the lexical features
 
 
 @slow

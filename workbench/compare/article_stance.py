@@ -65,6 +65,29 @@ ARTICLE_FEATURES: dict[str, str] = {
     "head_hedged": "1 if the claim itself is hedged or a question",
     "article_len": "log of the number of claims in the article",
 }
+NEAR_COVER = 0.3  # a claim of the article is "near" the focus when it has this share of its stems
+NEGATORS = word_set("not n't never no none nothing nobody neither nor without")
+# Phrases with which an article debunks what it reports (FNC-1 baselines' refuting words,
+# plus the wording of fact-check columns).
+DEBUNK_PHRASES = (
+    "no evidence", "not true", "isn't true", "turned out", "in fact", "actually", "satire",
+    "satirical", "parody", "myth", "misinformation", "hoax", "fake", "false", "debunk", "rumor",
+    "rumour", "not real", "photoshop", "doctored", "no truth", "denied", "deny", "denies",
+    "refuted", "retract", "apolog", "clarif", "contrary",
+)  # fmt: skip
+# Cues of disagreement measured for FNC-1's "disagree" class (issue 12); cheap, no parse.
+DISAGREE_FEATURES: dict[str, str] = {
+    "refute_near": "refutation cues in the article's claims near the focus (log 1+count)",
+    "neg_near": "negations in the article's claims near the focus (log 1+count)",
+    "near_frac": f"share of the article's claims near the focus (>= {NEAR_COVER:.0%} of its stems)",
+    "neg_top": "negations in the closest claims (log 1+count)",
+    "debunk_article": "debunking phrases per claim in the article (log 1+rate*10)",
+    "debunk_lede": f"debunking phrases in the first {LEDE} claims (log 1+count)",
+    "head_neg": "1 if the focus claim itself has a negation",
+    "polarity_flip": "1 if the focus and its closest claims differ in the parity of their "
+    "negation and refutation cues (FNC-1 baseline's polarity feature)",
+}
+ARTICLE_FEATURES.update(DISAGREE_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,36 @@ def _stems(text: str) -> set[str]:
 
 def _count(words: list[str], lexicon: frozenset[str]) -> int:
     return sum(1 for w in words if w in lexicon)
+
+
+def _negations(words: Sequence[str]) -> int:
+    return sum(1 for w in words if w in NEGATORS or w.endswith("n't"))
+
+
+def disagree_features(claim: str, article: Sequence[str], tops: Sequence[str]) -> dict[str, float]:
+    """``DISAGREE_FEATURES`` of ``claim`` against ``article`` (``tops``: its closest claims)."""
+    hs = _stems(claim)
+    near = [t for t in article if hs and len(hs & _stems(t)) / len(hs) >= NEAR_COVER]
+    near_words = [w for t in near for w in _WORD.findall(t.lower())]
+    top_words = [w for t in tops for w in _WORD.findall(t.lower())]
+    head_words = _WORD.findall(claim.lower())
+    low = " ".join(article).lower()
+    lede = " ".join(article[:LEDE]).lower()
+    n = max(1, len(article))
+
+    def parity(ws: Sequence[str]) -> int:
+        return (_count(list(ws), REFUTE_CUES) + _negations(ws)) % 2
+
+    return {
+        "refute_near": math.log1p(_count(near_words, REFUTE_CUES)),
+        "neg_near": math.log1p(_negations(near_words)),
+        "near_frac": len(near) / n,
+        "neg_top": math.log1p(_negations(top_words)),
+        "debunk_article": math.log1p(10 * sum(low.count(p) for p in DEBUNK_PHRASES) / n),
+        "debunk_lede": math.log1p(sum(lede.count(p) for p in DEBUNK_PHRASES)),
+        "head_neg": float(_negations(head_words) > 0),
+        "polarity_flip": float(parity(head_words) != parity(top_words)),
+    }
 
 
 def article_features(
@@ -138,6 +191,7 @@ def article_features(
         "head_refute": float(_count(head_words, REFUTE_CUES)),
         "head_hedged": float(bool(set(head_words) & HEDGE_WORDS) or claim.rstrip().endswith("?")),
         "article_len": math.log1p(len(article)),
+        **disagree_features(claim, article, tops),
     }
     return feats, judged
 

@@ -57,6 +57,27 @@ FEATURES: dict[str, str] = {
     "n_conflicts": "number of slot conflicts (capped at 4)",
 }
 
+# Text-only features (no parse, no vectors): MT-metric-style overlaps and what is left
+# unmatched on each side. Candidates are measured in docs/comparison.md; the fitted model
+# uses those its weights file names.
+LEXICAL_FEATURES: dict[str, str] = {
+    "fz_set": "rapidfuzz token_set_ratio of the two texts (0-1)",
+    "fz_sort": "rapidfuzz token_sort_ratio of the two texts (0-1)",
+    "fz_partial": "rapidfuzz partial_ratio: best-matching substring of the longer text (0-1)",
+    "lcs_min": "longest common word subsequence over the longer side's length",
+    "lcs_max": "longest common word subsequence over the shorter side's length",
+    "word_edit": "1 minus the word-level edit distance over the longer length",
+    "ng1_min": "share of one side's words found in the other, the smaller of both directions",
+    "ng2_min": "the same for word bigrams",
+    "ng3_min": "the same for word trigrams",
+    "ng3_max": "word trigram precision, the larger of both directions",
+    "unm_min": "content words found on one side only: the smaller of the two counts",
+    "unm_max": "content words found on one side only: the larger of the two counts",
+    "unm_chars": "characters (/10) of the content words found on one side only",
+    "len_absdiff": "absolute difference of the lengths in words",
+}
+FEATURES.update(LEXICAL_FEATURES)
+
 _WORD = re.compile(r"[\w']+")
 _STOP = word_set("""
     the a an of to in on at for by with and or but is are was were be been being has have had
@@ -89,6 +110,41 @@ def _grams(text: str, n: int = 4) -> set[str]:
 
 def _cos(vecs: Mapping[str, np.ndarray], x: str, y: str) -> float:
     return float(np.dot(vecs[x], vecs[y]))
+
+
+def _ngram_precision(wa: list[str], wb: list[str], n: int) -> float:
+    ga = list(zip(*(wa[i:] for i in range(n)), strict=False))
+    gb = set(zip(*(wb[i:] for i in range(n)), strict=False))
+    return sum(g in gb for g in ga) / len(ga) if ga else 0.0
+
+
+def lexical_features(a: str, b: str) -> dict[str, float]:
+    """``LEXICAL_FEATURES`` of two texts (symmetric)."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq, Levenshtein
+
+    wa, wb = _words(a), _words(b)
+    lcs = LCSseq.similarity(wa, wb)
+    ca = {w for w in wa if w not in _STOP}
+    cb = {w for w in wb if w not in _STOP}
+    ua, ub = len(ca - cb), len(cb - ca)
+    ng = {n: (_ngram_precision(wa, wb, n), _ngram_precision(wb, wa, n)) for n in (1, 2, 3)}
+    return {
+        "fz_set": fuzz.token_set_ratio(a, b) / 100,
+        "fz_sort": fuzz.token_sort_ratio(a, b) / 100,
+        "fz_partial": fuzz.partial_ratio(a, b) / 100,
+        "lcs_min": lcs / max(1, len(wa), len(wb)),
+        "lcs_max": lcs / max(1, min(len(wa), len(wb))),
+        "word_edit": float(Levenshtein.normalized_similarity(wa, wb)),
+        "ng1_min": min(ng[1]),
+        "ng2_min": min(ng[2]),
+        "ng3_min": min(ng[3]),
+        "ng3_max": max(ng[3]),
+        "unm_min": float(min(ua, ub)),
+        "unm_max": float(max(ua, ub)),
+        "unm_chars": sum(len(w) for w in ca ^ cb) / 10,
+        "len_absdiff": float(abs(len(wa) - len(wb))),
+    }
 
 
 def pair_features(
@@ -157,6 +213,7 @@ def pair_features(
         "place_conflict": float("place" in slots),
         "place_unmatched": float(min(3, len(pa ^ pb))),
         "n_conflicts": float(min(4, len(conflicts))),
+        **lexical_features(a.text, b.text),
     }
 
 
