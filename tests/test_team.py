@@ -402,3 +402,19 @@ def test_sessions_have_own_connections_and_users_but_share_model_and_index(team:
         finally:
             ana.close()
             ben.close()
+
+
+def test_a_session_view_covers_every_attribute_of_a_workbench(tmp_path: Path) -> None:
+    """Each attribute a Workbench sets up is either the session's own or shared with the
+    process's workbench: a new cache added to Workbench must be classified here (the cluster
+    update's neighbour cache once reached sessions as a missing attribute)."""
+    from workbench.sessions import SHARED
+
+    with Workbench.open(tmp_path, model=FAKE_MODEL) as wb:
+        view = wb.session()
+        try:
+            own = set(vars(view))
+            missing = [k for k in vars(wb) if k not in own and k not in SHARED]
+            assert not missing, f"neither per-session nor in sessions.SHARED: {missing}"
+        finally:
+            view.close()

@@ -31,6 +31,7 @@ SHARED = (
     "_registry",
     "_multilingual",
     "_lexical",
+    "_neighbours",
 )
 
 
