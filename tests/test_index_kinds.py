@@ -246,7 +246,7 @@ def test_workbench_switches_kind_past_flat_max(tmp_path: Path) -> None:
     from workbench.settings import Settings
 
     settings = Settings.from_env(data=tmp_path, flat_max=30, attribution=False, model=FAKE_MODEL)
-    wb = Workbench(settings)
+    wb = Workbench.open(settings=settings)  # signs in as WORKBENCH_USER in team mode
     words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
     drafts = [
         ArticleDraft(
