@@ -401,7 +401,14 @@ def test_verdict_badges_on_lookup_compare_and_article(app: AppTest, ui_data: Pat
     assert any(badge in m.value for m in at.markdown)
     at = ok(page(app, common.ARTICLE, claim=str(claim.id)))
     assert any(badge in m.value for m in at.markdown)
-    assert f"[{label}]" in at.selectbox(key="article_claim").format_func(claim.id)
+    # on the Article page the verdict is on the claim in the text; the Claim list's label stays
+    # the number and the words, so a save cannot turn the browser's choice into a stale label
+    # (Streamlit's browser side sends the chosen label back; an unknown one resets to claim 1)
+    button = at.button(key=f"article_claim_at_{claim.id}")
+    assert f"{claim.index + 1} · {label}" in unescape_md(button.label)
+    assert at.selectbox(key="article_claim").format_func(claim.id) == (
+        f"{claim.index + 1}. {display.short(claim.text, 80)}"
+    )
 
 
 def test_lookup_filters_by_cited_outlet(app: AppTest) -> None:

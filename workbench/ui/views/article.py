@@ -201,7 +201,11 @@ def main() -> None:
             c.start,
             c.end,
             display.colour_for(_type(atts.get(c.id, []))),
-            label=str(c.index + 1),
+            # the saved verdict shows on the claim in the text, not in the Claim list: a label
+            # that changes on save would make the browser's stale choice reset it to claim 1
+            label=f"{c.index + 1} · {display.verdict_label(verdicts[c.id])}"
+            if c.id in verdicts
+            else str(c.index + 1),
             bold=c.id == chosen,
         )
         for c in claims
@@ -227,11 +231,9 @@ def main() -> None:
                 "Claim",
                 list(by_id),
                 key="article_claim",
-                format_func=lambda i: (
-                    f"{by_id[i].index + 1}. "
-                    + (f"[{display.verdict_label(verdicts.get(i))}] " if i in verdicts else "")
-                    + display.short(by_id[i].text, 80)
-                ),
+                # stable labels: Streamlit's browser side sends the chosen *label* back, so a
+                # label that changed (a verdict saved) would no longer match and reset the choice
+                format_func=lambda i: f"{by_id[i].index + 1}. {display.short(by_id[i].text, 80)}",
             )
             if st.query_params.get("claim") != str(claim_id):
                 st.query_params["claim"] = str(claim_id)
