@@ -105,12 +105,19 @@ def build_data(target: Path) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def serve(data: Path, timeout: float = 300.0, app_root: Path | None = None) -> Iterator[str]:
+def serve(
+    data: Path,
+    timeout: float = 300.0,
+    app_root: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
     """``workbench serve`` on a free port (own process group, ended on exit); yields its URL.
-    ``app_root``: serve the ``workbench`` package of another checkout (a before/after run)."""
+    ``app_root``: serve the ``workbench`` package of another checkout (a before/after run);
+    ``env``: the process's whole environment (default: this one's, offline)."""
     port = free_port()
-    env = {**os.environ, "WORKBENCH_DATA": str(data), "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1"}  # fmt: skip
+    env = dict(env) if env is not None else {**os.environ, "HF_HUB_OFFLINE": "1",
+                                             "TRANSFORMERS_OFFLINE": "1"}  # fmt: skip
+    env["WORKBENCH_DATA"] = str(data)
     if app_root is not None:
         env["PYTHONPATH"] = str(app_root)
     cmd = [sys.executable, "-m", "workbench", "serve", "--port", str(port)]

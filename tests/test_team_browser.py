@@ -11,22 +11,18 @@ PostgreSQL, chromium or playwright (a missing chromium fails under ``CI=true``).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import FAKE_MODEL, PG_URL, ROOT, SEEDS
-from tests.test_browser import CHROME_FLAGS, find_chromium, free_port
+from bench.browser_bench import serve
+from tests.conftest import FAKE_MODEL, PG_URL, SEEDS
+from tests.test_browser import CHROME_FLAGS, find_chromium
 from workbench.api import Workbench
 
 pytestmark = [
@@ -50,37 +46,6 @@ def _env(data: Path) -> dict[str, str]:
     for key in ("WORKBENCH_TOKEN", "WORKBENCH_USER", "WORKBENCH_REVIEWER"):
         env.pop(key, None)
     return env
-
-
-@contextlib.contextmanager
-def serve(data: Path, timeout: float = 240.0) -> Iterator[str]:
-    """``workbench serve`` on a free loopback port; yields its base URL."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "workbench", "serve", "--port", str(port)]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=_env(data), stdout=log,
-                                stderr=subprocess.STDOUT)  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r,
-                ):
-                    if r.status == 200:
-                        break
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError("serve did not start:\n" + log.read().decode("replace"))
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def _idle(page: Any) -> None:
@@ -156,7 +121,11 @@ def test_two_processes_three_users_review_conflict_and_audit(tmp_path: Path) -> 
         wb.ingest([SEEDS])
         claim = wb.claims(wb.articles()[0].id)[3].id
 
-    with serve(data) as a, serve(data) as b, sync_api.sync_playwright() as pw:
+    with (
+        serve(data, env=_env(data)) as a,
+        serve(data, env=_env(data)) as b,
+        sync_api.sync_playwright() as pw,
+    ):
         browser = pw.chromium.launch(executable_path=binary, args=CHROME_FLAGS)
         try:
             vic, ana, eve = (browser.new_context().new_page() for _ in range(3))
