@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.retrieval_eval import SHARED, SPLITS, dedup_map5  # noqa: E402
+from bench.retrieval_eval import SHARED, SPLITS, dedup_map5, load_split  # noqa: E402
 
 DEFAULT = "text,none,sum:1,convex:1,convex:2,cconst:0.3,maxsum:1,psum:0.5,sumbw:0.3"
 
@@ -74,13 +74,9 @@ def dense_scores(name: str, arg: float, parts: dict[str, np.ndarray]) -> np.ndar
 
 def run_split(split: str, variants: list[str], embed, cache: Path) -> dict[str, dict]:
     from workbench.evaluation.retrieval import (
-        Collection,
         _raw_field,
         _top,
         cached_embed,
-        read_corpus,
-        read_qrels,
-        read_tsv,
         score_rankings,
     )
     from workbench.retrieval.embed import embedding_text, headline_weight
@@ -88,12 +84,7 @@ def run_split(split: str, variants: list[str], embed, cache: Path) -> dict[str, 
     from workbench.retrieval.lexical import BM25Index, clean_query
     from workbench.retrieval.search import MIN_CANDIDATES
 
-    corpus_path, queries_path, qrels_path = SPLITS[split]
-    qrels = read_qrels(qrels_path)
-    corpus = read_corpus(corpus_path)
-    queries = read_tsv(queries_path, known_ids=set(qrels))
-    keep = [i for i, q in enumerate(queries.ids) if q in qrels]
-    queries = Collection([queries.ids[i] for i in keep], [queries.texts[i] for i in keep])
+    qrels, corpus, queries = load_split(split)
     claims = _raw_field(corpus, "vclaim") or corpus.texts
     heads = _raw_field(corpus, "title") or [""] * len(corpus.ids)
     claim_of = dict(zip(corpus.ids, [c.strip() for c in claims], strict=True))

@@ -27,6 +27,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,15 +72,9 @@ def dedup_map5(
     return score_rankings(keyed, gold)["map@5"]
 
 
-def run(split: str, contexts: list[str], embedder, cache: Path) -> dict[str, dict[str, float]]:
-    from workbench.evaluation.retrieval import (
-        Collection,
-        hybrid_ranker,
-        read_corpus,
-        read_qrels,
-        read_tsv,
-        score_rankings,
-    )
+def load_split(split: str) -> tuple[dict, Any, Any]:
+    """(qrels, corpus, the queries that have qrels) of a CheckThat! split."""
+    from workbench.evaluation.retrieval import Collection, read_corpus, read_qrels, read_tsv
 
     corpus_path, queries_path, qrels_path = SPLITS[split]
     qrels = read_qrels(qrels_path)
@@ -87,6 +82,16 @@ def run(split: str, contexts: list[str], embedder, cache: Path) -> dict[str, dic
     queries = read_tsv(queries_path, known_ids=set(qrels))
     keep = [i for i, q in enumerate(queries.ids) if q in qrels]
     queries = Collection([queries.ids[i] for i in keep], [queries.texts[i] for i in keep])
+    return qrels, corpus, queries
+
+
+def run(split: str, contexts: list[str], embedder, cache: Path) -> dict[str, dict[str, float]]:
+    from workbench.evaluation.retrieval import (
+        hybrid_ranker,
+        score_rankings,
+    )
+
+    qrels, corpus, queries = load_split(split)
     claim_of = {
         d: (f.get("vclaim") or t)
         for d, f, t in zip(
