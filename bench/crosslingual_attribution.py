@@ -156,7 +156,7 @@ def run(stories: int | None, langs: tuple[str, ...]) -> dict[str, Any]:
                     counts[lang][kind][0] += int(ok)
                     counts[lang][kind][1] += 1
                     if not ok and (kind != "person" or len(examples[lang]) < 5):
-                        who = a.source if a is not None and kind != "outlet_wide" else told
+                        who = told if kind == "outlet_wide" and told else a.source
                         examples[lang].append(
                             {
                                 "doc": doc,
