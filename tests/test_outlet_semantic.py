@@ -41,7 +41,11 @@ def test_semantic_match_needs_a_standout_and_a_margin() -> None:
 
     def encode(texts):
         table = {"near": near, "vague": vague, "noise": rng.normal(size=64)}
-        rows = [base[int(t.split()[1])] if t.startswith("Outlet") else table[t] for t in texts]
+        # name words ("outlet", for the word evidence) are noise here
+        rows = [
+            base[int(t.split()[1])] if t.startswith("Outlet") else table.get(t, rng.normal(size=64))
+            for t in texts
+        ]
         out = np.asarray(rows, dtype=np.float32)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
@@ -211,3 +215,22 @@ def test_e5_word_support_keeps_common_phrases_out(e5_outlets):
     assert {p: h for p, h in hits.items() if h} == {}
     assert e5_outlets.supported("شبکه امنیت پرواز", "Aviation Safety Network")
     assert not e5_outlets.supported("राष्ट्रीय सुरक्षा नेटवर्क", "Aviation Safety Network")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "found"),
+    [
+        ("=network =safety", "Wing Safety Network"),
+        ("?routing ?paths", "Wing Safety Network"),  # no word evidence: the standout decides
+        ("=national =herald", None),  # its words translate another name
+        ("=national =network", None),  # as many against as for
+    ],
+)
+def test_words_can_veto_a_standout(monkeypatch, phrase, found):
+    from workbench.outlets import semantic
+
+    names, encode = _word_model(["Wing Safety Network", "National Herald Paper"])
+    sem = SemanticOutlets(names, encode)
+    z = semantic.Z_MIN + 1
+    monkeypatch.setattr(sem, "scores", lambda ps: [("Wing Safety Network", z, 1.0) for _ in ps])
+    assert sem.match([phrase]) == found

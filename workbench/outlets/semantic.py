@@ -23,7 +23,9 @@ name word, itself a z-score over that vocabulary), and at least two words of the
 half of them, one distinctive (in at most two registry names: "Safety", not "News" or "TV"),
 must be among them, and no phrase word may translate another uncommon name word ("national"
 in "national security network" is in no word of Aviation Safety Network). Then a lower
-standout (``Z_SUPPORTED``) is enough.
+standout (``Z_SUPPORTED``) is enough. The same word evidence vetoes a match that stands out on
+its own when the phrase's words translate as many uncommon words of other names as of this one
+(a Pashto "Friday ... Washington DC ... one" was Korea JoongAng Daily, z 4.4).
 """
 
 from __future__ import annotations
@@ -91,14 +93,13 @@ class SemanticOutlets:
             out.append((self.names[top[0]], float(z[top[0]]), float(z[top[0]] - z[top[1]])))
         return out
 
-    def supported(self, phrase: str, name: str) -> bool:
-        """Whether the phrase's words translate enough of the outlet name's words (see the
-        module docstring): at least two, half of the name, one of them distinctive, and no
-        uncommon word of another name."""
+    def evidence(self, phrase: str, name: str) -> tuple[set[str], set[str]]:
+        """Words of the outlet's name that the phrase's words translate, and uncommon words
+        of *other* names they translate instead (see the module docstring)."""
         name_words = self._words[self.names.index(name)]
         words = [w for w in phrase.split() if len(w) > 1]
-        if len(name_words) < 2 or len(words) < 2 or not self._vocab:
-            return False
+        if not words or not self._vocab:
+            return set(), set()
         vocab = name_vectors(tuple(self._vocab), self._encode)
         sims = np.asarray(self._encode(words), dtype=np.float32) @ vocab.T
         said: set[str] = set()
@@ -107,25 +108,40 @@ class SemanticOutlets:
             best = int(np.argmax(z))
             if z[best] >= WORD_Z:
                 said.add(self._vocab[best])
-        shared = said & name_words
-        against = {w for w in said - name_words if self._df[w] < COMMON_DF}
+        return said & name_words, {w for w in said - name_words if self._df[w] < COMMON_DF}
+
+    def supported(self, phrase: str, name: str) -> bool:
+        """Whether the phrase's words translate enough of the outlet name's words: at least
+        two, half of the name, one of them distinctive, and no uncommon word of another name."""
+        shared, against = self.evidence(phrase, name)
         return (
             not against
             and len(shared) >= 2
-            and 2 * len(shared) >= len(name_words)
+            and 2 * len(shared) >= len(self._words[self.names.index(name)])
             and any(self._df[w] <= DISTINCTIVE_DF for w in shared)
         )
+
+    def contradicted(self, phrase: str, name: str) -> bool:
+        """Whether the phrase's words speak against a match that stands out on its own: they
+        translate at least as many uncommon words of other names as of this one ("... day
+        ... UN ..." is no Korea JoongAng Daily)."""
+        shared, against = self.evidence(phrase, name)
+        return bool(against) and len(against) >= len(shared)
 
     def match(self, phrases: Sequence[str]) -> str | None:
         """The outlet that the best-scoring phrase names (several wordings of one mention may
         be given, e.g. with and without "newspaper"), or None when none stands out enough:
-        ``Z_MIN`` alone, or ``Z_SUPPORTED`` with the name's words translated in the phrase."""
+        ``Z_MIN`` unless its words speak against it, or ``Z_SUPPORTED`` with the name's words
+        translated in the phrase."""
         best: tuple[float, str] | None = None
         kept = [p for p in phrases if p.strip()]
         for phrase, (name, z, margin) in zip(kept, self.scores(kept), strict=True):
-            sure = z >= Z_MIN and margin >= MARGIN_MIN
-            if not sure and z >= Z_SUPPORTED and margin >= MARGIN_SUPPORTED:
+            if z >= Z_MIN and margin >= MARGIN_MIN:
+                sure = not self.contradicted(phrase, name)
+            elif z >= Z_SUPPORTED and margin >= MARGIN_SUPPORTED:
                 sure = self.supported(phrase, name)
+            else:
+                sure = False
             if sure and (best is None or z > best[0]):
                 best = (z, name)
         return best[1] if best else None
