@@ -41,7 +41,11 @@ def test_semantic_match_needs_a_standout_and_a_margin() -> None:
 
     def encode(texts):
         table = {"near": near, "vague": vague, "noise": rng.normal(size=64)}
-        rows = [base[int(t.split()[1])] if t.startswith("Outlet") else table[t] for t in texts]
+        # name words ("outlet", for the word evidence) are noise here
+        rows = [
+            base[int(t.split()[1])] if t.startswith("Outlet") else table.get(t, rng.normal(size=64))
+            for t in texts
+        ]
         out = np.asarray(rows, dtype=np.float32)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
@@ -151,3 +155,82 @@ def test_e5_common_phrases_never_match(e5_outlets):
 
 def test_e5_translated_outlet_names_match(e5_outlets):
     assert {p: e5_outlets.match([p]) for p in POSITIVES} == POSITIVES
+
+
+# --- a loose translation, borne out word by word ------------------------------------------
+
+
+def _word_model(extra_names: list[str]):
+    """A fake encoder: every registry name word is its own axis; a phrase word "=w" stands for
+    a translation of the name word w, "?x" for a word that translates nothing."""
+    letters = "abcdefghij"
+    names = [f"X{letters[i // 10]}{letters[i % 10]} Paper" for i in range(60)] + extra_names
+    vocab = sorted({w.lower() for n in names for w in n.split()})
+    axis = {w: i for i, w in enumerate(vocab)}
+    rng = np.random.default_rng(1)
+
+    def encode(texts):
+        rows = []
+        for t in texts:
+            v = 0.01 * rng.normal(size=len(vocab))
+            if t.startswith("="):
+                v[axis[t[1:]]] = 1.0
+            elif t in axis:
+                v[axis[t]] = 1.0
+            rows.append(v)
+        out = np.asarray(rows, dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    return [(n, n) for n in names], encode
+
+
+@pytest.mark.parametrize(
+    ("phrase", "found"),
+    [
+        ("=network =safety ?routing", "Wing Safety Network"),  # two words, one distinctive
+        ("=network ?routing ?paths", None),  # one word only
+        ("=network =safety =national", None),  # "national" is another name's word
+        ("=paper =network", None),  # "paper" is in every name: nothing distinctive
+    ],
+)
+def test_a_lower_standout_needs_the_names_words(monkeypatch, phrase, found):
+    from workbench.outlets import semantic
+
+    names, encode = _word_model(["Wing Safety Network", "National Herald Paper"])
+    sem = SemanticOutlets(names, encode)
+    z = (semantic.Z_SUPPORTED + semantic.Z_MIN) / 2  # below the standout alone
+    monkeypatch.setattr(sem, "scores", lambda ps: [("Wing Safety Network", z, 0.5) for _ in ps])
+    assert sem.match([phrase]) == found
+
+
+HARD_NEGATIVES = [
+    "राष्ट्रीय सुरक्षा नेटवर्क", "شبکه امنیت ملی", "شبکه امنیتی", "شبکه خبری", "شبکه حقانی",
+    "تلویزیون ملی", "خبرگزاری دولتی", "شبکه بانکی", "شبکه‌های اجتماعی", "شبكة الأمن الوطني",
+    "صحيفة محلية", "خبر رساں ادارے", "समाचार एजेंसी", "شبکه تروریستی", "رادیو محلی",
+]  # fmt: skip
+
+
+def test_e5_word_support_keeps_common_phrases_out(e5_outlets):
+    hits = {p: e5_outlets.match([p]) for p in HARD_NEGATIVES}
+    assert {p: h for p, h in hits.items() if h} == {}
+    assert e5_outlets.supported("شبکه امنیت پرواز", "Aviation Safety Network")
+    assert not e5_outlets.supported("राष्ट्रीय सुरक्षा नेटवर्क", "Aviation Safety Network")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "found"),
+    [
+        ("=network =safety", "Wing Safety Network"),
+        ("?routing ?paths", "Wing Safety Network"),  # no word evidence: the standout decides
+        ("=national =herald", None),  # its words translate another name
+        ("=national =network", None),  # as many against as for
+    ],
+)
+def test_words_can_veto_a_standout(monkeypatch, phrase, found):
+    from workbench.outlets import semantic
+
+    names, encode = _word_model(["Wing Safety Network", "National Herald Paper"])
+    sem = SemanticOutlets(names, encode)
+    z = semantic.Z_MIN + 1
+    monkeypatch.setattr(sem, "scores", lambda ps: [("Wing Safety Network", z, 1.0) for _ in ps])
+    assert sem.match([phrase]) == found

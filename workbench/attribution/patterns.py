@@ -45,6 +45,7 @@ _EDGE = "\\s\"'“”«»()،,:;؛.!?۔؟।\\-"
 _START = f"(?<![^{_EDGE}])"
 _END = f"(?![^{_EDGE}])"
 _WORD = re.compile(r"[^\s،,:;؛\"“”«»().!?۔؟।]+")
+_CALL_SIGN = re.compile(r"[A-Z][A-Z0-9&-]{1,9}")  # WAFB, KTLA-TV, CBS: an acronym in Latin
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,15 @@ class Cue:
     regex: re.Pattern[str]
     kind: str
     source: str  # before | after | clause | group | none
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    """A phrase that makes its subject part of another organisation ("وابسته به", affiliated
+    with): ``network`` says on which side the parent stands (``after`` or ``before``)."""
+
+    regex: re.Pattern[str]
+    network: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +78,8 @@ class LanguagePatterns:
     factual_words: frozenset[str] = frozenset()  # for check-worthiness: killed, agreed ...
     pronouns: frozenset[str] = frozenset()  # "he", "they": the last named person says it
     outlet_words: tuple[str, ...] = ()  # "newspaper", "network", "agency": a medium is named
+    # "X affiliated with <a known outlet>": X is a medium too (a station of the network)
+    affiliations: tuple[Affiliation, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LanguagePatterns:
@@ -90,6 +102,10 @@ class LanguagePatterns:
             factual_words=frozenset(data.get("factual_words", ())),
             pronouns=frozenset(data.get("pronouns", ())),
             outlet_words=tuple(data.get("outlet_words", ())),
+            affiliations=tuple(
+                Affiliation(re.compile(rf"{_START}(?:{a['regex']}){_END}"), a["network"])
+                for a in data.get("affiliations", ())
+            ),
         )
 
     def has_cue(self, text: str) -> bool:
@@ -234,7 +250,8 @@ class PatternAttributor:
         content = self._content(text, s, e, block, scan=cue.source == "after")
         if content is None:
             return None
-        source, stype, s_span = self._resolve(text, src)
+        medium = self._affiliate(text, s, c0 if src and src[1] <= c0 else e, src)
+        source, stype, s_span = self._resolve(text, src, medium)
         return Attribution(
             source_text=text[s_span[0] : s_span[1]] if s_span else "",
             source=source,
@@ -261,6 +278,8 @@ class PatternAttributor:
                 break
             if text[a:b] in self.p.boundary_words and not _in_letter_run(text, words, i):
                 break
+            if self._affiliation_at(text, a, b):
+                break
             cut = a
             if len(words) - i >= self.p.max_source_words:
                 break
@@ -278,6 +297,8 @@ class PatternAttributor:
                 if not (medium and between.strip() and between.strip()[-1] in _OPEN_QUOTES):
                     break
             if text[a:b] in self.p.boundary_words and not _in_letter_run(text, words, i):
+                break
+            if self._affiliation_at(text, a, b):
                 break
             end = b
             if i + 1 >= self.p.max_source_words:
@@ -318,10 +339,39 @@ class PatternAttributor:
         a, b = _trim(text, a, b)
         return (a, b) if b - a >= 3 else None
 
+    def _affiliation_at(self, text: str, a: int, b: int) -> bool:
+        """Whether the word at ``a:b`` is part of an affiliation phrase ("وابسته به")."""
+        return any(
+            m.start() < b and a < m.end()
+            for af in self.p.affiliations
+            for m in af.regex.finditer(text, max(0, a - 40), min(len(text), b + 40))
+        )
+
+    def _affiliate(self, text: str, s: int, e: int, src: tuple[int, int] | None) -> bool:
+        """Whether the source is "affiliated with" an outlet the registry knows ("WAFB
+        وابسته به سی بی اس", "CBS سے وابستہ WAFB"): then it is a medium itself, as the English
+        engine reads "CBS affiliate WAFB". The walkers stop at the phrase, so the parent's
+        words are read here, on the side the language's data file names."""
+        if src is None:
+            return False
+        for af in self.p.affiliations:
+            for m in af.regex.finditer(text, s, e):
+                if af.network == "after" and not text[src[1] : m.start()].strip():
+                    parent = self._words_after(text, m.end(), e)
+                elif af.network == "before" and not text[m.end() : src[0]].strip():
+                    parent = self._words_before(text, s, m.start())
+                else:
+                    continue
+                if parent and self._resolve(text, parent)[1] == "outlet":
+                    return True
+        return False
+
     def _resolve(
-        self, text: str, span: tuple[int, int] | None
+        self, text: str, span: tuple[int, int] | None, medium: bool = False
     ) -> tuple[str, str, tuple[int, int] | None]:
-        """(canonical source, source type, source span) for the words in ``span``."""
+        """(canonical source, source type, source span) for the words in ``span``; ``medium``:
+        the words are known to name a medium (an outlet's affiliate) though no medium word
+        or registry entry says so."""
         if span is None:
             return "", "unnamed", None
         words = _words(text, *span)
@@ -338,10 +388,13 @@ class PatternAttributor:
                         name = self.match_outlet(acronym or cand)
                         if name:
                             return name, "outlet", (a + shift, b)
-        named = self._spelled(text, words) or self._medium(text, words)
+        named = self._spelled(text, words, medium) or self._medium(text, words)
         if named is not None:
             return named
         tokens = [text[a:b] for a, b in words]
+        calls = [(a, b) for a, b in words if _CALL_SIGN.fullmatch(text[a:b])]
+        if medium and calls:  # a Latin call sign ("WAFB रिपोर्ट"); a person's name is no medium
+            return " ".join(text[a:b] for a, b in calls), "outlet", (calls[0][0], calls[-1][1])
         vague = [any(v in self.p.unnamed for v, _ in self._variants(t)) for t in tokens]
         if vague[0]:
             return "", "unnamed", (words[0][0], words[-1][1])
@@ -349,7 +402,7 @@ class PatternAttributor:
         return name, "person", (words[0][0], words[-1][1])
 
     def _spelled(
-        self, text: str, words: list[tuple[int, int]]
+        self, text: str, words: list[tuple[int, int]], medium: bool = False
     ) -> tuple[str, str, tuple[int, int]] | None:
         """A Latin acronym spelled out by letter names ("محطة دبليو إيه أف بي", station
         WAFB) that the registry does not know: the acronym, an outlet when a medium word
@@ -359,7 +412,7 @@ class PatternAttributor:
             for i in range(0, len(words) - size + 1):
                 acronym = spelled_acronym(tokens[i : i + size])
                 if acronym:
-                    medium = bool(self.p.outlet_word_spans(" ".join(tokens)))
+                    medium = medium or bool(self.p.outlet_word_spans(" ".join(tokens)))
                     kind = "outlet" if medium else "organization"
                     return acronym, kind, (words[i][0], words[i + size - 1][1])
         return None
