@@ -21,10 +21,19 @@ replaced (reloaded, converted, rebuilt), changed outside an ingest (a repair, a 
 its size stops matching; and rebuilt from the embedding cache only once the ingests that need
 it add ``REBUILD_AFTER`` claims (so a one-article ingest into a big store does not pay for a
 rebuild that a few flat scans beat).
+
+Beside each vector it keeps the claim's article (as a small code) and its article's day, so the
+update drops neighbours from the same article or dated more than ``MAX_DAYS_APART`` apart
+without reading them from the store, and the key terms of claims it has compared (by claim id,
+at most ``TERMS_MAX``: the compact record, not the text), so a neighbour's text is read and
+scanned once, not again whenever a later claim meets it (the text-keyed cache in
+``extract_key_terms`` holds 16k texts and stopped holding them past 16k claims).
 """
 
 from __future__ import annotations
 
+import datetime
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +41,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
+    from workbench.text.keyterms import KeyTerms
 
 EXACT_MAX = 8_192  # exact search up to this many vectors, IVF beyond
 GROWTH = 4  # retrain the IVF once the count has grown this many times since training
@@ -40,6 +50,19 @@ MIN_PROBE = 16  # lists probed at least
 TRAIN_PER_LIST = 50  # k-means sample: at most this many vectors per list
 REBUILD_AFTER = 64  # new claims that justify rebuilding a dropped cache (one read of the store)
 READ_CHUNK = 4_096  # claims read per step while rebuilding (bounded memory)
+TERMS_MAX = 65_536  # key-term records kept by claim id (~1 KB each for a one-line claim)
+NO_DAY = np.iinfo(np.int32).min  # "date unknown" in the day column
+Fact = tuple[str | None, int | None]  # (article id, day number) of one claim
+
+
+def day_number(date: str | None) -> int | None:
+    """An article date ("2025-10-28", or a longer ISO stamp) as a day number; None if unknown."""
+    if not date or len(date) < 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return None
 
 
 class Neighbours:
@@ -51,6 +74,10 @@ class Neighbours:
         self._vecs = np.zeros((0, dimension), dtype=np.float32)
         self._ids = np.zeros(0, dtype=np.int64)
         self._row: dict[int, int] = {}
+        self._days = np.zeros(0, dtype=np.int32)  # article day per row (NO_DAY: unknown)
+        self._arts = np.zeros(0, dtype=np.int32)  # article code per row (-1: unknown)
+        self._art_code: dict[str, int] = {}
+        self.terms: OrderedDict[int, KeyTerms] = OrderedDict()  # LRU by claim id
         self.count = 0
         self.mirrored = 0  # the search index's size this cache corresponds to
         self.ivf: Any = None
@@ -64,8 +91,14 @@ class Neighbours:
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._row
 
-    def add(self, ids: Sequence[int] | np.ndarray, vectors: np.ndarray) -> int:
-        """Add the ids not held yet; returns how many were new."""
+    def add(
+        self,
+        ids: Sequence[int] | np.ndarray,
+        vectors: np.ndarray,
+        facts: Sequence[Fact] | None = None,
+    ) -> int:
+        """Add the ids not held yet, with their (article id, day) ``facts`` when known;
+        returns how many were new."""
         keep: list[int] = []
         seen: set[int] = set()
         for n, i in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
@@ -83,9 +116,19 @@ class Neighbours:
             vecs[: self.count] = self._vecs[: self.count]
             ids_ = np.zeros(size, dtype=np.int64)
             ids_[: self.count] = self._ids[: self.count]
-            self._vecs, self._ids = vecs, ids_
+            days = np.full(size, NO_DAY, dtype=np.int32)
+            days[: self.count] = self._days[: self.count]
+            arts = np.full(size, -1, dtype=np.int32)
+            arts[: self.count] = self._arts[: self.count]
+            self._vecs, self._ids, self._days, self._arts = vecs, ids_, days, arts
         self._vecs[self.count : end] = new_vecs
         self._ids[self.count : end] = new_ids
+        if facts is not None:
+            for row, n in enumerate(keep, self.count):
+                article, day = facts[n]
+                self._days[row] = NO_DAY if day is None else day
+                if article is not None:
+                    self._arts[row] = self._art_code.setdefault(article, len(self._art_code))
         for n, i in enumerate(new_ids.tolist()):
             self._row[i] = self.count + n
         self.count = end
@@ -98,6 +141,30 @@ class Neighbours:
     def vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
         """The held vectors of those ``ids`` that are held."""
         return {int(i): self._vecs[self._row[int(i)]] for i in ids if int(i) in self._row}
+
+    def article_day(self, claim_id: int) -> tuple[int, int | None] | None:
+        """(article code, day or None) of a held claim, None when not held or its article is
+        unknown (codes compare equal exactly when the article ids do)."""
+        row = self._row.get(claim_id)
+        if row is None or self._arts[row] < 0:
+            return None
+        day = int(self._days[row])
+        return int(self._arts[row]), None if day == NO_DAY else day
+
+    def key_terms(self, claim_id: int) -> KeyTerms | None:
+        """The cached key terms of a claim, or None."""
+        got = self.terms.get(claim_id)
+        if got is not None:
+            self.terms.move_to_end(claim_id)
+        return got
+
+    def keep_terms(self, claim_id: int, terms: KeyTerms) -> None:
+        """Cache a held claim's key terms, evicting the least recently used past TERMS_MAX."""
+        if claim_id not in self._row:
+            return
+        self.terms[claim_id] = terms
+        if len(self.terms) > TERMS_MAX:
+            self.terms.popitem(last=False)
 
     def _train(self) -> None:
         """(Re)build the IVF over every held vector; called at geometric intervals only."""
@@ -147,9 +214,12 @@ class Neighbours:
         return scores, found
 
 
-def neighbour_index(wb: Workbench, ids: Sequence[int], vectors: np.ndarray) -> Neighbours | None:
+def neighbour_index(
+    wb: Workbench, ids: Sequence[int], vectors: np.ndarray, facts: Sequence[Fact] | None = None
+) -> Neighbours | None:
     """The workbench's :class:`Neighbours`, holding every indexed claim (``ids``, the new
-    ones with their bare ``vectors``, included), or None when the search index should be
+    ones with their bare ``vectors`` and (article id, day) ``facts``, included), or None when
+    the search index should be
     searched instead: above ``flat_max`` (an IVF already), or while a dropped cache is not
     yet worth rebuilding."""
     index = wb.index
@@ -159,31 +229,38 @@ def neighbour_index(wb: Workbench, ids: Sequence[int], vectors: np.ndarray) -> N
         return None
     held = state.held
     if held is not None and held.source is index:
-        held.mirrored += held.add(ids, vectors)
+        held.mirrored += held.add(ids, vectors, facts)
         if held.mirrored == len(index):
             return held
     state.drop()
     state.debt += len(ids)
     if state.debt < REBUILD_AFTER and len(index) > len(ids):
         return None
-    state.held = _rebuild(wb, ids, vectors)
+    state.held = _rebuild(wb, ids, vectors, facts)
     state.debt = 0
     state.rebuilds += 1
     return state.held
 
 
-def _rebuild(wb: Workbench, ids: Sequence[int], vectors: np.ndarray) -> Neighbours:
-    """Every indexed claim's bare vector, from the embedding cache (nothing cached is encoded)."""
+def _rebuild(
+    wb: Workbench, ids: Sequence[int], vectors: np.ndarray, facts: Sequence[Fact] | None
+) -> Neighbours:
+    """Every indexed claim's bare vector, from the embedding cache (nothing cached is encoded),
+    with its article and day."""
     index = wb.index
     held = Neighbours(wb.dimension, source=index)
-    held.add(ids, vectors)
+    held.add(ids, vectors, facts)
     older = [int(i) for i in index.ids().tolist() if int(i) not in held]
     for start in range(0, len(older), READ_CHUNK):
         part = older[start : start + READ_CHUNK]
         rows = wb.store.claims_by_ids(part)
         got = [i for i in part if i in rows]
         if got:
-            held.add(got, wb.vectors_for([rows[i].claim.text for i in got]))
+            held.add(
+                got,
+                wb.vectors_for([rows[i].claim.text for i in got]),
+                [(rows[i].claim.article_id, day_number(rows[i].date)) for i in got],
+            )
     held.mirrored = len(index)  # ids the store no longer has (repair drops them) stay out
     return held
 
