@@ -393,7 +393,7 @@ def _neighbours(
     held = neighbour_index(wb, ids, vecs, facts)
     if held is not None:
         updater.vectors.held = held
-        return held.search(vecs, NEIGHBOURS + 1)
+        return held.search(vecs, NEIGHBOURS + 1, floor=updater.threshold)
     _, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
     known = sorted({int(n) for n in nbrs.ravel() if n >= 0})
     rows = wb.store.claims_by_ids(known)
