@@ -131,10 +131,21 @@ def run(sizes: tuple[int, ...] = SIZES, attribution: bool = False) -> dict[str, 
 def summary(r: dict[str, Any]) -> list[str]:
     lines = [f"tiny records (one line each, attribution {'on' if r['attribution'] else 'off'}):"]
     for row in r["rows"]:
+        st = row.get("stages_s", {})
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in st.items() if v >= 0.05)
+        per = 1000 * st.get("clusters", 0.0) / max(1, row["records"])
         lines.append(
             f"  {row['records']:>6,}: {row['records_per_s']:.0f} records/s (×{row['ratio_to_first']:.2f}"
             f" of the first size), chunk {row['first_tenth_chunk_s']:.2f}s → {row['last_tenth_chunk_s']:.2f}s,"
-            f" peak RSS {row['peak_rss_mb']:.0f} MB"
+            f" peak RSS {row['peak_rss_mb']:.0f} MB, clusters {per:.2f} ms/record,"
+            f" load {row.get('load_average')}; stages s: {stages}"
+        )
+    last = r["rows"][-1]
+    if len(r["rows"]) > 1:
+        ok = "✓" if last["ratio_to_first"] >= 0.9 else "✗ (target 0.90)"
+        lines.append(
+            f"  ratio {last['records']:,}/{r['rows'][0]['records']:,}: "
+            f"{last['ratio_to_first']:.2f} {ok}"
         )
     return lines
 
