@@ -352,20 +352,7 @@ def add_claims(
     updater.remember(wb.store.claims_by_ids(ids))
     facts = [(updater.articles.get(i), updater.dates.get(i)) for i in ids]
     scores, nbrs = _neighbours(wb, updater, ids, vecs, facts)
-    above = [
-        [int(n) for n, s in zip(nbrs[r], scores[r], strict=True) if n >= 0 and s >= threshold]
-        for r in range(len(ids))
-    ]
-    if updater.vectors.held is None:  # above-threshold neighbours' article and date: one read
-        updater._info([n for ns in above for n in ns])
-    # Other article and within MAX_DAYS_APART, from memory when the neighbour cache holds them
-    # (most one-liners' neighbours fail here); only the rest are read, in one call.
-    near = [
-        [n for n in ns if n != cid and updater.other_article(cid, n) and updater.near_day(cid, n)]
-        if cid in updater.articles
-        else []
-        for cid, ns in zip(ids, above, strict=True)
-    ]
+    near = _near(updater, ids, scores, nbrs)
     updater._info([n for ns in near for n in ns if updater.needs_read(n)])
     with wb.store.transaction():
         for row, cid in enumerate(ids):
@@ -373,6 +360,43 @@ def add_claims(
             if cands:
                 updater.add(cid, vecs[row], cands)
     return updater.report
+
+
+def _near(
+    updater: _Updater, ids: list[int], scores: np.ndarray, nbrs: np.ndarray
+) -> list[list[int]]:
+    """Per new claim, its neighbours at or above the threshold from another article and
+    within MAX_DAYS_APART (most one-liners' neighbours fail the date test). Decided on arrays
+    from the neighbour cache's article codes and days when it holds both claims, else
+    (no cache, or facts unknown) from the rows, read in one call."""
+    from workbench.compare.neighbours import NO_DAY
+
+    own = np.asarray(ids, dtype=np.int64)[:, None]
+    keep = (nbrs >= 0) & (scores >= updater.threshold) & (nbrs != own)
+    held = updater.vectors.held
+    if held is None:
+        decided = np.zeros(nbrs.shape, dtype=bool)
+        updater._info([int(n) for n in nbrs[keep]])
+    else:
+        na, nd = held.facts(nbrs)
+        oa, od = (x[:, None] for x in held.facts(own[:, 0]))
+        decided = (na >= 0) & (oa >= 0)
+        gap = np.abs(nd.astype(np.int64) - od.astype(np.int64))
+        far = (nd != NO_DAY) & (od != NO_DAY) & (gap > MAX_DAYS_APART)
+        keep &= ~(decided & ((na == oa) | far))
+    out: list[list[int]] = []
+    for row, cid in enumerate(ids):
+        if cid not in updater.articles:
+            out.append([])
+            continue
+        out.append(
+            [
+                int(n)
+                for n, sure in zip(nbrs[row][keep[row]], decided[row][keep[row]], strict=True)
+                if sure or (updater.other_article(cid, int(n)) and updater.near_day(cid, int(n)))
+            ]
+        )
+    return out
 
 
 def _neighbours(

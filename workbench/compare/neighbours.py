@@ -195,6 +195,19 @@ class Neighbours:
         day = int(self._days[row])
         return int(self._arts[row]), None if day == NO_DAY else day
 
+    def facts(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(article codes, days) of an array of claim ids, shaped like it: -1 and NO_DAY
+        where a claim is not held or that fact is unknown."""
+        flat = np.asarray(ids, dtype=np.int64).ravel().tolist()
+        rows = np.fromiter((self._row.get(i, -1) for i in flat), dtype=np.int64, count=len(flat))
+        held = rows >= 0
+        arts = np.where(held, self._arts[np.where(held, rows, 0)], -1) if len(self._arts) else rows
+        days = (
+            np.where(held, self._days[np.where(held, rows, 0)], NO_DAY) if len(self._days) else rows
+        )
+        shape = np.shape(ids)
+        return arts.reshape(shape), days.reshape(shape)
+
     def key_terms(self, claim_id: int) -> KeyTerms | None:
         """The cached key terms of a claim, or None."""
         got = self.terms.get(claim_id)
