@@ -119,3 +119,28 @@ def test_in_memory_facts_give_the_same_clusters_as_store_reads(
         assert _cluster_sets(other) == cached
     finally:
         other.close()
+
+
+def test_search_with_a_floor_returns_the_top_k_that_reach_it() -> None:
+    """``floor`` keeps exactly the top-k neighbours scoring at least it, exact or inverted."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    centres = rng.standard_normal((40, 32)).astype(np.float32)
+    vecs = centres[rng.integers(0, 40, 3000)] + 0.4 * rng.standard_normal((3000, 32))
+    vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+    for limit in (5000, 1000):  # exact, then an inverted file past EXACT_MAX
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(neighbours, "EXACT_MAX", limit)
+            held = neighbours.Neighbours(32)
+            held.add(np.arange(3000) + 7, vecs)
+            assert (held.centroids is None) == (limit > 3000)
+            top_s, top_i = held.search(vecs[:200], 21)
+            low_s, low_i = held.search(vecs[:200], 21, floor=0.8)
+        for row in range(200):
+            want = {int(i) for i, s in zip(top_i[row], top_s[row], strict=True) if s >= 0.8}
+            got = {int(i) for i in low_i[row] if i >= 0}
+            assert got == want
+            assert (np.diff(low_s[row][low_i[row] >= 0]) <= 0).all()  # best first
+    arts, days = held.facts(np.array([[7, -1]]))
+    assert arts.tolist() == [[-1, -1]] and days.tolist() == [[neighbours.NO_DAY] * 2]
