@@ -1,7 +1,9 @@
 """``python -m bench``: run the benchmarks, print medians, write JSON to bench/results/.
 
 Options: ``--quick`` (small inputs, 10k/100k only), ``--sizes 10000,100000,1000000``,
-``--only ingest,embed,search,app,compare,browser``, ``--runs N``.
+``--only ingest,embed,search,app,compare,browser``, ``--runs N``. ``--only tiny`` runs the tiny
+records alone (also part of ``ingest``): 1k/10k/50k records, ``--quick`` 1k/10k, ``--sizes``
+record counts.
 """
 
 from __future__ import annotations
@@ -24,21 +26,23 @@ from bench import (
     ingest_bench,
     multilingual_bench,
     search_bench,
+    tiny_bench,
 )
 from bench.common import Skip, machine, write_result
 
 ALL = ("embed", "search", "ingest", "multilingual", "app", "compare", "browser")
+ALONE = ("tiny",)  # run only when named (``ingest`` includes it)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small inputs and sizes (a few minutes)")
     ap.add_argument("--sizes", help="claim counts for search/memory, e.g. 10000,100000,1000000")
-    ap.add_argument("--only", help=f"comma list of {', '.join(ALL)}")
+    ap.add_argument("--only", help=f"comma list of {', '.join(ALL + ALONE)}")
     ap.add_argument("--runs", type=int, help="repetitions per measurement (median reported)")
     a = ap.parse_args(argv)
     only = [x.strip() for x in a.only.split(",")] if a.only else list(ALL)
-    unknown = set(only) - set(ALL)
+    unknown = set(only) - set(ALL + ALONE)
     if unknown:
         ap.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     sizes = (
@@ -62,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         "app": (lambda: app_bench.run(a.quick, a.runs or 5), app_bench.summary),
         "compare": (lambda: compare_bench.run(a.quick, a.runs or 5), compare_bench.summary),
         "browser": (lambda: browser_bench.run(a.quick, a.runs or 5), browser_bench.summary),
+        "tiny": (
+            lambda: tiny_bench.run(
+                tuple(sizes) if a.sizes else ((1_000, 10_000) if a.quick else tiny_bench.SIZES)
+            ),
+            tiny_bench.summary,
+        ),
     }
     for name in only:
         began = time.perf_counter()

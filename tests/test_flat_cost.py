@@ -43,7 +43,7 @@ def test_neighbour_search_scans_a_bounded_number_of_vectors_per_query() -> None:
         before = held.scanned
         held.search(vecs[start : start + step], 21)
         per_query[held.count] = (held.scanned - before) / step
-    assert held.ivf is not None  # past EXACT_MAX it is an inverted file, retrained as it grew
+    assert held.centroids is not None  # past EXACT_MAX it is an inverted file, retrained as it grew
     assert held.trained_on > EXACT_MAX
     # exact while small (at most EXACT_MAX), then about SCAN per query however big it grows
     assert max(per_query.values()) <= EXACT_MAX
@@ -58,7 +58,7 @@ def test_inverted_file_finds_the_close_neighbours_an_exact_search_finds() -> Non
     held = Neighbours(DIM)
     for start in range(0, len(vecs), 1000):
         held.add(np.arange(start, start + 1000), vecs[start : start + 1000])
-    assert held.ivf is not None
+    assert held.centroids is not None
     queries = vecs[-300:]
     scores, found = held.search(queries, 21)
     exact = queries @ vecs.T
@@ -127,7 +127,7 @@ def test_cluster_update_does_not_scan_the_store_per_chunk(
     assert not searched  # the cluster update never scanned the search index
     assert fake_wb.neighbour_state.rebuilds == 1  # built once (empty), then kept up to date
     assert len(held) == len(fake_wb.index) == 500
-    assert held.ivf is not None
+    assert held.centroids is not None
     assert max(per_claim) <= 200  # bounded by EXACT_MAX (then ~SCAN), not by the store
     # rows read per chunk: the new claims plus their close neighbours (at most 21 each)
     assert max(read) <= 100 * 22

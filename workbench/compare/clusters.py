@@ -25,7 +25,6 @@ threshold), in article date order.
 
 from __future__ import annotations
 
-import datetime
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -33,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from workbench.text.keyterms import extract_key_terms, key_term_conflict, stem
+from workbench.compare.neighbours import day_number as _day
+from workbench.text.keyterms import KeyTerms, extract_key_terms, key_term_conflict, stem
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -149,6 +149,8 @@ class _Updater:
         self.report = ClusterUpdate()
         self.texts: dict[int, str] = {}
         self.dates: dict[int, int | None] = {}
+        self.articles: dict[int, str] = {}
+        self.missing: set[int] = set()  # ids looked up and not in the store
         self._pairs: dict[tuple[int, int], bool] = {}  # compatible(), asked once per pair
 
     def _members(self, key: tuple[str, int]) -> list[int]:
@@ -168,10 +170,71 @@ class _Updater:
         return ("cluster", cid) if cid is not None else ("claim", int(claim_id))
 
     def _info(self, ids: list[int]) -> None:
-        todo = [i for i in ids if i not in self.texts]
-        for cid, row in self.wb.store.claims_by_ids(todo).items():
+        """Read the text, date and article of claims not known yet, in one store call."""
+        todo = sorted({i for i in ids if i not in self.texts and i not in self.missing})
+        if not todo:
+            return
+        rows = self.wb.store.claims_by_ids(todo)
+        self.missing.update(i for i in todo if i not in rows)
+        self.remember(rows)
+
+    def remember(self, rows: dict[int, Any]) -> None:
+        """Keep the text, article and day of read claim rows."""
+        for cid, row in rows.items():
             self.texts[cid] = row.claim.text
             self.dates[cid] = _day(row.date)
+            self.articles[cid] = row.claim.article_id
+
+    def _held_fact(self, claim_id: int) -> tuple[int, int | None] | None:
+        held = self.vectors.held
+        return held.article_day(claim_id) if held is not None else None
+
+    def day_of(self, claim_id: int) -> int | None:
+        """A claim's article day, from memory when the neighbour cache holds it."""
+        if claim_id in self.dates:
+            return self.dates[claim_id]
+        fact = self._held_fact(claim_id)
+        if fact is not None:
+            return fact[1]
+        self._info([claim_id])
+        return self.dates.get(claim_id)
+
+    def other_article(self, a: int, b: int) -> bool:
+        """Whether ``b`` is a stored claim of another article than ``a`` (which is known)."""
+        fa, fb = self._held_fact(a), self._held_fact(b)
+        if fa is not None and fb is not None:
+            return fa[0] != fb[0]
+        if b not in self.articles:
+            self._info([b])
+        return b in self.articles and self.articles[b] != self.articles[a]
+
+    def near_day(self, a: int, b: int) -> bool:
+        """Not dated more than MAX_DAYS_APART apart (unknown dates are near)."""
+        da, db = self.day_of(a), self.day_of(b)
+        return da is None or db is None or abs(da - db) <= MAX_DAYS_APART
+
+    def needs_read(self, claim_id: int) -> bool:
+        """Whether comparing this claim still needs its row (text for key terms, or article)."""
+        if claim_id in self.texts or claim_id in self.missing:
+            return False
+        held = self.vectors.held
+        return held is None or held.key_terms(claim_id) is None or self._held_fact(claim_id) is None
+
+    def key_terms(self, claim_id: int) -> KeyTerms | None:
+        """A claim's key terms (None when it is not in the store), cached by claim id."""
+        held = self.vectors.held
+        got = held.key_terms(claim_id) if held is not None else None
+        if got is not None:
+            return got
+        if claim_id not in self.texts:
+            self._info([claim_id])
+        text = self.texts.get(claim_id)
+        if text is None:
+            return None
+        got = extract_key_terms(text)
+        if held is not None:
+            held.keep_terms(claim_id, got)
+        return got
 
     def compatible(self, a: int, b: int) -> bool:
         """Not one statement: dated more than MAX_DAYS_APART apart, or naming a different
@@ -183,15 +246,12 @@ class _Updater:
         return known
 
     def _compatible(self, a: int, b: int) -> bool:
-        if a not in self.texts or b not in self.texts:
-            self._info([a, b])
-        da, db = self.dates.get(a), self.dates.get(b)
-        if da is not None and db is not None and abs(da - db) > MAX_DAYS_APART:
+        if not self.near_day(a, b):
             return False
-        ta, tb = self.texts.get(a), self.texts.get(b)
-        if ta is None or tb is None:
+        da, db = self.day_of(a), self.day_of(b)
+        ka, kb = self.key_terms(a), self.key_terms(b)
+        if ka is None or kb is None:
             return True
-        ka, kb = extract_key_terms(ta), extract_key_terms(tb)
         conflict = key_term_conflict(ka, kb)
         if conflict.entities or conflict.dates:
             return False
@@ -213,6 +273,7 @@ class _Updater:
         sims = self.vectors.get(ids) @ vec
         if float(sims.min()) < self.threshold - LINK_GAP:
             return None
+        self._info([m for m in ids if self.needs_read(m)])  # one read for the members
         if not all(self.compatible(claim_id, m) for m in ids):
             return None
         return float(sims.mean())
@@ -221,6 +282,7 @@ class _Updater:
         sims = self.vectors.get(a) @ self.vectors.get(b).T
         if float(sims.mean()) < self.threshold or float(sims.min()) < self.threshold - LINK_GAP:
             return False
+        self._info([m for m in (*a, *b) if self.needs_read(m)])
         return all(self.compatible(x, y) for x in a for y in b)
 
     def _ensure_cluster(self, key: tuple[str, int]) -> int:
@@ -287,37 +349,62 @@ def add_claims(
     if not ids or not len(wb.index):
         return updater.report
     vecs = updater.vectors.get(ids)
-    scores, nbrs = _neighbours(wb, updater, ids, vecs)
-    # Only neighbours above the threshold are read from the store: their article and date.
-    wanted = {
-        int(n)
-        for n, s in zip(nbrs.ravel(), scores.ravel(), strict=True)
-        if n >= 0 and s >= threshold
-    }
-    rows = wb.store.claims_by_ids(sorted(wanted | set(ids)))
-    article = {cid: row.claim.article_id for cid, row in rows.items()}
-    updater.texts.update({cid: row.claim.text for cid, row in rows.items()})
-    updater.dates.update({cid: _day(row.date) for cid, row in rows.items()})
+    updater.remember(wb.store.claims_by_ids(ids))
+    facts = [(updater.articles.get(i), updater.dates.get(i)) for i in ids]
+    scores, nbrs = _neighbours(wb, updater, ids, vecs, facts)
+    near = _near(updater, ids, scores, nbrs)
+    updater._info([n for ns in near for n in ns if updater.needs_read(n)])
     with wb.store.transaction():
         for row, cid in enumerate(ids):
-            if cid not in article:
-                continue
-            cands = [
-                int(n)
-                for n, s in zip(nbrs[row], scores[row], strict=True)
-                if n >= 0
-                and s >= threshold
-                and int(n) != cid
-                and article.get(int(n)) not in (None, article[cid])
-                and updater.compatible(cid, int(n))
-            ]
+            cands = [n for n in near[row] if updater.compatible(cid, n)]
             if cands:
                 updater.add(cid, vecs[row], cands)
     return updater.report
 
 
+def _near(
+    updater: _Updater, ids: list[int], scores: np.ndarray, nbrs: np.ndarray
+) -> list[list[int]]:
+    """Per new claim, its neighbours at or above the threshold from another article and
+    within MAX_DAYS_APART (most one-liners' neighbours fail the date test). Decided on arrays
+    from the neighbour cache's article codes and days when it holds both claims, else
+    (no cache, or facts unknown) from the rows, read in one call."""
+    from workbench.compare.neighbours import NO_DAY
+
+    own = np.asarray(ids, dtype=np.int64)[:, None]
+    keep = (nbrs >= 0) & (scores >= updater.threshold) & (nbrs != own)
+    held = updater.vectors.held
+    if held is None:
+        decided = np.zeros(nbrs.shape, dtype=bool)
+        updater._info([int(n) for n in nbrs[keep]])
+    else:
+        na, nd = held.facts(nbrs)
+        oa, od = (x[:, None] for x in held.facts(own[:, 0]))
+        decided = (na >= 0) & (oa >= 0)
+        gap = np.abs(nd.astype(np.int64) - od.astype(np.int64))
+        far = (nd != NO_DAY) & (od != NO_DAY) & (gap > MAX_DAYS_APART)
+        keep &= ~(decided & ((na == oa) | far))
+    out: list[list[int]] = []
+    for row, cid in enumerate(ids):
+        if cid not in updater.articles:
+            out.append([])
+            continue
+        out.append(
+            [
+                int(n)
+                for n, sure in zip(nbrs[row][keep[row]], decided[row][keep[row]], strict=True)
+                if sure or (updater.other_article(cid, int(n)) and updater.near_day(cid, int(n)))
+            ]
+        )
+    return out
+
+
 def _neighbours(
-    wb: Workbench, updater: _Updater, ids: list[int], vecs: np.ndarray
+    wb: Workbench,
+    updater: _Updater,
+    ids: list[int],
+    vecs: np.ndarray,
+    facts: list[tuple[str | None, int | None]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(bare cosines, claim ids) of each new claim's ``NEIGHBOURS + 1`` nearest claims.
 
@@ -327,10 +414,10 @@ def _neighbours(
     vectors)."""
     from workbench.compare.neighbours import neighbour_index
 
-    held = neighbour_index(wb, ids, vecs)
+    held = neighbour_index(wb, ids, vecs, facts)
     if held is not None:
         updater.vectors.held = held
-        return held.search(vecs, NEIGHBOURS + 1)
+        return held.search(vecs, NEIGHBOURS + 1, floor=updater.threshold)
     _, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
     known = sorted({int(n) for n in nbrs.ravel() if n >= 0})
     rows = wb.store.claims_by_ids(known)
@@ -354,16 +441,6 @@ _REVISION = {
 
 def _flat(pairs: list[tuple[str, str]]) -> set[str]:
     return {x for p in pairs for x in p}
-
-
-def _day(date: str | None) -> int | None:
-    """An article date ("2025-10-28", or a longer ISO stamp) as a day number; None if unknown."""
-    if not date or len(date) < 10:
-        return None
-    try:
-        return datetime.date.fromisoformat(date[:10]).toordinal()
-    except ValueError:
-        return None
 
 
 def rebuild(wb: Workbench, threshold: float | None = None) -> ClusterUpdate:
