@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         "browser": (lambda: browser_bench.run(a.quick, a.runs or 5), browser_bench.summary),
         "tiny": (
             lambda: tiny_bench.run(
-                tuple(sizes) if a.sizes else ((1_000, 10_000) if a.quick else tiny_bench.SIZES)
+                tuple(sizes) if a.sizes else ((1_000, 10_000) if a.quick else tiny_bench.SIZES),
+                first_runs=a.runs or tiny_bench.FIRST_RUNS,
             ),
             tiny_bench.summary,
         ),
