@@ -261,3 +261,28 @@ def test_seed_accounts_name_their_sources_and_causes(judge: SameClaimJudge) -> N
     r = judge_agreement(SEED_ARIANA, SEED_NDTV, d, other_source="NDTV")
     assert r.reason.startswith("gives another cause: Pakistan’s unprecedented public admission")
     assert "drone" in r.reason
+
+
+def test_neighbourhood_features_read_the_closest_claim_and_the_refutations() -> None:
+    """The stance cues around the article's closest claim: refutations in its window, how close
+    the refuting and negated claims come to the claim, where the closest claim sits."""
+    from workbench.compare.article_stance import (
+        ARTICLE_FEATURES,
+        NEIGHBOURHOOD_FEATURES,
+        neighbourhood_features,
+    )
+
+    article = [
+        "Officials met in Istanbul on Monday.",
+        "The talks collapsed over Pakistan's demands, a report said.",
+        "The Taliban denied the report and called it a hoax.",
+        "Weather was fine.",
+    ]
+    f = neighbourhood_features(article, [0.2, 0.9, 0.6, 0.1])
+    assert set(f) == set(NEIGHBOURHOOD_FEATURES) <= set(ARTICLE_FEATURES)
+    assert f["best_pos"] == pytest.approx(1 / 3)
+    assert f["cos_refute"] == pytest.approx(0.6) and f["gap_refute"] == pytest.approx(0.3)
+    assert f["refute_win"] > 0 and f["refute_best"] == 0.0 and f["debunk_win"] == 1.0
+    assert f["refute_share"] == pytest.approx(0.25) and f["cos_neg"] == 0.0
+    assert f["gap_neg"] == pytest.approx(0.9) and f["discuss_win"] > 0
+    assert neighbourhood_features([], []) == dict.fromkeys(NEIGHBOURHOOD_FEATURES, 0.0)
