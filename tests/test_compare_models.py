@@ -286,3 +286,10 @@ def test_neighbourhood_features_read_the_closest_claim_and_the_refutations() -> 
     assert f["refute_share"] == pytest.approx(0.25) and f["cos_neg"] == 0.0
     assert f["gap_neg"] == pytest.approx(0.9) and f["discuss_win"] > 0
     assert neighbourhood_features([], []) == dict.fromkeys(NEIGHBOURHOOD_FEATURES, 0.0)
+
+
+def test_shipped_stance_weights_use_the_neighbourhood_cues() -> None:
+    from workbench.compare.article_stance import NEIGHBOURHOOD_FEATURES, StanceWeights
+
+    w = StanceWeights.load()
+    assert set(NEIGHBOURHOOD_FEATURES) <= set(w.names) and "top_same" not in w.names
