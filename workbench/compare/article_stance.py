@@ -88,6 +88,24 @@ DISAGREE_FEATURES: dict[str, str] = {
     "negation and refutation cues (FNC-1 baseline's polarity feature)",
 }
 ARTICLE_FEATURES.update(DISAGREE_FEATURES)
+# Where the article speaks of the claim: the closest claim and its two neighbours (the
+# "window"), and how close the article's refuting / negated claims come to the claim.
+NEIGHBOURHOOD_FEATURES: dict[str, str] = {
+    "refute_win": "refutation cues in the closest claim and its two neighbours (log 1+count)",
+    "neg_win": "negations in that window (log 1+count)",
+    "refute_best": "refutation cues in the closest claim alone (log 1+count)",
+    "best_pos": "position of the closest claim in the article (0 first .. 1 last)",
+    "cos_refute": "largest cosine to the claim among the article's claims with a refutation "
+    "cue or debunking phrase (0 if none)",
+    "gap_refute": "rel_max minus cos_refute: how far the refuting claims are from the closest",
+    "cos_neg": "largest cosine to the claim among the article's negated claims (0 if none)",
+    "gap_neg": "rel_max minus cos_neg",
+    "refute_share": "share of the article's claims with a refutation cue or debunking phrase",
+    "neg_share": "share of the article's claims with a negation",
+    "discuss_win": "hedging / attribution cues in the window (log 1+count)",
+    "debunk_win": "claims of the window with a debunking phrase (count)",
+}
+ARTICLE_FEATURES.update(NEIGHBOURHOOD_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -136,6 +154,39 @@ def disagree_features(claim: str, article: Sequence[str], tops: Sequence[str]) -
         "debunk_lede": math.log1p(sum(lede.count(p) for p in DEBUNK_PHRASES)),
         "head_neg": float(_negations(head_words) > 0),
         "polarity_flip": float(parity(head_words) != parity(top_words)),
+    }
+
+
+def neighbourhood_features(article: Sequence[str], cosines: Sequence[float]) -> dict[str, float]:
+    """``NEIGHBOURHOOD_FEATURES`` of an article's claims (``cosines``: each one's to the claim)."""
+    if not article:
+        return dict.fromkeys(NEIGHBOURHOOD_FEATURES, 0.0)
+    cos = np.asarray(cosines, dtype=float)
+    best = int(cos.argmax())
+    window = article[max(0, best - 1) : best + 2]
+    win_words = [w for t in window for w in _WORD.findall(t.lower())]
+    lows = [t.lower() for t in article]
+    words = [_WORD.findall(t) for t in lows]
+    debunk = np.array([any(p in t for p in DEBUNK_PHRASES) for t in lows])
+    refute = np.array([_count(ws, REFUTE_CUES) > 0 for ws in words]) | debunk
+    negated = np.array([_negations(ws) > 0 for ws in words])
+    top = float(cos.max())
+    cos_refute = float(cos[refute].max()) if refute.any() else 0.0
+    cos_neg = float(cos[negated].max()) if negated.any() else 0.0
+    lo = max(0, best - 1)
+    return {
+        "refute_win": math.log1p(_count(win_words, REFUTE_CUES)),
+        "neg_win": math.log1p(_negations(win_words)),
+        "refute_best": math.log1p(_count(words[best], REFUTE_CUES)),
+        "best_pos": best / max(1, len(article) - 1),
+        "cos_refute": cos_refute,
+        "gap_refute": top - cos_refute,
+        "cos_neg": cos_neg,
+        "gap_neg": top - cos_neg,
+        "refute_share": float(refute.mean()),
+        "neg_share": float(negated.mean()),
+        "discuss_win": math.log1p(_count(win_words, DISCUSS_CUES)),
+        "debunk_win": float(debunk[lo : best + 2].sum()),
     }
 
 
@@ -192,6 +243,7 @@ def article_features(
         "head_hedged": float(bool(set(head_words) & HEDGE_WORDS) or claim.rstrip().endswith("?")),
         "article_len": math.log1p(len(article)),
         **disagree_features(claim, article, tops),
+        **neighbourhood_features(article, cosines),
     }
     return feats, judged
 
