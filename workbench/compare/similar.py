@@ -46,17 +46,13 @@ def judge_for(wb: Workbench) -> SameClaimJudge:
     """The shared same-claim judge, encoding through ``wb.vectors_for`` when the workbench embeds
     with the judge's model: claim sentences are then read from the store's embedding cache
     (filled at ingest) instead of being encoded again on every Compare page."""
-    from workbench.compare.same_claim import SameClaimJudge, get_judge, store_e5_encoder
+    from workbench.compare.same_claim import SameClaimJudge, get_judge
 
     shared = get_judge()
     if getattr(wb.embedder, "model_name", None) != getattr(shared, "model_name", MODEL):
         return shared
     if wb not in _JUDGES:
-        _JUDGES[wb] = SameClaimJudge(
-            weights=shared.weights,
-            encode=wb.vectors_for,
-            e5_encode=store_e5_encoder(wb.store),
-        )
+        _JUDGES[wb] = SameClaimJudge(weights=shared.weights, encode=wb.vectors_for)
     return _JUDGES[wb]
 
 

@@ -92,8 +92,6 @@ def feature_matrix(
     texts = [t for p in pairs for t in p]
     slots = dict(zip(texts, extract_slots_many(texts), strict=True))
     judge.vectors([v for s in slots.values() for v in view_texts(s)])
-    if judge.with_e5:
-        judge.vectors(list(dict.fromkeys(texts)), "e5")
     rows = []
     for a, b in pairs:
         feats = judge.features(a, b)
