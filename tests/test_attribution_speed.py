@@ -51,3 +51,32 @@ def test_fast_ruler_multi_token_rules_and_cache(pipelines):
     first, second, ref = fast(text), fast(text), reference(text)
     assert _annotations(first) == _annotations(ref) == _annotations(second)
     assert any(t.lower_ == "gon" and t.lemma_ == "go" for t in ref)
+
+
+def test_cached_span_ents_equal_spacy(pipelines):
+    """``span_ents`` (cached, bisected) returns what ``Span.ents`` does for every span."""
+    from workbench.attribution.spans import doc_ents, span_ents
+
+    _, fast = pipelines
+    doc = fast(
+        "Jane Roe of the United Nations told CNN in Paris on Monday that John Smith, a "
+        "senator from Ohio, met Microsoft and Google officials."
+    )
+    assert doc_ents(doc) == tuple(doc.ents) and len(doc.ents) >= 4
+    for start in range(len(doc)):
+        for end in range(start, len(doc) + 1):
+            span = doc[start:end]
+            assert [e.start for e in span_ents(span)] == [e.start for e in span.ents]
+
+
+def test_tracker_sees_each_entity_once_in_order(outlet_attributor):
+    """People named earlier still resolve surnames after the entity cursor moved on."""
+    text = (
+        "Finance Minister Jane Roe opened the session. John Smith said costs rose. "
+        "Roe said the budget was balanced."
+    )
+    atts = outlet_attributor.extract(text)
+    assert [(a.source, a.source_text, a.role) for a in atts] == [
+        ("John Smith", "John Smith", None),
+        ("Jane Roe", "Roe", "Finance Minister"),
+    ]
