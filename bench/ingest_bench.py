@@ -15,6 +15,9 @@ Cases, each in a fresh data directory in its own child process (so peak RSS is i
 after the ingest (same runtime, same threads, no cache). The ingest time includes the BM25
 build that ends every ingest (``Workbench._finish_ingest``), shown as stage ``bm25``. Then the
 same inputs are ingested again (resume: all skipped) and the index is rebuilt from the cache.
+Each row also has the child's CPU seconds (all threads) for the ingest and for the encode, and
+the load average at start and end: on a shared box the wall-clock ratio moves with the load,
+the CPU seconds much less.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing as mp
+import os
 import resource
 import shutil
 import tempfile
@@ -85,6 +89,8 @@ def _case(name: str, targets: list[str], attribution: bool, device: str, queue: 
         if attribution and wb.attributor() is not None:
             wb.attributor().extract_many(["Officials said the warm-up worked."])
         pipe = Pipeline(wb)
+        load = os.getloadavg()[0]
+        cpu0 = time.process_time()
         began = time.perf_counter()
         with wb.writing():
             report = pipe.run(iter_inputs([Path(t) for t in targets]))
@@ -92,10 +98,14 @@ def _case(name: str, targets: list[str], attribution: bool, device: str, queue: 
             wb._finish_ingest(report)
             bm25 = time.perf_counter() - t0
         seconds = time.perf_counter() - began
+        cpu = time.process_time() - cpu0
         texts = [r[1] for r in wb.store.claim_texts()]
+        cpu0 = time.process_time()
         began = time.perf_counter()
         wb.embedder.encode(texts)
         encode_rate = len(texts) / (time.perf_counter() - began)
+        encode_cpu = time.process_time() - cpu0
+        load = (load, os.getloadavg()[0])
         began = time.perf_counter()
         with wb.writing():
             again = Pipeline(wb).run(iter_inputs([Path(t) for t in targets]))
@@ -110,6 +120,7 @@ def _case(name: str, targets: list[str], attribution: bool, device: str, queue: 
             "articles": report.ingested, "claims": report.claims, "seconds": seconds,
             "claims_per_s": rate, "encode_claims_per_s": encode_rate,
             "ratio": rate / encode_rate, "stages_s": {**pipe.timings, "bm25": bm25},
+            "cpu_s": cpu, "encode_cpu_s": encode_cpu, "cpu_ratio": encode_cpu / cpu, "load": load,
             "workers": getattr(pipe, "workers", 1),
             "resume_ms_per_record": 1000 * resume_s / max(1, len(again.results)),
             "rebuild_from_cache_s": rebuild_s,
@@ -184,7 +195,8 @@ def _row(r: dict[str, Any]) -> str:
         f"| {r['case']}{'' if r['device'] == 'cpu' else ' (' + r['device'] + ')'} | "
         f"{r['articles']:,} | {r['claims']:,} | {r['seconds']:.1f} | {r['claims_per_s']:.1f} | "
         f"{r['encode_claims_per_s']:.1f} | **{r['ratio']:.2f}**{mark} | {stages} | "
-        f"{r['peak_rss_mb']:.0f} |"
+        f"{r['peak_rss_mb']:.0f} | {r.get('cpu_s', 0):.0f} / {r.get('encode_cpu_s', 0):.0f} | "
+        f"{'–'.join(f'{x:.1f}' for x in r.get('load', ()))} |"
     )
 
 
@@ -192,8 +204,9 @@ def summary(r: dict[str, Any]) -> list[str]:
     lines = [
         "ingest vs the workbench's own encode of the same claims (attribution on; stage seconds"
         " overlap when ingest_workers >= 2):",
-        "| input | articles | claims | s | claims/s | encode claims/s | ratio | stages s | peak RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| input | articles | claims | s | claims/s | encode claims/s | ratio | stages s |"
+        " peak RSS MB | CPU s ingest / encode | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(row) for row in r["rows"]]
     gpu = r.get("gpu")

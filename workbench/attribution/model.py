@@ -40,5 +40,7 @@ def load_nlp(name: str = MODEL_NAME) -> Any:
             nlp = spacy.load(name, exclude=list(DISABLED_PIPES))
         except OSError as exc:
             raise _missing(f"attribution (spaCy model {name})", MODEL_PACKAGE, exc) from exc
-        _CACHE[name] = nlp
+        from workbench.attribution.tagattrs import install
+
+        _CACHE[name] = install(nlp)
         return nlp

@@ -22,6 +22,7 @@ from workbench.attribution.cues import (
     RELATIVE_PRONOUNS,
     UNNAMED_HEADS,
 )
+from workbench.attribution.spans import doc_ents, span_ents
 
 OutletMatcher = Callable[[str], "str | None"]
 
@@ -53,14 +54,21 @@ class SourceTracker:
     people: list[_Person] = field(default_factory=list)
     last_speaker: Resolved | None = None
     last_group: Resolved | None = None
+    # entities of ``_doc`` before this index are already looked at (taken or not for good)
+    _doc: Any = None
+    _cursor: int = 0
 
     # -- learning from entities -------------------------------------------------------------
     def observe_entities(self, doc: Any, upto: int) -> None:
-        """Register PERSON entities (with their role) that end before character ``upto``."""
+        """Register PERSON entities (with their role) that end before character ``upto``.
+        Each entity is looked at once per article (a cursor, not a rescan per mention)."""
+        if doc is not self._doc:
+            self._doc, self._cursor = doc, 0
         seen = {p.position for p in self.people}
-        for ent in doc.ents:
-            if ent.end_char > upto:
-                break
+        ents = doc_ents(doc)
+        while self._cursor < len(ents) and ents[self._cursor].end_char <= upto:
+            ent = ents[self._cursor]
+            self._cursor += 1
             if ent.label_ != "PERSON" or ent.start_char in seen or _in_headline(ent):
                 continue
             name = _clean_name(ent.text)
@@ -108,7 +116,7 @@ class SourceTracker:
         known = self._known_surname(span)
         if known is not None:
             return self._remember(known)
-        persons = [e for e in span.ents if e.label_ == "PERSON"]
+        persons = [e for e in span_ents(span) if e.label_ == "PERSON"]
         if persons:
             ent = persons[0]
             name = self._full_name(_clean_name(ent.text))
@@ -121,7 +129,7 @@ class SourceTracker:
         if described is not None:
             return self._remember(described)
         words = set(low.replace(",", " ").split())
-        orgs = [e for e in span.ents if e.label_ in ("ORG", "NORP", "GPE")]
+        orgs = [e for e in span_ents(span) if e.label_ in ("ORG", "NORP", "GPE")]
         if words & ORG_DESCRIPTORS or orgs:
             name = _strip_det(text)
             return self._remember(Resolved(name, "organization"))
@@ -178,7 +186,7 @@ class SourceTracker:
         head = span.root
         candidates += [
             e.text
-            for e in span.ents
+            for e in span_ents(span)
             if e.label_ not in ("NORP", "GPE", "DATE")
             # "CBS affiliate WAFB": the name that heads the mention is the source, not a
             # network named in its modifier (a "Reuters reporter", headed by a noun, keeps it)
@@ -204,7 +212,7 @@ class SourceTracker:
         person: it holds a PERSON entity ("said Brent Montgomery, ... about the Trump show's
         cast"), or its proper-noun run is a person already named in the article. Such a
         mention is resolved as a person, never typed as an outlet called by a person's name."""
-        if any(e.label_ == "PERSON" for e in span.ents):
+        if any(e.label_ == "PERSON" for e in span_ents(span)):
             return True
         return any(p.name == name or p.name.split()[-1] == name for p in self.people)
 

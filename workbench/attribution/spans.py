@@ -6,6 +6,7 @@ Shared by the sentence rules so every attribution's offsets are shaped the same 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from workbench.attribution.cues import verb_lemma
@@ -19,6 +20,28 @@ def doc_text(doc: Any) -> str:
     if cached is None:
         cached = doc.user_data["_wb_text"] = doc.text
     return cached
+
+
+def doc_ents(doc: Any) -> tuple[Any, ...]:
+    """``doc.ents`` cached on the doc: spaCy builds a new Span per entity on every access,
+    and ``Span.ents`` walks all of them, so per-mention lookups were quadratic per article."""
+    cached = doc.user_data.get("_wb_ents")
+    if cached is None:
+        ents = tuple(doc.ents)
+        cached = doc.user_data["_wb_ents"] = (ents, [e.start for e in ents])
+    return cached[0]
+
+
+def span_ents(span: Any) -> list[Any]:
+    """``span.ents`` (the entities wholly inside ``span``) from the doc's cached entities."""
+    ents = doc_ents(span.doc)
+    starts = span.doc.user_data["_wb_ents"][1]
+    out = []
+    for ent in ents[bisect_left(starts, span.start) :]:
+        if ent.end > span.end:
+            break
+        out.append(ent)
+    return out
 
 
 def subtree_span(tok: Any) -> Any:

@@ -111,6 +111,9 @@ class OnnxSentenceEncoder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads > 0:
             options.intra_op_num_threads = threads
+        # No busy-waiting between ops: during ingest attribution (spaCy) runs beside the
+        # encoder on the same cores, and spinning threads took ~10 % more CPU from it
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
         config = _read_json(path / "sentence_bert_config.json")
         tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
