@@ -121,3 +121,32 @@ def test_hash_embedder_is_deterministic_normalised_and_model_free() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert bytes.fromhex(out.stdout) == vecs[2].tobytes()  # same vector in another process
     assert fake.model_name == "hash-384"
+
+
+def test_token_batches_hold_the_padded_budget() -> None:
+    from workbench.retrieval.onnx_embed import token_batches
+
+    lengths = [256] * 20 + [12] * 100 + [40] * 30
+    batches = token_batches(lengths, 64, 4096)
+    seen = np.concatenate(batches)
+    assert sorted(seen.tolist()) == list(range(len(lengths)))  # every text once
+    for b in batches:
+        assert len(b) <= 64 and len(b) * max(lengths[i] for i in b) <= 4096
+        assert lengths[b[0]] == max(lengths[i] for i in b)  # longest first: padding stays small
+    assert [len(b) for b in batches[:2]] == [16, 16]
+    assert token_batches([], 64, 4096) == [] and len(token_batches([9999], 64, 4096)[0]) == 1
+
+
+@pytest.mark.skipif(
+    not (importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("onnx")),
+    reason="onnxruntime/onnx not installed",
+)
+def test_onnx_vectors_do_not_depend_on_the_batching(monkeypatch: pytest.MonkeyPatch) -> None:
+    import workbench.retrieval.onnx_embed as onnx_embed
+
+    texts = [" ".join(["word"] * n) + " end." for n in (3, 180, 40, 7, 250, 90)] + TEXTS
+    emb = Embedder(device="cpu", backend="onnx")
+    wide = emb.encode(texts)
+    monkeypatch.setattr(onnx_embed, "TOKEN_BUDGET", 300)  # one or two texts per batch
+    narrow = emb.encode(texts)
+    assert np.sum(wide * narrow, axis=1).min() >= 0.9999
