@@ -60,6 +60,7 @@ class Settings:
     min_claim_words: int = 4
     search_k: int = 10
     search_mode: SearchMode = "hybrid"
+    rerank_depth: int = 10
     index_kind: IndexKind = "auto"
     flat_max: int = 50_000
     cluster_threshold: float = 0.70
@@ -88,6 +89,11 @@ class Settings:
                     f"setting {name} (env {ENV_PREFIX}{name.upper()}) must be one of "
                     f"{', '.join(allowed)}; not {value!r}"
                 )
+        if not 0 <= self.rerank_depth <= 100:
+            raise InvalidOption(
+                f"setting rerank_depth (env {ENV_PREFIX}RERANK_DEPTH) must be 0 to 100 (0 turns "
+                f"the second stage off); not {self.rerank_depth!r}"
+            )
         if self.auth == "off" and self.database_url.strip():
             raise InvalidOption(
                 f"setting auth=off (env {ENV_PREFIX}AUTH) cannot be used with database_url (env "

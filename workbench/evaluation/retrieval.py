@@ -17,6 +17,7 @@ import tarfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -301,6 +302,7 @@ def hybrid_ranker(
     rerank_entities: bool = False,
     headline: str | None = None,
     headline_scale: float | None = None,
+    joint_depth: int | None = None,
 ) -> Ranker:
     """The live search's scoring on a CheckThat! set: BM25 and dense fused, then re-scored.
 
@@ -322,13 +324,23 @@ def hybrid_ranker(
     has duplicate claims and all its judged claims sit in the first 1,000 of 10,375, so
     corpus order alone wins ties for the gold claim.
 
+    As the live search does, the top ``joint_depth`` (the ``rerank_depth`` setting when None)
+    are then scored again with each claim and its title encoded as one text
+    (``workbench.retrieval.joint``), when documents carry titles and ``headline="sum"``.
+
     With ``rerank_weight`` > 0 the top ``RESCORE_DEPTH`` after re-scoring get a second-stage
     bonus ``rerank_weight * overlap`` (``rerank_overlap``: the IDF-weighted share of the
     query's words found in the claim text; with ``rerank_entities`` averaged with the share of
     the query's numbers and entities the claim agrees on).
     """
-    from workbench.retrieval.embed import HEADLINE_MODE, HEADLINE_SCALE, embedding_text
+    from workbench.retrieval.embed import (
+        HEADLINE_MODE,
+        HEADLINE_SCALE,
+        embedding_text,
+        headline_weight,
+    )
     from workbench.retrieval.fusion import BM25_WEIGHT, LAMBDA, RESCORE_DEPTH, score_candidates
+    from workbench.retrieval.joint import rescore_top
     from workbench.retrieval.lexical import BM25Index, clean_query, tokenize
     from workbench.retrieval.search import MIN_CANDIDATES
     from workbench.settings import Settings
@@ -339,6 +351,7 @@ def hybrid_ranker(
     ctx = context or Settings.from_env().embed_context
     mode = headline or HEADLINE_MODE
     scale = HEADLINE_SCALE if headline_scale is None else headline_scale
+    joint_k = Settings.from_env().rerank_depth if joint_depth is None else joint_depth
 
     def rank(corpus: Collection, queries: Collection, depth: int) -> list[list[str]]:
         claims = _raw_field(corpus, "vclaim")
@@ -348,8 +361,17 @@ def hybrid_ranker(
             if claims is not None
             else corpus.texts
         )
+        joint = None
         if claims is not None and ctx == "title" and mode == "sum":
             views = [_summed(embed, claims, heads, scale, cache_dir)]
+            if joint_k > 0:
+                titled = np.array(
+                    [
+                        headline_weight(c.strip(), h, ctx) > 0
+                        for c, h in zip(claims, heads, strict=True)
+                    ]
+                )
+                joint = (cached_embed(embed, docs, cache_dir), titled)
         else:
             views = [cached_embed(embed, docs, cache_dir)]
         title = _field(corpus, "title") if titles else None
@@ -379,6 +401,13 @@ def hybrid_ranker(
                 cand = cand[np.argsort(tie[cand])]
             texts = [claim_texts[j] for j in cand]
             final, _ = score_candidates(query, texts, cos[cand], bm25[cand], fusion, weight, lam)
+            if joint is not None:
+                second = rescore_top(
+                    final, cos[cand], joint_k, partial(_joint_cos, joint, cand, qvec),
+                    partial(_fused, query, texts, bm25[cand], fusion, weight, lam),
+                )  # fmt: skip
+                if second is not None:
+                    final = second[0]
             if rerank_weight > 0:
                 top = np.argsort(-final, kind="stable")[:RESCORE_DEPTH]
                 bonus = rerank_overlap(
@@ -395,6 +424,30 @@ def hybrid_ranker(
         return out
 
     return rank
+
+
+def _joint_cos(
+    joint: tuple[np.ndarray, np.ndarray], cand: np.ndarray, qvec: np.ndarray, top: np.ndarray
+) -> np.ndarray:
+    """Cosines of the query with the joint (claim + title) vectors of ``cand[top]``; NaN for
+    untitled documents (see ``workbench.retrieval.joint.rescore_top``)."""
+    vectors, titled = joint
+    rows = cand[top]
+    return np.where(titled[rows], vectors[rows] @ qvec, np.nan)
+
+
+def _fused(
+    query: str,
+    texts: list[str],
+    bm25: np.ndarray,
+    fusion: str,
+    weight: float,
+    lam: float,
+    cosine: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    from workbench.retrieval.fusion import score_candidates
+
+    return score_candidates(query, texts, cosine, bm25, fusion, weight, lam)
 
 
 def rerank_overlap(

@@ -52,6 +52,7 @@ from workbench.retrieval.fusion import (  # noqa: F401  (fuse, fuse_rrf, rescore
     rescore,
     score_candidates,
 )
+from workbench.retrieval.joint import joint_cosines, rescore_top
 from workbench.retrieval.lexical import clean_query, lexical_index
 
 if TYPE_CHECKING:
@@ -232,10 +233,29 @@ def _hybrid_rank(
     texts = [rows[c].claim.text for c in ids]
     # every candidate above the gate is checked for key-term conflicts, not only the top
     # RESCORE_DEPTH: a filter that lifts a claim into the top would otherwise penalise it
-    final, penalties = score_candidates(
-        query, texts, cos, lex, "dense" if mode == "dense" else "score",
-        bm25_max=bm25_max, rescore_depth=None,
-    )  # fmt: skip
+    fusion = "dense" if mode == "dense" else "score"
+
+    def scored(cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return score_candidates(
+            query, texts, cosines, lex, fusion, bm25_max=bm25_max, rescore_depth=None
+        )
+
+    final, penalties = scored(cos)
+    # the best few again, each claim read with its headline by the encoder (retrieval/joint.py)
+    second = rescore_top(
+        final,
+        cos,
+        int(getattr(wb.settings, "rerank_depth", 0) or 0),
+        lambda top: joint_cosines(
+            wb.embedder,
+            vec,
+            [(texts[i], rows[ids[i]].title) for i in top],
+            wb.settings.embed_context,
+        ),
+        scored,
+    )
+    if second is not None:
+        final, penalties, cos = second
     order = np.lexsort((np.asarray(ids), -final))
     out = [
         Scored(ids[i], float(cos[i]), float(lex[i]), float(penalties[i]), float(final[i]))
