@@ -17,8 +17,10 @@ headline's vector, ``w``: the headline's word share (``headline_weight``):
 * ``cconst:c``: the same with a constant headline weight c;
 * ``maxsum:s`` / ``maxconvex:s``: per query and claim, the better of bare and combined;
 * ``psum:p``: the sum divided by its norm to the power p (p=1: ``sum``; p=0: ``convex``);
-* ``rerank:k``: ``sum:1``, then the top k scored again with the ``text`` cosine (the live
-  lookup's second stage, ``rerank_depth``: claim + headline encoded at query time);
+* ``rerank:k``: ``sum:1``, then the top k scored again with the ``text`` cosine (claim +
+  headline encoded at query time; by rank, so a filter could change a score);
+* ``rerankt:f``: the same for every candidate whose first-stage score reaches f (the live
+  lookup's second stage, ``rerank_floor``);
 * ``sumbw:x``: ``sum:1`` with BM25 weight x instead of ``BM25_WEIGHT`` (how much BM25 over
   claim + headline is worth next to the new vectors).
 
@@ -91,6 +93,7 @@ def dense_scores(name: str, arg: float, parts: dict[str, np.ndarray]) -> np.ndar
         "maxconvex": lambda: np.maximum(cb, convex(share * arg)),
         "psum": lambda: summed(1.0, arg),
         "rerank": lambda: summed(1.0),
+        "rerankt": lambda: summed(1.0),
     }
     if name not in table:
         raise SystemExit(f"unknown variant {name!r} (known: {', '.join(table)})")
@@ -131,7 +134,7 @@ def run_split(
     qv = cached_embed(embed, cleaned, cache)
     parts = {"cb": qv @ bare.T, "ch": qv @ head.T, "cbh": np.sum(bare * head, axis=1),
              "share": share, "has": share > 0}  # fmt: skip
-    if any(v.split(":")[0] in ("text", "rerank") for v in variants):
+    if any(v.split(":")[0] in ("text", "rerank", "rerankt") for v in variants):
         parts["ct"] = qv @ cached_embed(embed, docs, cache).T
     bm25 = BM25Index.build(np.arange(len(corpus.ids)), docs)
     lexical = [bm25.scores(q) for q in cleaned]
@@ -153,8 +156,12 @@ def run_split(
                     cand = cand[np.argsort(tie[cand])]
                 texts = [claims[j].strip() for j in cand]
                 final, _ = score_candidates(query, texts, c[cand], b[cand], "score", weight)
-                if name == "rerank":  # the live lookup's second stage (retrieval/joint.py)
-                    top = np.argsort(-final, kind="stable")[: int(arg)]
+                if name in ("rerank", "rerankt"):  # a lookup's second stage (retrieval/joint.py)
+                    top = (
+                        np.argsort(-final, kind="stable")[: int(arg)]
+                        if name == "rerank"
+                        else np.flatnonzero(final >= float(arg))
+                    )
                     c2 = c[cand].copy()
                     c2[top] = parts["ct"][qi, cand[top]]
                     final, _ = score_candidates(query, texts, c2, b[cand], "score", weight)

@@ -56,33 +56,37 @@ def test_joint_cosines_read_claim_and_headline_together_and_skip_untitled() -> N
     assert joint_vectors("counting-test") is joint_vectors("counting-test")
 
 
-def test_rescore_top_replaces_only_the_top_cosines() -> None:
+def test_rescore_top_takes_the_candidates_that_reach_the_floor() -> None:
     final = np.array([0.9, 0.1, 0.8, 0.5])
     cos = np.array([0.9, 0.1, 0.8, 0.5])
     seen: list[list[int]] = []
 
     def joint(top: np.ndarray) -> np.ndarray:
         seen.append(top.tolist())
-        return np.array([0.2, np.nan])  # the best drops; the second keeps its cosine
+        return np.array([0.2, np.nan, 0.6])  # the best drops; the second keeps its cosine
 
     def rescore(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return c * 1.0, np.zeros_like(c)
 
-    out = rescore_top(final, cos, 2, joint, rescore)
+    out = rescore_top(final, cos, 0.5, 10, joint, rescore)
     assert out is not None
     new_final, _, new_cos = out
-    assert seen == [[0, 2]]
-    assert new_cos.tolist() == [0.2, 0.1, 0.8, 0.5] and cos[0] == 0.9  # input untouched
+    assert seen == [[0, 2, 3]]  # by their own score, best first; 0.1 is below the floor
+    assert new_cos.tolist() == [0.2, 0.1, 0.8, 0.6] and cos[0] == 0.9  # input untouched
     assert int(np.argmax(new_final)) == 2
-    assert rescore_top(final, cos, 0, joint, rescore) is None
-    assert rescore_top(final, cos, 2, lambda t: np.full(len(t), np.nan), rescore) is None
+    assert rescore_top(final, cos, 0.5, 0, joint, rescore) is None  # depth 0: off
+    assert rescore_top(final, cos, 0.95, 10, joint, rescore) is None  # nothing reaches it
+    assert rescore_top(final, cos, 0.5, 10, lambda t: np.full(len(t), np.nan), rescore) is None
 
 
 def test_rerank_depth_is_checked() -> None:
-    assert Settings.from_env({}).rerank_depth == 10
+    assert Settings.from_env({}).rerank_depth == 64
+    assert Settings.from_env({}).rerank_floor == 0.5
     assert Settings.from_env({"WORKBENCH_RERANK_DEPTH": "0"}).rerank_depth == 0
     with pytest.raises(InvalidOption, match="rerank_depth"):
         Settings.from_env({"WORKBENCH_RERANK_DEPTH": "-1"})
+    with pytest.raises(InvalidOption, match="rerank_floor"):
+        Settings.from_env({"WORKBENCH_RERANK_FLOOR": "1.5"})
 
 
 def _titled_corpus(wb) -> None:  # type: ignore[no-untyped-def]
@@ -109,8 +113,9 @@ def test_lookup_encodes_the_top_titled_candidates_once_and_depth_zero_turns_it_o
     with Workbench.open(tmp_path / "d", model="hash-384") as wb:
         _titled_corpus(wb)
         joint._caches.clear()
+        wb.settings.rerank_floor = 0.0  # every candidate: all four are titled
         hits = wb.search("bridge collapsed in Karach", k=3)
-        assert hits and len(joint_vectors(wb.embedder.model_name)) == 4  # all four are titled
+        assert hits and len(joint_vectors(wb.embedder.model_name)) == 4
         wb.settings.rerank_depth = 0
         joint._caches.clear()
         plain = wb.search("bridge collapsed in Karach", k=3)

@@ -60,7 +60,8 @@ class Settings:
     min_claim_words: int = 4
     search_k: int = 10
     search_mode: SearchMode = "hybrid"
-    rerank_depth: int = 10
+    rerank_depth: int = 64
+    rerank_floor: float = 0.5
     index_kind: IndexKind = "auto"
     flat_max: int = 50_000
     cluster_threshold: float = 0.70
@@ -89,10 +90,15 @@ class Settings:
                     f"setting {name} (env {ENV_PREFIX}{name.upper()}) must be one of "
                     f"{', '.join(allowed)}; not {value!r}"
                 )
-        if not 0 <= self.rerank_depth <= 100:
+        if not 0 <= self.rerank_depth <= 1000:
             raise InvalidOption(
-                f"setting rerank_depth (env {ENV_PREFIX}RERANK_DEPTH) must be 0 to 100 (0 turns "
+                f"setting rerank_depth (env {ENV_PREFIX}RERANK_DEPTH) must be 0 to 1000 (0 turns "
                 f"the second stage off); not {self.rerank_depth!r}"
+            )
+        if not 0.0 <= self.rerank_floor <= 1.0:
+            raise InvalidOption(
+                f"setting rerank_floor (env {ENV_PREFIX}RERANK_FLOOR) must be 0 to 1; "
+                f"not {self.rerank_floor!r}"
             )
         if self.auth == "off" and self.database_url.strip():
             raise InvalidOption(

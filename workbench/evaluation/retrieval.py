@@ -324,8 +324,8 @@ def hybrid_ranker(
     has duplicate claims and all its judged claims sit in the first 1,000 of 10,375, so
     corpus order alone wins ties for the gold claim.
 
-    As the live search does, the top ``joint_depth`` (the ``rerank_depth`` setting when None)
-    are then scored again with each claim and its title encoded as one text
+    As the live search does, the candidates whose score reaches the ``rerank_floor`` setting
+    (at most ``joint_depth``, the ``rerank_depth`` setting when None) are then scored again with each claim and its title encoded as one text
     (``workbench.retrieval.joint``), when documents carry titles and ``headline="sum"``.
 
     With ``rerank_weight`` > 0 the top ``RESCORE_DEPTH`` after re-scoring get a second-stage
@@ -351,7 +351,8 @@ def hybrid_ranker(
     ctx = context or Settings.from_env().embed_context
     mode = headline or HEADLINE_MODE
     scale = HEADLINE_SCALE if headline_scale is None else headline_scale
-    joint_k = Settings.from_env().rerank_depth if joint_depth is None else joint_depth
+    settings = Settings.from_env()
+    joint_k = settings.rerank_depth if joint_depth is None else joint_depth
 
     def rank(corpus: Collection, queries: Collection, depth: int) -> list[list[str]]:
         claims = _raw_field(corpus, "vclaim")
@@ -403,7 +404,8 @@ def hybrid_ranker(
             final, _ = score_candidates(query, texts, cos[cand], bm25[cand], fusion, weight, lam)
             if joint is not None:
                 second = rescore_top(
-                    final, cos[cand], joint_k, partial(_joint_cos, joint, cand, qvec),
+                    final, cos[cand], settings.rerank_floor, joint_k,
+                    partial(_joint_cos, joint, cand, qvec),
                     partial(_fused, query, texts, bm25[cand], fusion, weight, lam),
                 )  # fmt: skip
                 if second is not None:

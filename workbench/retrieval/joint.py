@@ -4,9 +4,10 @@ headline encoded together.
 Why (issues 14 and 15): ingest encodes a claim once, bare, and builds its search vector from
 the bare claim and its headline (``with_headline``). That vector finds the candidates, but the
 encoder reading the claim *with* its headline orders the best few better on CheckThat! 2021
-dev (0.949 → 0.962 MAP@5 with a depth of 10; `bench/README.md`). So a lookup encodes
-"claim + headline" for its top ``rerank_depth`` titled candidates only — a few short texts per
-query, remembered per process — and ingest keeps its one encode per claim.
+dev (0.949 → 0.964 MAP@5, 2020 0.889 → 0.876; `bench/README.md`). So a lookup encodes "claim + headline" for the
+titled candidates whose first-stage score reaches ``rerank_floor`` (two per query at the median
+on CheckThat!, at most ``rerank_depth``), remembered per process, and ingest keeps its one
+encode per claim.
 """
 
 from __future__ import annotations
@@ -76,23 +77,32 @@ def joint_cosines(
     if titled:
         texts = [embedding_text(claims[i][0], claims[i][1], context) for i in titled]
         vecs = joint_vectors(getattr(embedder, "model_name", "")).get(embedder, texts)
-        out[titled] = vecs @ np.asarray(query_vec, dtype=np.float32).reshape(-1)
+        # in float64: a float32 product's last bits vary with how many rows share it, and a
+        # claim's score must not depend on which other candidates were rescored beside it
+        out[titled] = vecs.astype(np.float64) @ np.asarray(query_vec, dtype=np.float64).reshape(-1)
     return out
 
 
 def rescore_top(
     final: np.ndarray,
     cosine: np.ndarray,
-    depth: int,
+    floor: float,
+    limit: int,
     joint: Callable[[np.ndarray], np.ndarray],
     rescore: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(final, penalties, cosines) after the top ``depth`` candidates by ``final`` take the
-    cosines ``joint(top positions)`` gives (NaN keeps a cosine) and all are scored again by
-    ``rescore``; None when nothing changes."""
-    if depth <= 0 or not len(final):
+    """(final, penalties, cosines) after every candidate whose ``final`` reaches ``floor``
+    (the best ``limit`` of them) takes the cosine ``joint(positions)`` gives (NaN keeps it) and
+    all are scored again by ``rescore``; None when nothing changes.
+
+    Chosen by its own first-stage score, not by rank, so a candidate's score still depends
+    only on the query and itself, never on which other candidates a filter kept."""
+    if limit <= 0 or not len(final):
         return None
-    top = np.argsort(-final, kind="stable")[:depth]
+    above = np.flatnonzero(final >= floor)
+    top = above[np.argsort(-final[above], kind="stable")][:limit]
+    if not len(top):
+        return None
     new = np.asarray(joint(top), dtype=np.float64)
     use = ~np.isnan(new)
     if not use.any():
