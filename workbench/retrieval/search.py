@@ -245,8 +245,8 @@ def _hybrid_rank(
     second = rescore_top(
         final,
         cos,
-        float(getattr(wb.settings, "rerank_floor", 0.5)),
-        int(getattr(wb.settings, "rerank_depth", 0) or 0),
+        wb.settings.rerank_floor,
+        wb.settings.rerank_depth,
         lambda top: joint_cosines(
             wb.embedder,
             vec,
