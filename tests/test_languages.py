@@ -264,3 +264,64 @@ def test_a_foreign_quote_in_an_english_article_does_not_start_e5(tmp_path, monke
     assert not (tmp_path / "multilingual").exists()
     assert not wanted(wb)  # nor does reopening the directory start it
     wb.close()
+
+
+# English one-liners carried by their names toward another Latin-script language (lingua
+# calls lines like these Italian, Spanish or French, sometimes at confidence 0.98).
+ENGLISH_WITH_NAMES = [
+    "Maria José Gonçalves da Silva is sworn in as mayor of São João del-Rei.",
+    "A manhunt is underway for Cuernavaca mayor José Luis Urióstegui Salgado.",
+    "Hōshōryū Tomokatsu defeats Kotozakura Masakatsu in Tōkyō.",
+    "Flooding in Jalisco kills nine people near Tlaquepaque.",
+    "Recep Tayyip Erdoğan opens the Çanakkale bridge.",
+    "Jean-Luc Mélenchon meets Giuseppe Conte in Bruxelles.",
+    "Karl-Heinz Müller wins the Großer Preis von Österreich.",
+]
+OTHER_LATIN = [
+    ("Le président de la République a annoncé mardi une nouvelle réforme des retraites.", "fr"),
+    ("El gobierno de México anunció nuevas medidas contra la inflación este lunes.", "es"),
+    ("Die Bundesregierung hat am Mittwoch neue Sanktionen gegen Russland beschlossen.", "de"),
+    ("O presidente do Brasil visitou a China para discutir acordos comerciais.", "pt"),
+    ("Pakistan ha chiuso il confine con l'Afghanistan dopo gli scontri.", "it"),
+    ("Cumhurbaşkanı Erdoğan, Ankara'da düzenlenen törende konuştu.", "tr"),
+]
+
+
+@pytest.mark.parametrize("text", ENGLISH_WITH_NAMES)
+def test_foreign_names_do_not_make_an_english_line_foreign(text: str) -> None:
+    from workbench.retrieval.multilingual import counts_as_foreign
+
+    assert detect(text) in ("en", None)  # English, or unsure when no word says either
+    assert not counts_as_foreign(text, detect(text))
+
+
+@pytest.mark.parametrize(("text", "code"), OTHER_LATIN)
+def test_other_latin_languages_are_still_detected(text: str, code: str) -> None:
+    from workbench.retrieval.multilingual import counts_as_foreign
+
+    assert detect(text) == code
+    assert counts_as_foreign(text, code)
+
+
+def test_latin_evidence_counts_function_words_and_lower_case_letters() -> None:
+    from workbench.text.language import latin_evidence, latin_verdict
+
+    # "per" and "in" are English too: no evidence for Italian; "that", "by" speak for English
+    assert latin_evidence("A senator denied that prices rose by 70 per cent.", "it") == (0, 2)
+    # capitalised names with Turkish letters are no evidence; lower-case words are
+    assert latin_evidence("Erdoğan düzenlenen törende konuştu", "tr") == (3, 0)
+    assert latin_verdict("Erdoğan opens the Çanakkale bridge.", "tr") == "en"
+    assert latin_verdict("Scientists discover dinosaur Duonychus.", "it") is None
+
+
+def test_english_one_liners_with_foreign_names_leave_e5_off(tmp_path, monkeypatch) -> None:
+    """A store of English one-liners never starts the multilingual index because some
+    lines are full of foreign names."""
+    from workbench import Workbench
+
+    monkeypatch.setenv("WORKBENCH_MODEL", "hash-384")
+    wb = Workbench.open(tmp_path)
+    _ingest(wb, [{"text": t, "title": f"item {i}"} for i, t in enumerate(ENGLISH_WITH_NAMES)])
+    assert {a.language for a in wb.articles()} <= {"en", None}
+    assert not (tmp_path / "multilingual").exists()
+    wb.close()

@@ -12,12 +12,21 @@ Iranian Persian share a script; they differ in orthography and a handful of freq
 Iranian Persian joins the verbal prefix with a zero-width non-joiner (می‌کند) and writes
 پلیس, Dari writes میکند / پولیس and favours نمود, گردید, خویش, میباشد. When the text shows
 neither side, it stays ``fa``.
+
+Why function words for Latin script: lingua reads a short English line full of foreign names
+("Karin Keller-Sutter is sworn in as President of Switzerland.") as Italian, Spanish or
+French, even at confidence 0.98. Another Latin-script language is accepted only when the
+text also uses its function words or its letters in lower-case words (``function_words.json``)
+more than English ones; otherwise the text is English, or unsure.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import unicodedata
+from pathlib import Path
 
 ENGLISH = "en"
 RTL_LANGUAGES = frozenset({"ar", "fa", "prs", "ps", "ur"})
@@ -91,6 +100,60 @@ _DARI_WORDS = frozenset(
     ]
 )
 _PERSIAN_WORDS = frozenset(["پلیس", "گوید", "می", "نمی"])
+
+
+MIN_LATIN_EVIDENCE = 2  # words that must speak for another Latin-script language
+_EDGE = "\"'“”‘’«»()[]{},.;:!?…—–-"
+
+
+@functools.lru_cache(maxsize=1)
+def _function_words() -> dict[str, tuple[frozenset[str], str]]:
+    """Per language: its function words and the letters it uses that English does not."""
+    data = json.loads(Path(__file__).with_name("function_words.json").read_text("utf-8"))
+    return {
+        code: (frozenset(entry["words"]), entry["letters"])
+        for code, entry in data.items()
+        if not code.startswith("_")
+    }
+
+
+def has_word_lists(language: str) -> bool:
+    """Whether ``function_words.json`` knows this language."""
+    return language in _function_words()
+
+
+def latin_evidence(text: str, language: str) -> tuple[int, int]:
+    """(words that speak for ``language``, words that speak for English) in a Latin-script text.
+
+    A word speaks for a language when it is a function word of that language and not of the
+    other, or (for ``language``) a lower-case word with one of its letters English lacks: names
+    are capitalised, so "Hōshōryū" or "Jesús" is no evidence, "düzenlenen" is.
+    """
+    table = _function_words()
+    english = table[ENGLISH][0]
+    own, letters = table.get(language, (frozenset(), ""))
+    foreign = english_count = 0
+    for raw in text.split():
+        word = raw.strip(_EDGE)
+        if not word:
+            continue
+        low = word.lower()
+        if low in own and low not in english:
+            foreign += 1
+        elif low in english and low not in own:
+            english_count += 1
+        elif letters and word[0].islower() and any(ch in letters for ch in low):
+            foreign += 1
+    return foreign, english_count
+
+
+def latin_verdict(text: str, found: str) -> str | None:
+    """``found`` (another Latin-script language) when the text's words back it, ``en`` when
+    they speak for English instead, None when they say nothing either way."""
+    foreign, english = latin_evidence(text, found)
+    if foreign >= MIN_LATIN_EVIDENCE and foreign > english:
+        return found
+    return ENGLISH if english > foreign else None
 
 
 def normalise_code(value: str | None) -> str | None:
@@ -177,18 +240,6 @@ def _lingua(sample: str) -> str | None:
     return found.iso_code_639_1.name.lower() if found is not None else None
 
 
-def language_confidence(text: str) -> tuple[str | None, float]:
-    """(ISO 639-1 code, confidence 0..1) of lingua's most likely language for ``text``;
-    (None, 0.0) when lingua is absent or unsure."""
-    if _lingua("") is None and _detector is None:
-        return None, 0.0
-    values = _detector.compute_language_confidence_values(text[:2000]) if _detector else []
-    if not values:
-        return None, 0.0
-    top = values[0]
-    return top.language.iso_code_639_1.name.lower(), float(top.value)
-
-
 def detect(text: str, min_words: int = 3) -> str | None:
     """The language of ``text`` (see the module docstring), or None when too short or unsure."""
     sample = unicodedata.normalize("NFC", text[:2000])
@@ -208,7 +259,10 @@ def detect(text: str, min_words: int = 3) -> str | None:
             found = found or "fa"
             return dari_or_persian(sample) if found == "fa" else found
         return found
-    return _lingua(sample)
+    found = _lingua(sample)
+    if script == "latin" and found not in (None, ENGLISH):
+        return latin_verdict(sample, found)
+    return found
 
 
 def claim_language(text: str, article_language: str | None) -> str | None:
