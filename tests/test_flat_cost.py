@@ -161,3 +161,35 @@ def test_small_ingests_into_a_big_store_do_not_rebuild_the_cache(
     fake_wb.ingest_drafts(_one_liners(600, neighbours.REBUILD_AFTER))
     assert fake_wb.neighbour_state.rebuilds == rebuilt + 1
     assert len(fake_wb.neighbour_state.held) == len(fake_wb.index)
+
+
+def test_inverted_lists_hold_each_vector_once_and_in_place() -> None:
+    """Once trained, the vectors live only in their lists (contiguous per list: a search
+    scores a list in place instead of gathering rows, which copied nearly the whole store per
+    chunk), and every held vector is still returned exactly, across a retrain."""
+    vecs = _clustered(6 * EXACT_MAX, seed=3)
+    held = Neighbours(DIM)
+    for start in range(0, len(vecs), 500):
+        held.add(np.arange(start, start + 500) + 7, vecs[start : start + 500])
+    assert held.centroids is not None and held.trained_on > EXACT_MAX  # retrained as it grew
+    assert len(held._vecs) == 0  # not held twice
+    assert int(held._fill.sum()) == held.count == len(vecs)
+    got = held.vectors(list(range(7, 7 + len(vecs))))
+    assert np.array_equal(np.stack([got[i + 7] for i in range(len(vecs))]), vecs)
+    for lst, rows in enumerate(held._members):  # each list's block is its members' vectors
+        fill = int(held._fill[lst])
+        assert np.array_equal(held._lists[lst][:fill], vecs[rows[:fill]])
+
+
+def test_equal_scores_keep_the_order_they_were_added_in() -> None:
+    """Copies of one text score the same: the earlier claim comes first, exact or not."""
+    vecs = _clustered(3 * EXACT_MAX, seed=4)
+    copies = np.repeat(vecs[:1], 30, axis=0)
+    for n in (EXACT_MAX // 2, 3 * EXACT_MAX):
+        held = Neighbours(DIM)
+        held.add(np.arange(n) + 1000, vecs[:n])
+        held.add(np.arange(30) + 1, copies)  # ids 1..30, added last
+        scores, found = held.search(vecs[:1], 21, floor=0.5)
+        first = found[0][scores[0] >= scores[0][0]]
+        order = [i for i in first.tolist() if i < 1000]
+        assert order == sorted(order)
