@@ -193,3 +193,36 @@ def test_equal_scores_keep_the_order_they_were_added_in() -> None:
         first = found[0][scores[0] >= scores[0][0]]
         order = [i for i in first.tolist() if i < 1000]
         assert order == sorted(order)
+
+
+def test_a_new_store_holds_each_cached_embedding_inline(tmp_path) -> None:
+    """At 4 KB pages every 384-dimension vector went to an overflow page of its own (two pages
+    written per insert, 266 MB for 50k one-liners); a new store's 8 KB pages hold it inline.
+    An existing store keeps its page size and still opens."""
+    import sqlite3
+
+    from workbench.store.sqlite import PAGE_SIZE, Store
+
+    store = Store(tmp_path / "new" / "w.sqlite")
+    assert store.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 8192
+    assert -store.conn.execute("PRAGMA cache_size").fetchone()[0] >= 65_536
+    rng = np.random.default_rng(0)
+    before = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    with store.transaction():
+        store.put_embeddings(
+            "m", [(f"h{i:05d}", rng.standard_normal(384).astype(np.float32)) for i in range(2000)]
+        )
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    used = store.conn.execute("PRAGMA page_count").fetchone()[0] - before
+    assert used * PAGE_SIZE < 2000 * 2_400  # ~1.6 KB a vector, not a page of its own each
+    store.close()
+    old = tmp_path / "old" / "w.sqlite"
+    old.parent.mkdir()
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size=4096")
+    conn.execute("CREATE TABLE t (a)")
+    conn.close()
+    store = Store(old)
+    assert store.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert store.get_embeddings("m", ["x"]) == {}
+    store.close()
