@@ -29,8 +29,9 @@ STORE_FILE = "workbench.sqlite"
 # Pages of a new store (issue 13, many tiny records). At SQLite's default 4 KB a cached
 # embedding (1.5 KB for 384 dimensions) is more than an index B-tree page holds inline (the
 # embeddings table is WITHOUT ROWID), so every vector took an overflow page of its own: 266 MB
-# for 50k one-liners, and each insert wrote two pages. At 8 KB it fits: 129 MB, and the store's
-# writes per record at 50k cost 0.37 ms instead of 0.59. An existing store keeps its page size.
+# for 50k one-liners, and each insert wrote two pages. At 8 KB it fits: 129 MB, and with the
+# cache below the ingest's writes at 50k cost 0.19-0.22 ms CPU per record instead of 0.27-0.28
+# (a microbenchmark of those writes alone). An existing store keeps its page size.
 PAGE_SIZE = 8192
 # Page cache per connection, KiB (SQLite's default is 2 MB). Ingest inserts by random keys
 # (article id, text hash), so past a few thousand records nearly every insert missed the cache.
