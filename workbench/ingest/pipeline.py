@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]  # (inputs done, claims stored)
 StatusHook = Callable[[IngestStatus], None]
 SAVE_MIN_CLAIMS = 2_000  # claims added before a mid-ingest index save is worth its write
-RAMP = 3  # the first chunks are 1/8, 1/4, 1/2 of the full size (see ``Pipeline.limit``)
+RAMP = 3  # the first chunks hold 1/8, 1/4, 1/2 of the full characters (``Pipeline.limit``)
 
 
 def _announce_total(items: object, progress: Progress | None) -> int | None:
@@ -188,12 +188,13 @@ class Pipeline:
 
     def limit(self, index: int) -> tuple[int, int]:
         """(articles, characters) that end chunk ``index`` (0-based). The first ``RAMP`` chunks
-        are smaller (1/8, 1/4, 1/2): nothing overlaps the first chunk's attribution, so the
-        encoder waits for it; a small first chunk starts the encoder sooner. The same limits
-        in a serial run, so chunk boundaries (and what the cluster update sees per chunk) do
-        not depend on ``ingest_workers``."""
+        hold fewer characters (1/8, 1/4, 1/2): nothing overlaps the first chunk's attribution,
+        whose cost follows the text's length, so the encoder waits for it; a small first chunk
+        starts the encoder sooner. The article count is not ramped (many one-line records cost
+        little to attribute). The same limits in a serial run, so chunk boundaries (and what
+        the cluster update sees per chunk) do not depend on ``ingest_workers``."""
         shift = max(0, RAMP - index)
-        return max(1, self.chunk_articles >> shift), max(1, self.chunk_chars >> shift)
+        return self.chunk_articles, max(1, self.chunk_chars >> shift)
 
     def report(self, done: int, claims: int) -> None:
         """Tell the progress and status hooks where the run is."""
