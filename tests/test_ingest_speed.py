@@ -116,6 +116,45 @@ def test_overlapped_ingest_equals_serial(tmp_path: Path, attribution: bool) -> N
     assert len(serial[1]) >= 20
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_first_chunks_ramp_up_so_the_encoder_starts_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The first chunks hold 1/8, 1/4, 1/2 of the full characters, serial or overlapped alike
+    (the first chunk's attribution overlaps nothing, so it is kept small); the article count
+    is not ramped."""
+    from workbench.api import Workbench
+    from workbench.ingest.pipeline import RAMP, Pipeline
+    from workbench.ingest.readers import iter_inputs
+
+    assert RAMP == 3
+    src = _records(tmp_path / "in.jsonl", 60)
+    sizes: list[int] = []
+    with Workbench.open(
+        tmp_path / "data", model=FAKE_MODEL, attribution=False, ingest_workers=workers
+    ) as wb:
+        pipe = Pipeline(wb, chunk_articles=256, chunk_chars=4_000)
+        assert [pipe.limit(i) for i in (0, 1, 2, 3, 9)] == [
+            (256, 500),
+            (256, 1_000),
+            (256, 2_000),
+            (256, 4_000),
+            (256, 4_000),
+        ]
+        prepare = pipe._prepare
+
+        def counted(chunk: list) -> tuple:
+            sizes.append(len(chunk))
+            return prepare(chunk)
+
+        monkeypatch.setattr(pipe, "_prepare", counted)
+        with wb.writing():
+            report = pipe.run(iter_inputs([src]))
+    assert report.ingested == 60 and sum(sizes) == 60
+    assert sizes[0] < sizes[1] < sizes[2] < sizes[3]  # ~250 characters per record
+    assert max(sizes[3:-1]) == sizes[3]
+
+
 def test_failure_while_committing_leaves_no_half_written_chunk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
