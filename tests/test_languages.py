@@ -325,3 +325,12 @@ def test_english_one_liners_with_foreign_names_leave_e5_off(tmp_path, monkeypatc
     assert {a.language for a in wb.articles()} <= {"en", None}
     assert not (tmp_path / "multilingual").exists()
     wb.close()
+
+
+def test_a_record_language_the_word_lists_do_not_know() -> None:
+    """A record's own value (here Dutch, which the lists lack) is trusted unless the claim
+    uses English function words."""
+    from workbench.retrieval.multilingual import counts_as_foreign
+
+    assert counts_as_foreign("De regering heeft maandag nieuwe steun aangekondigd.", "nl")
+    assert not counts_as_foreign("The government announced new support on Monday.", "nl")

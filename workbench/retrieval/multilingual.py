@@ -137,21 +137,15 @@ def counts_as_foreign(text: str, language: str | None) -> bool:
     """
     if not language or language == ENGLISH:
         return False
-    from workbench.text.language import (
-        MIN_LATIN_EVIDENCE,
-        has_word_lists,
-        latin_evidence,
-        script_of,
-    )
+    from workbench.text.language import has_word_lists, latin_evidence, latin_verdict, script_of
 
     if script_of(text) != "latin":
         return True
     if len(text.split()) < MIN_FOREIGN_WORDS:
         return False
-    foreign, english = latin_evidence(text, language)
-    if foreign == 0:  # a language without word lists, or none of its words
-        return english == 0 and not has_word_lists(language)
-    return foreign >= MIN_LATIN_EVIDENCE and foreign > english
+    if not has_word_lists(language):  # a record's own value: trusted without English words
+        return latin_evidence(text, language)[1] == 0
+    return latin_verdict(text, language) == language
 
 
 def wanted_after_ingest(wb: Workbench, foreign: bool) -> bool:
