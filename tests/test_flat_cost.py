@@ -113,10 +113,13 @@ def test_cluster_update_does_not_scan_the_store_per_chunk(
     monkeypatch.setattr(neighbours, "SCAN", 100)
     monkeypatch.setattr(neighbours, "MIN_PROBE", 1)
     read = []
-    real_rows = fake_wb.store.claims_by_ids
-    monkeypatch.setattr(
-        fake_wb.store, "claims_by_ids", lambda ids: read.append(len(ids)) or real_rows(ids)
-    )
+    for name in ("claims_by_ids", "claim_facts"):  # full rows, or the cluster update's slim read
+        real_rows = getattr(fake_wb.store, name)
+        monkeypatch.setattr(
+            fake_wb.store,
+            name,
+            lambda ids, real_rows=real_rows: read.append(len(ids)) or real_rows(ids),
+        )
     per_claim = []
     for batch in range(5):
         held = fake_wb.neighbour_state.held

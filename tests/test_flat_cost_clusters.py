@@ -36,10 +36,13 @@ def _drafts(start: int, n: int, first_day: str, spread: int = 1) -> list[Article
 
 def _read_ids(wb, monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     calls: list[list[int]] = []
-    real = wb.store.claims_by_ids
-    monkeypatch.setattr(
-        wb.store, "claims_by_ids", lambda ids: calls.append([int(i) for i in ids]) or real(ids)
-    )
+    for name in ("claims_by_ids", "claim_facts"):  # full rows, or the cluster update's slim read
+        real = getattr(wb.store, name)
+        monkeypatch.setattr(
+            wb.store,
+            name,
+            lambda ids, real=real: calls.append([int(i) for i in ids]) or real(ids),
+        )
     return calls
 
 
@@ -144,3 +147,35 @@ def test_search_with_a_floor_returns_the_top_k_that_reach_it() -> None:
             assert (np.diff(low_s[row][low_i[row] >= 0]) <= 0).all()  # best first
     arts, days = held.facts(np.array([[7, -1]]))
     assert arts.tolist() == [[-1, -1]] and days.tolist() == [[neighbours.NO_DAY] * 2]
+
+
+def test_above_flat_max_each_neighbour_is_read_once_per_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``flat_max`` the neighbours come from the search index and their rows from the
+    store: one read per neighbour and update (their article and day were read a second time,
+    one by one, before), and only the slim facts, not whole rows."""
+    from tests.conftest import FAKE_MODEL
+    from workbench.api import Workbench
+    from workbench.settings import Settings
+
+    settings = Settings.from_env(
+        data=tmp_path / "data", flat_max=40, attribution=False, model=FAKE_MODEL
+    )
+    wb = Workbench.open(settings=settings)
+    try:
+        wb.ingest_drafts(_drafts(0, 60, "2025-03-10", spread=3))
+        assert wb.index.kind == "ivf" and wb.neighbour_state.held is None
+        full: list[int] = []
+        real_full = wb.store.claims_by_ids
+        monkeypatch.setattr(
+            wb.store, "claims_by_ids", lambda ids: full.extend(ids) or real_full(ids)
+        )
+        calls = _read_ids(wb, monkeypatch)
+        wb.ingest_drafts(_drafts(60, 30, "2025-03-11", spread=3))
+        read = Counter(i for ids in calls for i in ids)
+        assert read  # the neighbours were read ...
+        assert max(read.values()) == 1  # ... each once
+        assert not full  # and never as whole rows
+    finally:
+        wb.close()

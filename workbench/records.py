@@ -111,6 +111,16 @@ class ClaimInArticle:
     url: str | None
 
 
+@dataclass(slots=True, frozen=True)
+class ClaimFact:
+    """What the cluster update needs of a stored claim: its text, article and article date
+    (a slimmer read than :class:`ClaimInArticle`, done for every neighbour of a new claim)."""
+
+    text: str
+    article_id: str
+    date: str | None
+
+
 @dataclass(slots=True)
 class Attribution:
     """Who says a claim, with which cue, over which content span.

@@ -38,6 +38,7 @@ from workbench.text.keyterms import KeyTerms, extract_key_terms, key_term_confli
 if TYPE_CHECKING:
     from workbench.api import Workbench
     from workbench.compare.neighbours import Neighbours
+    from workbench.records import ClaimFact
 
 NEIGHBOURS = 20  # nearest neighbours looked at per new claim
 REBUILD_CHUNK = 512
@@ -131,7 +132,7 @@ class _Vectors:
             todo = [i for i in todo if i not in self.cache]
         if todo:
             if texts is None or any(i not in texts for i in todo):
-                texts = {i: row.claim.text for i, row in self.wb.store.claims_by_ids(todo).items()}
+                texts = {i: f.text for i, f in self.wb.store.claim_facts(todo).items()}
             got = sorted(i for i in todo if i in texts)
             vecs = self.wb.vectors_for([texts[i] for i in got])
             self.cache.update({int(i): v for i, v in zip(got, vecs, strict=True)})
@@ -174,16 +175,16 @@ class _Updater:
         todo = sorted({i for i in ids if i not in self.texts and i not in self.missing})
         if not todo:
             return
-        rows = self.wb.store.claims_by_ids(todo)
+        rows = self.wb.store.claim_facts(todo)
         self.missing.update(i for i in todo if i not in rows)
         self.remember(rows)
 
-    def remember(self, rows: dict[int, Any]) -> None:
-        """Keep the text, article and day of read claim rows."""
+    def remember(self, rows: dict[int, ClaimFact]) -> None:
+        """Keep the text, article and day of read claims."""
         for cid, row in rows.items():
-            self.texts[cid] = row.claim.text
+            self.texts[cid] = row.text
             self.dates[cid] = _day(row.date)
-            self.articles[cid] = row.claim.article_id
+            self.articles[cid] = row.article_id
 
     def _held_fact(self, claim_id: int) -> tuple[int, int | None] | None:
         held = self.vectors.held
@@ -349,7 +350,7 @@ def add_claims(
     if not ids or not len(wb.index):
         return updater.report
     vecs = updater.vectors.get(ids)
-    updater.remember(wb.store.claims_by_ids(ids))
+    updater.remember(wb.store.claim_facts(ids))
     facts = [(updater.articles.get(i), updater.dates.get(i)) for i in ids]
     scores, nbrs = _neighbours(wb, updater, ids, vecs, facts)
     near = _near(updater, ids, scores, nbrs)
@@ -419,11 +420,16 @@ def _neighbours(
         updater.vectors.held = held
         return held.search(vecs, NEIGHBOURS + 1, floor=updater.threshold)
     _, nbrs = wb.index.search(vecs, NEIGHBOURS + 1)
-    known = sorted({int(n) for n in nbrs.ravel() if n >= 0})
-    rows = wb.store.claims_by_ids(known)
-    texts = {cid: row.claim.text for cid, row in rows.items()}
-    found = sorted(rows)
-    own = updater.vectors.get(found, texts) if found else np.zeros((0, wb.dimension), np.float32)
+    proposed = {int(n) for n in nbrs.ravel() if n >= 0}
+    # one read for the rows not known yet (the new claims are): their text gives the bare
+    # vector, their article and day then decide `_near` without another read
+    updater._info(sorted(proposed))
+    found = sorted(proposed & updater.texts.keys())
+    own = (
+        updater.vectors.get(found, updater.texts)
+        if found
+        else np.zeros((0, wb.dimension), np.float32)
+    )
     pos = {cid: n for n, cid in enumerate(found)}
     scores = np.full(nbrs.shape, -1.0, dtype=np.float32)
     for r, row in enumerate(nbrs):

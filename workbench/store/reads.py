@@ -14,7 +14,14 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import NotFound
-from workbench.records import Article, Attribution, CitedSource, Claim, ClaimInArticle
+from workbench.records import (
+    Article,
+    Attribution,
+    CitedSource,
+    Claim,
+    ClaimFact,
+    ClaimInArticle,
+)
 
 
 class ClaimReads:
@@ -179,6 +186,21 @@ class ClaimReads:
                 out[int(row["id"])] = ClaimInArticle(
                     _claim(row), row["a_title"], row["a_outlet"], row["a_date"], row["a_url"]
                 )
+        return out
+
+    def claim_facts(self, ids: Sequence[int]) -> dict[int, ClaimFact]:
+        """Text, article id and article date of claims, keyed by claim id (absent ids are left
+        out): ``claims_by_ids`` without the rest of the row, for the cluster update."""
+        out: dict[int, ClaimFact] = {}
+        ids = [int(i) for i in ids]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for cid, text, article_id, date in self.conn.execute(
+                "SELECT c.id, c.text, c.article_id, a.date FROM claims c"
+                f" JOIN articles a ON a.id = c.article_id WHERE c.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                out[int(cid)] = ClaimFact(text, article_id, date)
         return out
 
     def claim_texts(self) -> list[tuple[int, str, str | None]]:
