@@ -149,20 +149,65 @@ def test_search_with_a_floor_returns_the_top_k_that_reach_it() -> None:
     assert arts.tolist() == [[-1, -1]] and days.tolist() == [[neighbours.NO_DAY] * 2]
 
 
-def test_above_flat_max_each_neighbour_is_read_once_per_update(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Past ``flat_max`` the neighbours come from the search index and their rows from the
-    store: one read per neighbour and update (their article and day were read a second time,
-    one by one, before), and only the slim facts, not whole rows."""
+def _ivf_workbench(tmp_path: Path, **settings: object):
     from tests.conftest import FAKE_MODEL
     from workbench.api import Workbench
     from workbench.settings import Settings
 
-    settings = Settings.from_env(
-        data=tmp_path / "data", flat_max=40, attribution=False, model=FAKE_MODEL
+    return Workbench.open(
+        settings=Settings.from_env(
+            data=tmp_path / "data", flat_max=40, attribution=False, model=FAKE_MODEL, **settings
+        )
     )
-    wb = Workbench.open(settings=settings)
+
+
+def test_past_flat_max_the_cache_still_finds_the_neighbours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An IVF search index (past ``flat_max``) keeps the neighbour cache: the update neither
+    searches the index nor reads a stored row beyond the new claims', and the clusters are
+    those the search-index path gives."""
+    from workbench.retrieval.index import FaissIndex
+
+    results = []
+    for neighbour_max in (10_000, 40):  # the cache, then the search index past neighbour_max
+        wb = _ivf_workbench(tmp_path / str(neighbour_max), neighbour_max=neighbour_max)
+        try:
+            wb.ingest_drafts(_drafts(0, 60, "2025-03-10", spread=3))
+            assert wb.index.kind == "ivf"
+            searched: list[int] = []
+            real_search = FaissIndex.search
+            with monkeypatch.context() as m:
+                m.setattr(
+                    FaissIndex,
+                    "search",
+                    lambda self, *a, _s=searched, _r=real_search, **k: (
+                        _s.append(1) or _r(self, *a, **k)
+                    ),
+                )
+                calls = _read_ids(wb, m)
+                before = set(wb.index.ids().tolist())
+                wb.ingest_drafts(_drafts(60, 30, "2025-03-11", spread=3))
+            read = {i for ids in calls for i in ids}
+            held = wb.neighbour_state.held
+            if neighbour_max > 60:
+                assert held is not None and len(held) == len(wb.index) == 90
+                assert not searched and not read & before
+            else:
+                assert held is None and searched
+            results.append(sorted(sorted(g.claim_ids) for g in clusters.clusters(wb)))
+        finally:
+            wb.close()
+    assert results[0] and results[0] == results[1]
+
+
+def test_above_neighbour_max_each_neighbour_is_read_once_per_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``neighbour_max`` the neighbours come from the search index and their rows from
+    the store: one read per neighbour and update (their article and day were read a second
+    time, one by one, before), and only the slim facts, not whole rows."""
+    wb = _ivf_workbench(tmp_path, neighbour_max=40)
     try:
         wb.ingest_drafts(_drafts(0, 60, "2025-03-10", spread=3))
         assert wb.index.kind == "ivf" and wb.neighbour_state.held is None

@@ -64,6 +64,7 @@ class Settings:
     rerank_floor: float = 0.5
     index_kind: IndexKind = "auto"
     flat_max: int = 50_000
+    neighbour_max: int = 250_000
     cluster_threshold: float = 0.70
     compare_floor: float = 0.55
     compare_same_article_floor: float = 0.45

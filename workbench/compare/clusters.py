@@ -410,7 +410,7 @@ def _neighbours(
     """(bare cosines, claim ids) of each new claim's ``NEIGHBOURS + 1`` nearest claims.
 
     From the in-memory bare vectors (``compare.neighbours``: no scan of the store), or, above
-    ``flat_max`` or while that cache is not worth rebuilding, from the search index, whose
+    ``neighbour_max`` or while that cache is not worth rebuilding, from the search index, whose
     proposals are then re-scored with the bare vectors (the search index may hold headline
     vectors)."""
     from workbench.compare.neighbours import neighbour_index

@@ -19,8 +19,12 @@ the search index:
   replaces a top-k over every scored vector by a pick among the few that qualify.
 
 Its scores are bare-vector cosines, so the update no longer reads the neighbours' vectors
-back from the embedding cache. Above ``flat_max`` the search index is itself an IVF (no scan
-of the store) and is searched instead, as before; the vectors are not held twice then.
+back from the embedding cache. It is kept whatever the search index's kind, up to the
+``neighbour_max`` setting (1.5 KB of memory per claim): past ``flat_max`` the search index is
+an IVF whose scan per query grows as sqrt(N) (fixed nprobe over ~2·sqrt(N) lists), and taking
+neighbours from it meant reading each one's text, article, day and bare vector from the store,
+which made a chunk past 50k cost 1.6× one at 50k. Only above ``neighbour_max`` is the search
+index searched instead, so the vectors are not held twice in a very large store.
 
 It is a cache of the store, tied to one search-index object: it is dropped when that index is
 replaced (reloaded, converted, rebuilt), changed outside an ingest (a repair, a delete), or
@@ -409,12 +413,11 @@ def neighbour_index(
 ) -> Neighbours | None:
     """The workbench's :class:`Neighbours`, holding every indexed claim (``ids``, the new
     ones with their bare ``vectors`` and (article id, day) ``facts``, included), or None when
-    the search index should be
-    searched instead: above ``flat_max`` (an IVF already), or while a dropped cache is not
-    yet worth rebuilding."""
+    the search index should be searched instead: above ``neighbour_max`` claims, or while a
+    dropped cache is not yet worth rebuilding."""
     index = wb.index
     state: NeighbourState = wb.neighbour_state
-    if index.kind != "flat":
+    if len(index) > wb.settings.neighbour_max:
         state.drop()
         return None
     held = state.held
@@ -443,13 +446,13 @@ def _rebuild(
     older = [int(i) for i in index.ids().tolist() if int(i) not in held]
     for start in range(0, len(older), READ_CHUNK):
         part = older[start : start + READ_CHUNK]
-        rows = wb.store.claims_by_ids(part)
+        rows = wb.store.claim_facts(part)
         got = [i for i in part if i in rows]
         if got:
             held.add(
                 got,
-                wb.vectors_for([rows[i].claim.text for i in got]),
-                [(rows[i].claim.article_id, day_number(rows[i].date)) for i in got],
+                wb.vectors_for([rows[i].text for i in got]),
+                [(rows[i].article_id, day_number(rows[i].date)) for i in got],
             )
     held.mirrored = len(index)  # ids the store no longer has (repair drops them) stay out
     return held
