@@ -224,3 +224,18 @@ def test_above_neighbour_max_each_neighbour_is_read_once_per_update(
         assert not full  # and never as whole rows
     finally:
         wb.close()
+
+
+def test_the_cache_follows_the_index_through_its_switch_to_ivf(tmp_path: Path) -> None:
+    """The switch past ``flat_max`` converts the search index (same ids): the cache goes on
+    with the new index instead of being dropped and rebuilt from the store."""
+    wb = _ivf_workbench(tmp_path, neighbour_max=10_000)
+    try:
+        state = wb.neighbour_state
+        for step in range(4):
+            wb.ingest_drafts(_drafts(30 * step, 30, "2025-03-10", spread=3))
+            assert state.held is not None and state.held.source is wb.index
+            assert len(state.held) == len(wb.index) == 30 * (step + 1)
+        assert wb.index.kind == "ivf" and state.rebuilds == 1
+    finally:
+        wb.close()

@@ -470,3 +470,11 @@ class NeighbourState:
     def drop(self) -> None:
         """Forget the cache (the search index changed other than by an ingest)."""
         self.held = None
+
+    def follow(self, old: object, new: Any) -> None:
+        """Tie the cache to ``new``, a conversion of ``old`` (same ids, another kind or a
+        retrain), when it mirrors all of ``old``: rebuilding it from the store would read
+        every claim again for nothing (12 s at the 50k switch to IVF)."""
+        held = self.held
+        if held is not None and held.source is old and held.mirrored == len(new):
+            held.source = new

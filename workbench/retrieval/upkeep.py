@@ -110,7 +110,10 @@ class IndexUpkeep:
                 wanted,
                 len(index),
             )
-            self._index = index = index.converted(wanted)
+            converted = index.converted(wanted)
+            if self._neighbours is not None:  # same ids, other kind: the cache still holds
+                self._neighbours.follow(index, converted)
+            self._index = index = converted
         index.manifest["embed_input"] = self.embed_input
         if self.readonly:
             raise ReadOnlyData(self.data_dir)
