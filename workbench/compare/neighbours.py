@@ -26,9 +26,10 @@ neighbours from it meant reading each one's text, article, day and bare vector f
 which made a chunk past 50k cost 1.6× one at 50k. Only above ``neighbour_max`` is the search
 index searched instead, so the vectors are not held twice in a very large store.
 
-It is a cache of the store, tied to one search-index object: it is dropped when that index is
-replaced (reloaded, converted, rebuilt), changed outside an ingest (a repair, a delete), or
-its size stops matching; and rebuilt from the embedding cache only once the ingests that need
+It is a cache of the store, tied to one search-index object: it follows that index through a
+conversion (the switch to IVF, a retrain: same ids), and is dropped when the index is replaced
+otherwise (reloaded, rebuilt), changed outside an ingest (a repair, a delete), or its size
+stops matching; and rebuilt from the embedding cache only once the ingests that need
 it add ``REBUILD_AFTER`` claims (so a one-article ingest into a big store does not pay for a
 rebuild that a few flat scans beat).
 
