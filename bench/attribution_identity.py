@@ -5,9 +5,10 @@ sources it resolves to change ("the Roper Center for Public Opinion Research" re
 This runs the attribution engine of each checkout (``--base``, default: this one; ``--against``:
 another) over the same texts in its own process, matches attributions by their cue and content
 spans, and counts, per field, how many matched attributions differ, plus those found on one side
-only. Texts: PolNeAR dev articles and the long articles of the ingest bench.
+only. Texts: PolNeAR dev articles, the long articles of the ingest bench and the first
+current-events items (one-paragraph records: batching and chunking change most for them).
 
-    python -m bench.attribution_identity --against /work/wt-branch [--long 60] [--json]
+    python -m bench.attribution_identity --against /work/wt-branch [--long 60] [--events 3000]
 
 Quality, not speed; run alone. Skips when ../shared/data is absent.
 """
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, SHARED, Skip
+from bench.common import EVENTS, ROOT, SHARED, Skip
 
 POLNEAR_DEV = SHARED / "polnear" / "dev"
 FIELDS = (
@@ -50,8 +51,9 @@ json.dump([[a.to_dict() for a in atts] for atts in out], open(sys.argv[2], "w"))
 """
 
 
-def texts(long_count: int, work: Path) -> list[str]:
-    """PolNeAR dev articles, then ``long_count`` long articles built like the ingest bench's."""
+def texts(long_count: int, work: Path, events: int = 0) -> list[str]:
+    """PolNeAR dev articles, then ``long_count`` long articles built like the ingest bench's,
+    then the texts of the first ``events`` current-events items."""
     from bench.ingest_bench import long_articles
     from workbench.evaluation.attribution import load_brat
 
@@ -61,6 +63,10 @@ def texts(long_count: int, work: Path) -> list[str]:
     if long_count:
         src = long_articles(work / "long.jsonl", long_count)
         out += [json.loads(line)["text"] for line in src.read_text().splitlines()]
+    if events and EVENTS.exists():
+        with EVENTS.open(encoding="utf-8") as fh:
+            items = (json.loads(line).get("text") or "" for line in fh)
+            out += [t for t, _ in zip(items, range(events), strict=False) if t]
     return out
 
 
@@ -118,12 +124,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--base", type=Path, default=ROOT, help="checkout A (default: this one)")
     ap.add_argument("--against", type=Path, required=True, help="checkout B")
     ap.add_argument("--long", type=int, default=60, help="long articles to add (0: PolNeAR only)")
+    ap.add_argument("--events", type=int, default=0, help="current-events items to add")
     ap.add_argument("--json", action="store_true", help="print JSON only")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="attr-identity-") as tmp:
         work = Path(tmp)
         try:
-            inputs = texts(args.long, work)
+            inputs = texts(args.long, work, args.events)
         except Skip as exc:
             print(f"skip: {exc}")
             return 0

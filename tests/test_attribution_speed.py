@@ -80,3 +80,33 @@ def test_tracker_sees_each_entity_once_in_order(outlet_attributor):
         ("John Smith", "John Smith", None),
         ("Jane Roe", "Roe", "Finance Minister"),
     ]
+
+
+def test_selective_parse_batches_by_candidate_chunks(pipelines):
+    """One-line records reach spaCy in batches of ``CHUNK_BATCH`` candidate chunks, not a
+    few per 16 texts, and the docs are the same whatever the batch."""
+    from workbench.attribution.fastparse import CHUNK_BATCH, PARSED_KEY, parse_selective
+
+    _, nlp = pipelines
+    texts = [f"Officials said {n} people were hurt." for n in range(300)] + ["No cue here."] * 5
+
+    class Counting:
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def pipe(self, docs, batch_size):
+            docs = list(docs)
+            self.sizes.append(len(docs))
+            return nlp.pipe(docs, batch_size=batch_size)
+
+        def __getattr__(self, name):
+            return getattr(nlp, name)
+
+    counting = Counting()
+    grouped = list(parse_selective(counting, texts))
+    assert counting.sizes[:-1] and all(n >= CHUNK_BATCH for n in counting.sizes[:-1])
+    assert sum(counting.sizes) == 300
+    one_by_one = list(parse_selective(nlp, texts, batch_size=1))
+    for a, b in zip(grouped, one_by_one, strict=True):
+        assert _annotations(a) == _annotations(b)
+        assert a.user_data[PARSED_KEY] == b.user_data[PARSED_KEY]

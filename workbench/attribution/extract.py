@@ -16,7 +16,7 @@ from typing import Any
 
 from workbench.attribution.cues import HEDGE_ADVERBS, NOUN_CUES, NOUN_FORMS, verb_lemma
 from workbench.attribution.document import Cand, continuations, finish, set_parents
-from workbench.attribution.fastparse import PARSED_KEY, parse_selective
+from workbench.attribution.fastparse import CHUNK_BATCH, PARSED_KEY, parse_selective
 from workbench.attribution.model import load_nlp
 from workbench.attribution.quotes import find_quotes
 from workbench.attribution.resolve import SourceTracker
@@ -78,8 +78,9 @@ class Attributor:
         """Attributions of one article, offsets into ``text``, in text order of their cues."""
         return self.extract_doc(next(iter(self.parse_many([text]))), publisher)
 
-    def parse_many(self, texts: Sequence[str], batch_size: int = 16) -> Iterable[Any]:
-        """spaCy docs of ``texts``; only sentences that can hold an attribution are parsed."""
+    def parse_many(self, texts: Sequence[str], batch_size: int = CHUNK_BATCH) -> Iterable[Any]:
+        """spaCy docs of ``texts``; only sentences that can hold an attribution are parsed
+        (``batch_size``: docs per spaCy batch, candidate chunks when parsing selectively)."""
         if not self.selective:
             return self.nlp.pipe(texts, batch_size=batch_size)
         return parse_selective(self.nlp, list(texts), batch_size)
@@ -88,7 +89,7 @@ class Attributor:
         self,
         texts: Iterable[str],
         publishers: Sequence[str | None] | None = None,
-        batch_size: int = 16,
+        batch_size: int = CHUNK_BATCH,
     ) -> list[list[Attribution]]:
         """``extract`` over many articles, parsing them with ``nlp.pipe`` in batches."""
         texts = list(texts)

@@ -82,17 +82,24 @@ def _is_candidate(piece: str) -> bool:
     return any(w.lower() in TRIGGERS for w in _WORD.findall(piece))
 
 
-def parse_selective(nlp: Any, texts: list[str], batch_size: int = 16) -> Iterator[Any]:
-    """Docs for ``texts`` with only candidate chunks run through the full pipeline."""
+# Candidate chunks per spaCy batch. Batching by texts (16 articles) gave one-line records ~10
+# chunks per model call, and per-call overhead cost a quarter of attribution's CPU on the
+# current-events items; by chunks, a long article and a one-liner batch alike. The parse is
+# the same whatever the batch (bench/README.md, issue 14).
+CHUNK_BATCH = 128
+_GROUP_TEXTS = 1024  # texts per group at most, so a run of texts without candidates streams
+
+
+def parse_selective(nlp: Any, texts: list[str], batch_size: int = CHUNK_BATCH) -> Iterator[Any]:
+    """Docs for ``texts`` with only candidate chunks run through the full pipeline, about
+    ``batch_size`` candidate chunks per spaCy batch however many texts hold them."""
     import numpy
     from spacy.tokens import Doc
 
     empty = numpy.zeros((0,), dtype="float32")  # chunk tensors differ in width: drop them
-    for start in range(0, len(texts), batch_size):
-        batch = texts[start : start + batch_size]
-        plans = [chunks(t) for t in batch]
+    for batch, plans in _groups(texts, batch_size):
         cand_texts = [t[s:e] for t, plan in zip(batch, plans, strict=True) for s, e, c in plan if c]
-        parsed = iter(nlp.pipe(cand_texts, batch_size=max(32, batch_size * 8)))
+        parsed = iter(nlp.pipe(cand_texts, batch_size=batch_size))
         for text, plan in zip(batch, plans, strict=True):
             parts = []
             ranges = []
@@ -107,6 +114,23 @@ def parse_selective(nlp: Any, texts: list[str], batch_size: int = 16) -> Iterato
             doc = Doc.from_docs(parts, ensure_whitespace=False) if parts else nlp.make_doc(text)
             doc.user_data[PARSED_KEY] = ranges
             yield doc
+
+
+def _groups(texts: list[str], per_batch: int) -> Iterator[tuple[list[str], list[list]]]:
+    """(texts, their chunk plans) in order, grouped to hold about ``per_batch`` candidates."""
+    batch: list[str] = []
+    plans: list[list[tuple[int, int, bool]]] = []
+    count = 0
+    for text in texts:
+        plan = chunks(text)
+        batch.append(text)
+        plans.append(plan)
+        count += sum(1 for *_, cand in plan if cand)
+        if count >= per_batch or len(batch) >= _GROUP_TEXTS:
+            yield batch, plans
+            batch, plans, count = [], [], 0
+    if batch:
+        yield batch, plans
 
 
 def _flat_doc(nlp: Any, text: str) -> Any:

@@ -168,7 +168,7 @@ def evaluate_brat(directory: Path, attributor: Any, limit: int | None = None) ->
     nlp = attributor.nlp
     texts = [d.text for d in docs]
     parse = getattr(attributor, "parse_many", None)
-    parsed = list(parse(texts, 16) if parse is not None else nlp.pipe(texts, batch_size=16))
+    parsed = list(parse(texts) if parse is not None else nlp.pipe(texts, batch_size=16))
     all_atts = [attributor.extract_doc(doc) for doc in parsed]
     seconds = time.perf_counter() - t0
     sentences = sum(1 for doc in parsed for _ in doc.sents)
