@@ -31,7 +31,7 @@ def test_torch_threads_setting_is_applied() -> None:
 
     before = torch.get_num_threads()
     try:
-        Embedder(device="cpu", threads=1).encode(TEXTS * 3)
+        Embedder(device="cpu", threads=1, backend="torch").encode(TEXTS * 3)
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)

@@ -323,6 +323,7 @@ def test_gpu_path_with_cuda_mocked(monkeypatch: pytest.MonkeyPatch) -> None:
     from workbench.retrieval import embed
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(embed, "gpu_possible", lambda: True)  # a driver's files exist
     assert embed.pick_device("auto") == "cuda"
     e = embed.Embedder(device="auto", batch_size=64)
     e._model = _FakeModel()

@@ -32,14 +32,17 @@ def load_nlp(name: str = MODEL_NAME) -> Any:
     with _LOCK:
         if name in _CACHE:
             return _CACHE[name]
-        try:
-            import spacy
-        except ImportError as exc:
-            raise _missing("attribution", "spacy", exc) from exc
-        try:
-            nlp = spacy.load(name, exclude=list(DISABLED_PIPES))
-        except OSError as exc:
-            raise _missing(f"attribution (spaCy model {name})", MODEL_PACKAGE, exc) from exc
+        from workbench.torch_gate import without_torch
+
+        with without_torch():  # thinc would import torch for nothing (torch_gate)
+            try:
+                import spacy
+            except ImportError as exc:
+                raise _missing("attribution", "spacy", exc) from exc
+            try:
+                nlp = spacy.load(name, exclude=list(DISABLED_PIPES))
+            except OSError as exc:
+                raise _missing(f"attribution (spaCy model {name})", MODEL_PACKAGE, exc) from exc
         from workbench.attribution.tagattrs import install
 
         _CACHE[name] = install(nlp)

@@ -36,9 +36,12 @@ def get_nlp(name: str = SPACY_MODEL) -> Any:
     if name not in _NLP:
         with _NLP_LOCK:  # a background preload may be loading it right now
             if name not in _NLP:
-                import spacy
+                from workbench.torch_gate import without_torch
 
-                _NLP[name] = spacy.load(name)
+                with without_torch():  # thinc would import torch for nothing (torch_gate)
+                    import spacy
+
+                    _NLP[name] = spacy.load(name)
     return _NLP[name]
 
 
@@ -374,7 +377,10 @@ class CrossEncoderStance(BaseStance):
 
     def _load(self) -> Any:
         if self._model is None:
-            from sentence_transformers import CrossEncoder
+            from workbench.torch_gate import torch_imports
+
+            with torch_imports():
+                from sentence_transformers import CrossEncoder
 
             self._model = CrossEncoder(str(self.path), device=self.device, local_files_only=True)
             id2label = getattr(self._model.model.config, "id2label", None) or {}

@@ -24,6 +24,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +32,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from workbench.errors import MissingDependency, WorkbenchError
+from workbench.torch_gate import torch_imports
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,8 @@ _DEFAULT_THREADS: list[int] = []
 def _default_threads() -> int:
     """torch's own thread count, remembered before the workbench first changes it."""
     if not _DEFAULT_THREADS:
-        import torch
+        with torch_imports():
+            import torch
 
         _DEFAULT_THREADS.append(torch.get_num_threads())
     return _DEFAULT_THREADS[0]
@@ -150,7 +153,10 @@ def pick_device(device: str = "auto") -> str:
     """``auto`` means CUDA when a GPU is visible, else Apple MPS, else CPU."""
     if device != "auto":
         return device
-    import torch
+    if not gpu_possible():
+        return "cpu"
+    with torch_imports():
+        import torch
 
     if torch.cuda.is_available():
         return "cuda"
@@ -158,6 +164,24 @@ def pick_device(device: str = "auto") -> str:
     if mps is not None and mps.is_available():
         return "mps"
     return "cpu"
+
+
+# Files a GPU driver creates: NVIDIA's (Linux, containers), WSL's GPU bridge, AMD ROCm's.
+GPU_MARKERS = (
+    "/proc/driver/nvidia/version",
+    "/dev/nvidiactl",
+    "/dev/nvidia0",
+    "/dev/dxg",
+    "/dev/kfd",
+)
+
+
+def gpu_possible() -> bool:
+    """Whether torch could see a GPU here, answered without importing torch: importing it
+    only to learn there is none cost every CPU process ~1 s and ~180 MB (bench/README.md)."""
+    if sys.platform != "linux":
+        return True  # macOS has MPS, and elsewhere torch is the one to ask
+    return any(os.path.exists(p) for p in GPU_MARKERS)
 
 
 def default_backend() -> str:
@@ -185,7 +209,8 @@ def _offline_env() -> None:
 def set_threads(threads: int) -> None:
     """Apply the ``torch_threads`` setting (0 keeps torch's default)."""
     if threads > 0:
-        import torch
+        with torch_imports():
+            import torch
 
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
@@ -208,8 +233,6 @@ def load_model(
         backend = "torch"
     key = (str(path), dev, backend)
     if key not in _MODELS:
-        _default_threads()
-        set_threads(threads)
         if backend == "onnx":
             from workbench.retrieval.onnx_embed import OnnxSentenceEncoder
 
@@ -217,18 +240,21 @@ def load_model(
                 _MODELS[key] = OnnxSentenceEncoder.load(path, cache_dir(), threads)
             except Exception as exc:  # any export or runtime failure: keep working on torch
                 log.warning("embed_backend=onnx unavailable (%s); using torch", exc)
-                _MODELS[key] = _load_torch(path, dev)
+                _MODELS[key] = _load_torch(path, dev, threads=threads)
         else:
-            _MODELS[key] = _load_torch(path, dev, int8=backend == "torch-int8")
+            _MODELS[key] = _load_torch(path, dev, int8=backend == "torch-int8", threads=threads)
     return _MODELS[key]
 
 
-def _load_torch(path: Path, device: str, int8: bool = False) -> Any:
+def _load_torch(path: Path, device: str, int8: bool = False, threads: int = 0) -> Any:
     try:
-        import torch
-        from sentence_transformers import SentenceTransformer
+        with torch_imports():
+            import torch
+            from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise MissingDependency("embedding", "sentence-transformers") from exc
+    _default_threads()
+    set_threads(threads)
     st = SentenceTransformer(str(path), device=device)
     if int8:
         st = torch.quantization.quantize_dynamic(st, {torch.nn.Linear}, dtype=torch.qint8)
@@ -316,9 +342,10 @@ class Embedder:
         if len(texts) > SMALL_BATCH and self.on_gpu:
             return self._encode_gpu(texts, show_progress)
         model = self.model
-        # A query or two gains nothing from threads, and on a busy machine OpenMP's spin-waits
-        # made one query take ~1 s on 2 threads vs ~90 ms on 1 (bench/README.md).
-        set_threads(self.threads or (1 if len(texts) <= SMALL_BATCH else _default_threads()))
+        if getattr(model, "uses_torch", True):
+            # A query or two gains nothing from threads, and on a busy machine OpenMP's
+            # spin-waits made one query take ~1 s on 2 threads vs ~90 ms on 1 (bench/README.md).
+            set_threads(self.threads or (1 if len(texts) <= SMALL_BATCH else _default_threads()))
         vectors = model.encode(
             [normalize_quotes(t) for t in texts],
             batch_size=self.batch_size,

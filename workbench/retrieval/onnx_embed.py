@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import MissingDependency, WorkbenchError
+from workbench.torch_gate import torch_imports
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OPSET = 17
@@ -43,9 +44,10 @@ def export_path(path: Path, cache: Path) -> Path:
 def export_onnx(path: Path, target: Path) -> Path:
     """Export the model's transformer to ``target`` (atomically), from local files only."""
     try:
-        import onnx  # noqa: F401 - torch.onnx.export needs it
-        import torch
-        from transformers import AutoModel
+        with torch_imports():
+            import onnx  # noqa: F401 - torch.onnx.export needs it
+            import torch
+            from transformers import AutoModel
     except ImportError as exc:
         raise MissingDependency("the ONNX export", "onnx") from exc
     model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
@@ -87,6 +89,8 @@ def export_onnx(path: Path, target: Path) -> Path:
 class OnnxSentenceEncoder:
     """Tokenizer + ONNX transformer + mean pooling, with sentence-transformers' ``encode``."""
 
+    uses_torch = False  # its threads are the session's own (``threads`` at load)
+
     def __init__(self, session: Any, tokenizer: Any, max_length: int, dimension: int) -> None:
         self.session = session
         self.tokenizer = tokenizer
@@ -98,7 +102,6 @@ class OnnxSentenceEncoder:
     def load(cls, path: Path, cache: Path, threads: int = 0) -> OnnxSentenceEncoder:
         try:
             import onnxruntime as ort
-            from transformers import AutoTokenizer
         except ImportError as exc:
             raise MissingDependency("embed_backend=onnx", "onnxruntime") from exc
         pooling = _read_json(path / "1_Pooling" / "config.json")
@@ -116,11 +119,11 @@ class OnnxSentenceEncoder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
         config = _read_json(path / "sentence_bert_config.json")
-        tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        max_length = int(config.get("max_seq_length", 256))
         dim = int(pooling.get("word_embedding_dimension", 0)) or int(
             session.get_outputs()[0].shape[-1]
         )
-        return cls(session, tokenizer, int(config.get("max_seq_length", 256)), dim)
+        return cls(session, load_tokenizer(path, max_length), max_length, dim)
 
     def get_sentence_embedding_dimension(self) -> int:
         return self.dimension
@@ -128,37 +131,68 @@ class OnnxSentenceEncoder:
     def encode(self, texts: Sequence[str], batch_size: int = 64, **_: Any) -> np.ndarray:
         """Normalised vectors, batches sorted by length (longest first) like sentence-transformers,
         each also held to ``TOKEN_BUDGET`` padded tokens: 64 sentences of 256 tokens took the
-        process from 413 MB to 1.3 GB (attention grows with batch × length²), short ones fit."""
+        process from 413 MB to 1.3 GB (attention grows with batch × length²), short ones fit.
+        Texts are tokenized once; each batch is padded to its own longest text."""
         texts = list(texts)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
-        lengths = [
-            min(len(ids), self.max_length)
-            for ids in self.tokenizer(texts, truncation=True, max_length=self.max_length)[
-                "input_ids"
-            ]
-        ]
-        for idx in token_batches(lengths, batch_size, TOKEN_BUDGET):
-            enc = self.tokenizer(
-                [texts[i] for i in idx],
-                padding=True,
-                truncation=True,
-                max_length=self.max_length,
-                return_tensors="np",
-            )
-            feeds = {
-                n: np.asarray(enc[n], dtype=np.int64)
-                for n in INPUTS
-                if n in self.input_names and n in enc
-            }
-            if "token_type_ids" in self.input_names and "token_type_ids" not in feeds:
-                feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
+        rows = self.tokenizer(texts)
+        for idx in token_batches([len(r[0]) for r in rows], batch_size, TOKEN_BUDGET):
+            feeds = _padded([rows[i] for i in idx], self.input_names)
             hidden = self.session.run(None, feeds)[0]
             mask = feeds["attention_mask"][..., None].astype(np.float32)
             pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
             out[idx] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return out
+
+
+Tokens = tuple[list[int], list[int], list[int]]  # input ids, attention mask, token type ids
+
+
+def load_tokenizer(path: Path, max_length: int) -> Any:
+    """``texts -> [Tokens]``, truncated to ``max_length``, unpadded. The model's
+    ``tokenizer.json`` is read by the ``tokenizers`` library itself: loading it through
+    transformers imports torch (~1 s and ~180 MB per process) for a tokenizer that does not
+    need it. A model folder without ``tokenizer.json`` uses transformers' AutoTokenizer."""
+    if (path / "tokenizer.json").exists():
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+        tok.no_padding()
+        tok.enable_truncation(max_length=max_length)
+
+        def fast(texts: Sequence[str]) -> list[Tokens]:
+            return [
+                (e.ids, e.attention_mask, e.type_ids)
+                for e in tok.encode_batch(list(texts), add_special_tokens=True)
+            ]
+
+        return fast
+    try:
+        with torch_imports():
+            from transformers import AutoTokenizer
+    except ImportError as exc:
+        raise MissingDependency("embed_backend=onnx", "transformers") from exc
+    auto = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+
+    def slow(texts: Sequence[str]) -> list[Tokens]:
+        enc = auto(list(texts), truncation=True, max_length=max_length)
+        ids = enc["input_ids"]
+        types = enc.get("token_type_ids") or [[0] * len(i) for i in ids]
+        return list(zip(ids, enc["attention_mask"], types, strict=True))
+
+    return slow
+
+
+def _padded(rows: Sequence[Tokens], wanted: set[str]) -> dict[str, np.ndarray]:
+    """The session's inputs for ``rows``, right-padded with zeros to the longest row."""
+    width = max(len(r[0]) for r in rows)
+    arrays = {n: np.zeros((len(rows), width), dtype=np.int64) for n in INPUTS}
+    for i, row in enumerate(rows):
+        for name, values in zip(INPUTS, row, strict=True):
+            arrays[name][i, : len(values)] = values
+    return {n: a for n, a in arrays.items() if n in wanted}
 
 
 # Padded tokens per CPU batch: 64 one-liners, or 8 sentences of 256 tokens. 2,048 rather than
