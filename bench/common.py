@@ -98,7 +98,9 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     """``bench/results/<name>-<timestamp>.json`` and ``<name>-latest.json``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    backend = os.environ.get("WORKBENCH_EMBED_BACKEND") or "torch (default)"
+    from workbench.retrieval.embed import default_backend
+
+    backend = default_backend()  # the setting as resolved (environment or default)
     payload = {"benchmark": name, "machine": machine(), "embed_backend": backend, **data}
     text = json.dumps(payload, indent=2, default=str)
     path = RESULTS / f"{name}-{stamp}.json"
