@@ -85,13 +85,19 @@ def test_index_with_old_inputs_is_rebuilt_on_open(tmp_path: Path) -> None:
         assert read_manifest(data)["embed_input"] == expected
 
 
-def _ingest(data: Path, src: Path, workers: int, attribution: bool) -> list[tuple]:
+def _ingest(
+    data: Path, src: Path, workers: int, attribution: bool, processes: int = 0
+) -> list[tuple]:
     from workbench.api import Workbench
     from workbench.ingest.pipeline import Pipeline
     from workbench.ingest.readers import iter_inputs
 
     with Workbench.open(
-        data, model=FAKE_MODEL, attribution=attribution, ingest_workers=workers
+        data,
+        model=FAKE_MODEL,
+        attribution=attribution,
+        ingest_workers=workers,
+        attribution_processes=processes,
     ) as wb:
         pipe = Pipeline(wb, chunk_articles=3)
         assert pipe.workers == workers
@@ -101,7 +107,7 @@ def _ingest(data: Path, src: Path, workers: int, attribution: bool) -> list[tupl
         rows = wb.store.claims_by_ids(wb.store.all_claim_ids().tolist())
         claims = [(i, r.claim.article_id, r.claim.text) for i, r in sorted(rows.items())]
         atts = wb.attributions(sorted(rows))
-        sources = [(i, [(a.source, a.cue) for a in atts[i]]) for i in sorted(atts)]
+        sources = [(i, [(a.source, a.source_type, a.cue) for a in atts[i]]) for i in sorted(atts)]
         _, vecs = wb.search_vectors(sorted(rows))
         return [results, claims, sources, np.round(vecs, 5).tolist(), wb.index.ids().tolist()]
 
@@ -114,6 +120,61 @@ def test_overlapped_ingest_equals_serial(tmp_path: Path, attribution: bool) -> N
     overlapped = _ingest(tmp_path / "overlap", src, 2, attribution)
     assert serial == overlapped
     assert len(serial[1]) >= 20
+
+
+def test_attribution_processes_give_the_serial_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two spawned attribution processes (``attribution_processes=2``) attribute every chunk;
+    claims, sources, vectors and ids equal a serial run's."""
+    from workbench.attribution import pool
+
+    texts_sent: list[int] = []
+    real = pool.AttributionPool.extract_many
+
+    def counted(self, texts):  # type: ignore[no-untyped-def]
+        out = real(self, texts)
+        texts_sent.append(len(out))
+        return out
+
+    monkeypatch.setattr(pool.AttributionPool, "extract_many", counted)
+    src = _records(tmp_path / "in.jsonl", 10)
+    serial = _ingest(tmp_path / "serial", src, 1, True)
+    pooled = _ingest(tmp_path / "pooled", src, 2, True, processes=2)
+    assert serial == pooled
+    assert sum(texts_sent) == 10  # every article went through the processes
+    assert any(a[2] for _, atts in serial[2] for a in atts)  # cues were found: spaCy ran
+
+
+def test_a_failing_attribution_pool_falls_back_to_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from workbench.attribution import pool
+
+    def broken(self, texts):  # type: ignore[no-untyped-def]
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(pool.AttributionPool, "extract_many", broken)
+    src = _records(tmp_path / "in.jsonl", 7)
+    serial = _ingest(tmp_path / "serial", src, 1, True)
+    with caplog.at_level("WARNING"):
+        pooled = _ingest(tmp_path / "pooled", src, 2, True, processes=1)
+    assert serial == pooled
+    assert (
+        sum("attribution processes failed (worker died)" in r.message for r in caplog.records) == 1
+    )
+
+
+def test_attribution_slices_and_process_count() -> None:
+    from workbench.attribution.pool import resolve_processes, slices
+
+    texts = ["a" * n for n in (50, 10, 10, 10, 10, 10, 100, 5)]
+    runs = slices(texts, 3)
+    assert [t for run in runs for t in run] == texts and len(runs) == 3 and all(runs)
+    assert slices(["x"], 4) == [["x"]] and slices([], 2) == []
+    assert resolve_processes(-1, 2) == 0 and resolve_processes(-1, 4) == 1
+    assert resolve_processes(-1, 12) == 4 and resolve_processes(0, 12) == 0
+    assert resolve_processes(3, 2) == 3
 
 
 @pytest.mark.parametrize("workers", [1, 2])

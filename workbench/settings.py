@@ -76,6 +76,7 @@ class Settings:
     attribution: bool = True
     multilingual: str = "auto"
     ingest_workers: int = 0
+    attribution_processes: int = -1
     database_url: str = ""
     database_schema: str = ""
     auth: AuthMode = "auto"

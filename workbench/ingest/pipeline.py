@@ -9,6 +9,7 @@ re-ingesting a stored article is a no-op, an interrupted ingest resumes by runni
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from workbench.attribution.pool import AttributionPool, resolve_processes
 from workbench.errors import InputError
 from workbench.ingest import dateline, segment
 from workbench.ingest import readers as ingest
@@ -37,6 +39,8 @@ from workbench.text.language import ENGLISH, claim_language
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (inputs done, claims stored)
 StatusHook = Callable[[IngestStatus], None]
@@ -100,6 +104,7 @@ class Pipeline:
         self._total: int | None = None
         self._progress: Progress | None = None
         self._status: StatusHook | None = None
+        self.pool: Any = None  # an AttributionPool while ``Overlap`` runs one
 
     def _tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()
@@ -213,6 +218,16 @@ class Pipeline:
                 )
             )
 
+    def _english(self, texts: list[str], attributor: Any) -> list[list[Any]]:
+        """English attributions of ``texts``: in the attribution processes when there are
+        some (``attribution_processes``), else on this thread; same results either way."""
+        if self.pool is not None and texts:
+            try:
+                return self.pool.extract_many(texts)
+            except Exception as exc:  # a worker died or could not start
+                _pool_failed(self, exc)
+        return attributor.extract_many(texts)
+
     def _prepare(
         self, chunk: list[tuple[ArticleDraft, FileResult]]
     ) -> tuple[list[Prepared], list[tuple[ArticleDraft, FileResult]]]:
@@ -256,7 +271,7 @@ class Pipeline:
             # others to their language's cue patterns (workbench.attribution.patterns)
             english = [n for n, p in enumerate(prepared) if p.article.language in (None, ENGLISH)]
             try:
-                batch = attributor.extract_many([prepared[n].article.text for n in english])
+                batch = self._english([prepared[n].article.text for n in english], attributor)
                 found = dict(zip(english, batch, strict=True))
             except Exception:
                 found = {}
@@ -343,6 +358,13 @@ class Pipeline:
         return len(all_ids)
 
 
+def _pool_failed(pipe: Pipeline, exc: BaseException) -> None:
+    """Stop using a broken attribution pool; the rest of the ingest attributes in-thread."""
+    log.warning("attribution processes failed (%s); attributing on the ingest thread", exc)
+    pool, pipe.pool = pipe.pool, None
+    pool.close()
+
+
 class Serial:
     """Chunks prepared and committed one after the other on the calling thread."""
 
@@ -393,6 +415,9 @@ class Overlap(Serial):
             wb.attributor()
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="workbench-prepare")
         self.pending: Future[tuple[list[Prepared], list[Any]]] | None = None
+        processes = resolve_processes(wb.settings.attribution_processes, pipe.workers)
+        if wb.settings.attribution and processes > 0:
+            pipe.pool = AttributionPool(processes, wb.outlets())
 
     def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
         self.submitted += 1
@@ -407,6 +432,9 @@ class Overlap(Serial):
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pipe.pool is not None:
+            pool, self.pipe.pool = self.pipe.pool, None
+            pool.close()
 
 
 def _one_line(exc: BaseException) -> str:
