@@ -122,6 +122,7 @@ def test_overlapped_ingest_equals_serial(tmp_path: Path, attribution: bool) -> N
     assert len(serial[1]) >= 20
 
 
+@two_stores
 def test_attribution_processes_give_the_serial_results(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -146,6 +147,7 @@ def test_attribution_processes_give_the_serial_results(
     assert any(a[2] for _, atts in serial[2] for a in atts)  # cues were found: spaCy ran
 
 
+@two_stores
 def test_a_failing_attribution_pool_falls_back_to_the_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
