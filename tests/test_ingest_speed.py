@@ -405,3 +405,52 @@ def test_gpu_path_with_cuda_mocked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(e._model.calls) == 3 and e._model.calls[-1][1] == 64
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert not embed.Embedder(device="auto").on_gpu
+
+
+def test_attribution_workers_answer_fail_alone_and_report_death() -> None:
+    """A worker answers in order, reports an error in one request and keeps serving, and a
+    dead worker is an error naming it: the ingest then falls back to its own thread."""
+    from workbench.attribution.extract import Attributor
+    from workbench.attribution.pool import AttributionPool
+    from workbench.errors import WorkbenchError
+    from workbench.outlets.registry import OutletRegistry
+    from workbench.outlets.service import _name
+
+    texts = ["Officials said the road was closed.", "No cue.", "Reuters reported a blast."]
+    registry = OutletRegistry.load()
+    here = Attributor(outlet_matcher=lambda n: _name(registry.match(n))).extract_many(texts)
+    pool = AttributionPool(2, registry)
+    try:
+        got = pool.extract_many(texts)
+        assert [[a.to_dict() for a in x] for x in got] == [[a.to_dict() for a in x] for x in here]
+        assert any(here)
+        with pytest.raises(WorkbenchError, match="attribution worker failed: "):
+            pool.extract_many([b"Officials said so."])  # type: ignore[list-item]
+        assert len(pool.extract_many(texts)) == 3  # still serving
+        pool._workers[0].kill()
+        pool._workers[0].wait()
+        with pytest.raises((WorkbenchError, OSError)):
+            pool.extract_many(texts)
+    finally:
+        pool.close()
+
+
+def test_attribution_workers_do_not_rerun_an_unguarded_script(tmp_path: Path) -> None:
+    """A script without a ``__main__`` guard that ingests with attribution processes runs
+    once: the workers are fresh interpreters, not multiprocessing's re-import of the script."""
+    import subprocess
+    import sys
+
+    src = _records(tmp_path / "in.jsonl", 4)
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from workbench.api import Workbench\n"
+        f"wb = Workbench.open({str(tmp_path / 'data')!r}, model={FAKE_MODEL!r},"
+        " ingest_workers=2, attribution_processes=1)\n"
+        f"print('RUN', wb.ingest([{str(src)!r}]).ingested)\n"
+        "wb.close()\n"
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.count("RUN") == 1 and "RUN 4" in out.stdout
+    assert "attribution processes failed" not in out.stderr
