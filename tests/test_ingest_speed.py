@@ -414,11 +414,11 @@ def test_attribution_workers_answer_fail_alone_and_report_death() -> None:
     from workbench.attribution.pool import AttributionPool
     from workbench.errors import WorkbenchError
     from workbench.outlets.registry import OutletRegistry
-    from workbench.outlets.service import _name
+    from workbench.outlets.service import source_matcher
 
     texts = ["Officials said the road was closed.", "No cue.", "Reuters reported a blast."]
     registry = OutletRegistry.load()
-    here = Attributor(outlet_matcher=lambda n: _name(registry.match(n))).extract_many(texts)
+    here = Attributor(outlet_matcher=source_matcher(registry)).extract_many(texts)
     pool = AttributionPool(2, registry)
     try:
         got = pool.extract_many(texts)

@@ -83,9 +83,9 @@ def _is_candidate(piece: str) -> bool:
 
 
 # Candidate chunks per spaCy batch. Batching by texts (16 articles) gave one-line records ~10
-# chunks per model call, and per-call overhead cost a quarter of attribution's CPU on the
-# current-events items; by chunks, a long article and a one-liner batch alike. The parse is
-# the same whatever the batch (bench/README.md, issue 14).
+# chunks per model call; by chunks, a long article and a one-liner batch alike. The parse is
+# the same whatever the batch; the CPU saved on the current-events items is within this VM's
+# noise (bench/README.md, issue 14).
 CHUNK_BATCH = 128
 _GROUP_TEXTS = 1024  # texts per group at most, so a run of texts without candidates streams
 

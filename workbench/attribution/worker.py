@@ -18,10 +18,9 @@ def main() -> int:
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt answers
     from workbench.attribution.extract import Attributor
-    from workbench.outlets.service import _name
+    from workbench.outlets.service import source_matcher
 
-    registry = pickle.load(inbox)
-    engine = Attributor(outlet_matcher=lambda n: _name(registry.match(n)))
+    engine = Attributor(outlet_matcher=source_matcher(pickle.load(inbox)))
     engine.nlp  # noqa: B018 - load the pipeline before the first chunk arrives
     while True:
         try:

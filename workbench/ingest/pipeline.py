@@ -104,7 +104,7 @@ class Pipeline:
         self._total: int | None = None
         self._progress: Progress | None = None
         self._status: StatusHook | None = None
-        self.pool: Any = None  # an AttributionPool while ``Overlap`` runs one
+        self.attribution_pool: AttributionPool | None = None  # while ``Overlap`` runs one
 
     def _tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()
@@ -221,12 +221,19 @@ class Pipeline:
     def _english(self, texts: list[str], attributor: Any) -> list[list[Any]]:
         """English attributions of ``texts``: in the attribution processes when there are
         some (``attribution_processes``), else on this thread; same results either way."""
-        if self.pool is not None and texts:
+        if self.attribution_pool is not None and texts:
             try:
-                return self.pool.extract_many(texts)
+                return self.attribution_pool.extract_many(texts)
             except Exception as exc:  # a worker died or could not start
-                _pool_failed(self, exc)
+                log.warning("attribution processes failed (%s); attributing on this thread", exc)
+                self.close_attribution_pool()
         return attributor.extract_many(texts)
+
+    def close_attribution_pool(self) -> None:
+        """Stop the attribution processes, if any; later chunks attribute in-thread."""
+        pool, self.attribution_pool = self.attribution_pool, None
+        if pool is not None:
+            pool.close()
 
     def _prepare(
         self, chunk: list[tuple[ArticleDraft, FileResult]]
@@ -358,13 +365,6 @@ class Pipeline:
         return len(all_ids)
 
 
-def _pool_failed(pipe: Pipeline, exc: BaseException) -> None:
-    """Stop using a broken attribution pool; the rest of the ingest attributes in-thread."""
-    log.warning("attribution processes failed (%s); attributing on the ingest thread", exc)
-    pool, pipe.pool = pipe.pool, None
-    pool.close()
-
-
 class Serial:
     """Chunks prepared and committed one after the other on the calling thread."""
 
@@ -417,7 +417,7 @@ class Overlap(Serial):
         self.pending: Future[tuple[list[Prepared], list[Any]]] | None = None
         processes = resolve_processes(wb.settings.attribution_processes, pipe.workers)
         if wb.settings.attribution and processes > 0:
-            pipe.pool = AttributionPool(processes, wb.outlets())
+            pipe.attribution_pool = AttributionPool(processes, wb.outlets())
 
     def submit(self, chunk: list[tuple[ArticleDraft, FileResult]]) -> None:
         self.submitted += 1
@@ -432,9 +432,7 @@ class Overlap(Serial):
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-        if self.pipe.pool is not None:
-            pool, self.pipe.pool = self.pipe.pool, None
-            pool.close()
+        self.pipe.close_attribution_pool()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -5,7 +5,7 @@ engines that match source names against it. A mixin on the one seam.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +31,7 @@ class OutletService:
         if self._attributor is None:
             from workbench.attribution import Attributor
 
-            registry = self.outlets()
-            self._attributor = Attributor(outlet_matcher=lambda n: _name(registry.match(n)))
+            self._attributor = Attributor(outlet_matcher=source_matcher(self.outlets()))
         return self._attributor
 
     def pattern_attributor(self, language: str | None) -> Any:
@@ -40,9 +39,8 @@ class OutletService:
         when the language has no pattern file (``workbench/attribution/lang/``)."""
         from workbench.attribution.patterns import attributor_for
 
-        registry = self.outlets()
         return attributor_for(
-            language, lambda n: _name(registry.match(n)), self.semantic_outlets().match
+            language, source_matcher(self.outlets()), self.semantic_outlets().match
         )
 
     def semantic_outlets(self) -> SemanticOutlets:
@@ -126,6 +124,12 @@ class OutletService:
         if not url:
             return None
         return _name(self.outlets().by_domain(url))
+
+
+def source_matcher(registry: OutletRegistry) -> Callable[[str], str | None]:
+    """A source name -> the canonical name of the outlet it names in ``registry``, or None
+    (what the attribution engines match sources with, in this process or a worker)."""
+    return lambda name: _name(registry.match(name))
 
 
 def _name(outlet: Any) -> str | None:
